@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# make bench: the benchmarks against a dedicated PostgreSQL database (zhijian_bench).
+#
+#   bench/run.sh                  # all three at city scale (1,500,000 rows), a fresh database
+#   BENCH_ROWS=100000 bench/run.sh     # a quick run
+#   bench/run.sh search detail    # reuse the imported bench database, run only these
+#
+# Only the database named by BENCH_DB (must contain "bench") is dropped and created; the demo
+# database, the test database and var/ are never touched. Work files go to bench/out/ (git-ignored);
+# each run's output is kept in bench/out/run-<UTC time>.log and figures in bench/out/results.jsonl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.venv/bin
+export BENCH_DB=${BENCH_DB:-zhijian_bench}
+export BENCH_ROWS=${BENCH_ROWS:-1500000}
+export BENCH_PG=${BENCH_PG:-postgresql://postgres@127.0.0.1:5432}
+export DATABASE_URL=$BENCH_PG/$BENCH_DB
+export ZHIJIAN_MODE=${ZHIJIAN_MODE:-test}
+export ZHIJIAN_VAR=$PWD/bench/out/var
+case "$BENCH_DB" in *bench*) ;; *) echo "BENCH_DB must contain 'bench'" >&2; exit 2 ;; esac
+mkdir -p bench/out
+log=bench/out/run-$(date -u +%Y%m%dT%H%M%SZ).log
+
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(import search detail)
+
+{
+  echo "== zhijian bench $(date -u +%FT%TZ)  rows=$BENCH_ROWS  db=$BENCH_DB  steps=${steps[*]}"
+  echo "== $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -h | awk '/^Mem:/ {print $2}') RAM"
+  if [[ " ${steps[*]} " == *" import "* ]]; then
+    "$bin/python" - <<'PY'
+import os, psycopg
+db = os.environ["BENCH_DB"]
+assert "bench" in db
+with psycopg.connect(os.environ["BENCH_PG"] + "/postgres", autocommit=True) as conn:
+    print(conn.execute("SELECT version()").fetchone()[0].split(" on ")[0])
+    conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    conn.execute(f'CREATE DATABASE "{db}"')
+    print(f"created database {db}")
+PY
+    "$bin/zhijian" setup
+    "$bin/python" bench/bench_import.py --rows "$BENCH_ROWS"
+  fi
+  if [[ " ${steps[*]} " == *" search "* ]]; then
+    "$bin/python" bench/bench_search.py
+  fi
+  if [[ " ${steps[*]} " == *" detail "* ]]; then
+    "$bin/python" bench/bench_detail.py
+  fi
+} 2>&1 | tee "$log"
+echo "log: $log"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Start the demo platform: database, synthetic Ningbo (once), web server and background worker.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+host=${1:-127.0.0.1}
+port=${2:-8000}
+bin=.venv/bin
+export ZHIJIAN_MODE=demo
+mkdir -p var
+"$bin/zhijian" setup
+if [ ! -f var/.demo-loaded ]; then
+  "$bin/zhijian" demo --scale demo --seed 2025
+  touch var/.demo-loaded
+else
+  echo "演示数据已存在（重新生成：make demo-reset）"
+fi
+"$bin/zhijian" collectstatic --noinput --verbosity 0
+"$bin/zhijian" worker >var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+cat <<TXT
+
+  智监 is running at  http://$host:$port/
+  公众查询（无需登录）: http://$host:$port/public/register/
+  接口文档:             http://$host:$port/api/v1/docs
+
+  Demo accounts (password for all: zhijian-demo):
+    admin       市局管理员（全市）
+    credit      市局处室人员（信用监管处）
+    haishu      海曙区局人员
+    yinzhou     鄞州区局人员
+    inspector   海曙区局执法检查人员
+    enterprise  企业用户（一家海曙企业）
+
+  Background worker log: var/worker.log.  Stop with Ctrl-C.
+TXT
+"$bin/gunicorn" zhijian.wsgi --bind "$host:$port" --workers 2 --threads 4 --access-logfile - --log-level warning

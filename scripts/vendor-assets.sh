@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Refresh the vendored front-end assets from the npm registry at pinned versions.
+# The results are committed: `make demo` needs no npm and no network for them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=src/zhijian/static/vendor
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fetch() {  # package@version path-inside-package target-name
+  (cd "$work" && npm pack --silent "$1" >/dev/null)
+  tar -xzf "$work"/*.tgz -C "$work"
+  cp "$work/package/$2" "$dest/$3"
+  rm -rf "$work"/package "$work"/*.tgz
+}
+fetch htmx.org@2.0.11 dist/htmx.min.js htmx.min.js
+echo "vendored: htmx.org@2.0.11" 

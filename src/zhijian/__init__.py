@@ -1,0 +1,1 @@
+"""Zhijian (智监): the integrated smart market-supervision platform."""

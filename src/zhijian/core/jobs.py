@@ -1,0 +1,61 @@
+"""Background jobs with visible progress.
+
+A long operation takes a ``progress`` callback ``(done, total)``. In a background task the callback
+writes to a :class:`~zhijian.core.models.Job` row that the page polls; on the command line it drives
+a rich progress bar. The operation itself does not know which.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+
+from django.utils import timezone
+
+from .models import Job
+
+Progress = Callable[[int, int], None]
+
+
+def job_progress(job_id: int, min_interval: float = 0.5) -> Progress:
+    last = [0.0]
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= min_interval or (total and done >= total):
+            Job.objects.filter(pk=job_id).update(done=done, total=total)
+            last[0] = now
+
+    return update
+
+
+@contextmanager
+def running(job_id: int):
+    """Mark a job running, then succeeded or failed with the error's message."""
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
+    try:
+        yield
+    except Exception as exc:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, message=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    Job.objects.filter(pk=job_id).update(status=Job.Status.SUCCEEDED, finished_at=timezone.now())
+
+
+@contextmanager
+def cli_progress(description: str):
+    """A rich progress bar as a ``Progress`` callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None)
+
+        yield update

@@ -1,0 +1,88 @@
+"""Data scoping: the one place that decides which rows a user may read or change.
+
+Every page, API endpoint, export, CLI command and job reads regulated data through
+:func:`restrict` (or :func:`get_scoped`, which answers 404 for an object out of scope, so that its
+existence is not leaked). A model opts in with a ``scope`` attribute naming how its rows relate to
+a jurisdiction and to an enterprise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import Role
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a model's rows are scoped.
+
+    ``district_field`` is the lookup to the county-level jurisdiction id of a row;
+    ``uscc_field`` the lookup to the USCC of the entity a row belongs to (for enterprise users);
+    ``public`` the rows anyone may read (``None``: none); ``change_roles`` who may change rows.
+    """
+
+    district_field: str
+    uscc_field: str | None = None
+    public: Q | None = None
+    change_roles: frozenset[str] = field(
+        default_factory=lambda: frozenset({Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT})
+    )
+
+
+CITY_WIDE = {Role.CITY_ADMIN, Role.DEPARTMENT}
+
+
+def _scope_of(model: type[Model]) -> Scope:
+    scope = getattr(model, "scope", None)
+    if not isinstance(scope, Scope):
+        raise TypeError(f"{model.__name__} declares no data scope")
+    return scope
+
+
+def user_district_id(user) -> int | None:
+    jurisdiction = getattr(user, "jurisdiction", None)
+    if jurisdiction is None:
+        return None
+    return jurisdiction.district_id or jurisdiction.pk
+
+
+def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
+    """Narrow ``queryset`` to what ``user`` may do ``action`` to. Anonymous users are the public."""
+    scope = _scope_of(queryset.model)
+    if user is None or not user.is_authenticated or not user.is_active:
+        if action == VIEW and scope.public is not None:
+            return queryset.filter(scope.public)
+        return queryset.none()
+    role = user.role
+    if action == CHANGE and role not in scope.change_roles:
+        return queryset.none()
+    if role in CITY_WIDE:
+        return queryset
+    if role in (Role.DISTRICT, Role.INSPECTOR):
+        district_id = user_district_id(user)
+        if district_id is None:
+            return queryset.none()
+        return queryset.filter(**{scope.district_field: district_id})
+    if role == Role.ENTERPRISE and scope.uscc_field and user.entity_uscc:
+        return queryset.filter(**{scope.uscc_field: user.entity_uscc})
+    return queryset.none()
+
+
+def get_scoped(queryset: QuerySet, user, action: str = VIEW, **lookup):
+    """Return the one object matching ``lookup`` that ``user`` may ``action``, or raise Http404."""
+    try:
+        return restrict(queryset, user, action).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def can(user, obj: Model, action: str = VIEW) -> bool:
+    """Whether ``user`` may ``action`` the saved object ``obj``."""
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()

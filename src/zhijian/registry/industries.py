@@ -1,0 +1,75 @@
+"""GB/T 4754-2017 industry codes and the "246" industrial clusters derived from them."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+_DATA = Path(__file__).parent / "data" / "gbt4754.json"
+_CODE = re.compile(r"^\s*([A-Ta-t])?\s*(\d{2,4})")
+
+
+@cache
+def _data() -> dict:
+    return json.loads(_DATA.read_text(encoding="utf-8"))
+
+
+def section_of(division: str) -> str | None:
+    number = int(division)
+    for section in _data()["sections"]:
+        if section["from"] <= number <= section["to"]:
+            return section["code"]
+    return None
+
+
+def divisions() -> dict[str, str]:
+    return _data()["divisions"]
+
+
+def clusters() -> list[dict]:
+    return _data()["clusters"]
+
+
+def cluster_choices() -> list[tuple[str, str]]:
+    return [(c["code"], c["name"]) for c in clusters()]
+
+
+class IndustryError(ValueError):
+    pass
+
+
+def normalize_industry(raw: str) -> str:
+    """'C3451', '3451', 'c 3451 轴承制造' → 'C3451'. Raises :class:`IndustryError` in Chinese."""
+    match = _CODE.match(raw or "")
+    if not match:
+        raise IndustryError("行业代码应为GB/T 4754-2017代码，如 C3451 或 3451")
+    letter, digits = match.groups()
+    division = digits[:2]
+    if division not in divisions():
+        raise IndustryError(f"行业大类“{division}”不在GB/T 4754-2017中")
+    section = section_of(division)
+    if letter and letter.upper() != section:
+        raise IndustryError(f"行业门类“{letter.upper()}”与大类“{division}”不符（应为{section}）")
+    return f"{section}{digits}"
+
+
+@cache
+def _prefixes() -> list[tuple[str, str]]:
+    pairs = [(p, c["code"]) for c in clusters() for p in c["prefixes"]]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def cluster_of(industry_code: str) -> str:
+    """The 246 cluster of a normalised industry code, or '' when it belongs to none."""
+    for prefix, cluster in _prefixes():
+        if industry_code.startswith(prefix):
+            return cluster
+    return ""
+
+
+def industry_label(code: str) -> str:
+    if not code:
+        return ""
+    return f"{code} {divisions().get(code[1:3], '')}"

@@ -1,0 +1,106 @@
+"""Validating a large register file in a second process while the first one writes.
+
+Parsing and validating a row costs about as much CPU as writing it; on a machine with more than one
+core, a child process reads and validates the file and hands over batches of validated rows, while
+the parent compares them with the register and writes. The child never touches the database.
+
+This module imports nothing of Django at import time: a spawned child must set Django up first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Empty
+
+BATCH = 5000
+QUEUE_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What the validator needs of a jurisdiction, picklable without Django."""
+
+    pk: int
+    code: str
+    name: str
+    short_name: str
+    level: str
+    division_code: str
+    parent_id: int | None
+
+
+def validated_batches_serial(table, validator) -> Iterator[list[tuple[int, dict | None, list]]]:
+    """(row number, clean fields or None, errors) for every row, in batches, in this process."""
+    batch: list[tuple[int, dict | None, list]] = []
+    for number, raw in table.records():
+        clean, errors = validator.validate(number, raw)
+        batch.append((number, clean, errors))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _child(path: str, jurisdictions, today, queue) -> None:
+    """Entry point of the validating process: batches onto ``queue``, then a final marker."""
+    import django
+
+    django.setup()
+    from .tables import UnreadableFile, open_table
+    from .validation import COLUMNS, RowValidator
+
+    try:
+        table = open_table(Path(path), COLUMNS)
+        validator = RowValidator(jurisdictions, today=today)
+        for batch in validated_batches_serial(table, validator):
+            queue.put(("batch", batch))
+        queue.put(("done", None))
+    except UnreadableFile as exc:
+        queue.put(("unreadable", str(exc)))
+    except BaseException as exc:  # the parent must hear of any failure, not wait forever
+        queue.put(("failed", f"{exc.__class__.__name__}: {exc}"))
+
+
+def validated_batches_parallel(
+    path: Path, jurisdictions, today
+) -> Iterator[list[tuple[int, dict | None, list]]]:
+    """The same batches as :func:`validated_batches_serial`, produced by a spawned child process."""
+    import multiprocessing
+
+    from .tables import UnreadableFile
+
+    context = multiprocessing.get_context("spawn")  # never fork a process holding a DB connection
+    queue = context.Queue(maxsize=QUEUE_DEPTH)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhijian.settings")
+    # Plain data only: model instances cannot be unpickled before the child has set Django up.
+    units = [
+        Unit(j.pk, j.code, j.name, j.short_name, j.level, j.division_code, j.parent_id) for j in jurisdictions
+    ]
+    child = context.Process(target=_child, args=(str(path), units, today, queue), daemon=True)
+    child.start()
+    try:
+        while True:
+            try:
+                kind, payload = queue.get(timeout=1)
+            except Empty:
+                if not child.is_alive():
+                    raise RuntimeError(
+                        f"validating process ended unexpectedly (exit code {child.exitcode})"
+                    ) from None
+                continue
+            if kind == "batch":
+                yield payload
+            elif kind == "done":
+                return
+            elif kind == "unreadable":
+                raise UnreadableFile(payload)
+            else:
+                raise RuntimeError(f"validating process failed: {payload}")
+    finally:
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()

@@ -1,0 +1,137 @@
+"""Pages of the register for logged-in staff and enterprises."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhijian.core.models import Job
+from zhijian.core.reference import county_units
+from zhijian.core.scoping import VIEW, get_scoped, restrict
+
+from .exports import write_entities_xlsx
+from .industries import cluster_choices, divisions, industry_label
+from .models import Entity, EntityStatus, EntityType, LifecycleEvent, Tag
+from .queries import EntityFilter, search_entities
+
+PAGE_SIZE = 50
+
+
+def page_of(queryset, params, size: int = PAGE_SIZE):
+    """Keyset-free, count-free paging: fetch one row more than shown to know if a next page exists."""
+    page = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
+    page = max(1, min(page, 10_000))
+    rows = list(queryset[(page - 1) * size : page * size + 1])
+    return rows[:size], page, len(rows) > size
+
+
+def filter_context(flt: EntityFilter) -> dict:
+    return {
+        "flt": flt,
+        "jurisdictions": county_units(),
+        "entity_types": EntityType.choices,
+        "statuses": EntityStatus.choices,
+        "clusters": cluster_choices(),
+        "tags": Tag.choices,
+        "divisions": sorted(divisions().items()),
+    }
+
+
+@login_required
+def entity_list(request):
+    flt = EntityFilter.from_params(request.GET)
+    entities, page, has_next = page_of(search_entities(request.user, flt), request.GET)
+    return render(
+        request,
+        "registry/entity_list.html",
+        {
+            **filter_context(flt),
+            "entities": entities,
+            "page": page,
+            "has_next": has_next,
+            "query": flt.as_params(),
+        },
+    )
+
+
+@login_required
+def entity_detail(request, uscc: str):
+    entity = get_scoped(
+        Entity.objects.select_related("jurisdiction", "office"), request.user, VIEW, uscc=uscc
+    )
+    history = restrict(LifecycleEvent.objects.filter(entity=entity), request.user, VIEW)[:200]
+    return render(
+        request,
+        "registry/entity_detail.html",
+        {
+            "entity": entity,
+            "history": history,
+            "tags": entity.tags.all(),
+            "industry": industry_label(entity.industry_code),
+            "cluster": dict(cluster_choices()).get(entity.cluster, ""),
+        },
+    )
+
+
+@login_required
+def entity_export(request):
+    flt = EntityFilter.from_params(request.GET)
+    rows = list(search_entities(request.user, flt)[: settings.EXPORT_MAX_ROWS + 1])
+    if len(rows) > settings.EXPORT_MAX_ROWS:
+        return render(
+            request, "registry/export_too_large.html", {"limit": settings.EXPORT_MAX_ROWS}, status=400
+        )
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"market-entities-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    write_entities_xlsx(rows, response)
+    return response
+
+
+def _may_import(user) -> bool:
+    return user.is_active and user.role in Entity.scope.change_roles
+
+
+@login_required
+def import_form(request):
+    if not _may_import(request.user):
+        raise PermissionDenied
+    recent = Job.objects.filter(owner=request.user, kind="registry.import").order_by("-id")[:10]
+    return render(request, "registry/import.html", {"recent": recent})
+
+
+@login_required
+@require_POST
+def import_upload(request):
+    from .tasks import import_entities_task
+
+    if not _may_import(request.user):
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    if upload is None:
+        recent = Job.objects.filter(owner=request.user, kind="registry.import").order_by("-id")[:10]
+        return render(
+            request, "registry/import.html", {"error": "请选择要导入的文件", "recent": recent}, status=400
+        )
+    upload_dir = settings.VAR_DIR / "uploads"
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=upload_dir, prefix=f"{uuid.uuid4().hex}-", delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    dry_run = request.POST.get("dry_run") == "1"
+    job = Job.objects.create(
+        kind="registry.import",
+        owner=request.user,
+        title=f"导入市场主体：{upload.name}" + ("（试导入）" if dry_run else ""),
+    )
+    import_entities_task.enqueue(job.pk, handle.name, upload.name, dry_run)
+    return redirect(reverse("job_detail", args=[job.pk]))

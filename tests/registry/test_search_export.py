@@ -1,0 +1,96 @@
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, EntityFactory
+from zhijian.registry.exports import safe_cell
+from zhijian.registry.models import EntityTag, Tag
+from zhijian.registry.queries import EntityFilter, search_entities
+
+pytestmark = pytest.mark.django_db
+
+
+def test_filters(users, city, entities):
+    shop = EntityFactory(
+        jurisdiction=city["330203"],
+        name="海曙区王记小吃店",
+        entity_type="individual",
+        industry_code="H6210",
+        cluster="",
+        status="deregistered",
+    )
+    EntityTag.objects.create(entity=entities["haishu"], tag=Tag.ABOVE_SCALE)
+    admin = users["admin"]
+
+    def names(**kwargs):
+        return {e.name for e in search_entities(admin, EntityFilter(**kwargs))}
+
+    assert names(q="小吃") == {shop.name}
+    assert names(jurisdiction=city["330212"].pk) == {entities["yinzhou"].name}
+    assert names(entity_type="individual") == {shop.name}
+    assert names(status="deregistered") == {shop.name}
+    assert names(industry="H62") == {shop.name}
+    assert names(cluster="key_components") == {entities["haishu"].name, entities["yinzhou"].name}
+    assert names(tag="above_scale") == {entities["haishu"].name}
+
+
+def test_filter_parsing_ignores_unknown_values():
+    flt = EntityFilter.from_params({"status": "bogus", "jurisdiction": "x1", "q": " 恒达 ", "tag": "nope"})
+    assert flt == EntityFilter(q="恒达")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+86", "'+86"),
+        ("-5", "'-5"),
+        ("@A1", "'@A1"),
+        ("宁波", "宁波"),
+        (5, 5),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_export_escapes_formula_strings(users, city):
+    # The database may hold such a value from before validation existed, or from another system.
+    EntityFactory(jurisdiction=city["330203"], name='=HYPERLINK("http://evil","x")', address="@SUM(A1)")
+    client = Client()
+    client.login(username=users["haishu"].username, password=PASSWORD)
+    response = client.get("/entities/export.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "统一社会信用代码"
+    assert rows[1][1] == '\'=HYPERLINK("http://evil","x")' and rows[1][7] == "'@SUM(A1)"
+
+
+def test_list_page_filters_and_paging(users, city):
+    for i in range(55):
+        EntityFactory(jurisdiction=city["330203"], name=f"宁波翻页{i:02d}有限公司")
+    client = Client()
+    client.login(username=users["haishu"].username, password=PASSWORD)
+    first = client.get("/entities/", {"q": "翻页"}).content.decode()
+    second = client.get("/entities/", {"q": "翻页", "page": 2}).content.decode()
+    assert first.count("宁波翻页") == 50 and "下一页" in first
+    assert second.count("宁波翻页") == 5 and "下一页" not in second
+
+
+def test_history_shows_changes_with_chinese_labels(users, city, entities):
+    import datetime as dt
+
+    from zhijian.registry.models import LifecycleEvent
+
+    LifecycleEvent.objects.create(
+        entity=entities["haishu"],
+        kind="deregistered",
+        occurred_on=dt.date(2026, 5, 1),
+        changes={"status": ["active", "deregistered"], "address": ["旧址1号", "新址2号"]},
+    )
+    client = Client()
+    client.login(username=users["haishu"].username, password=PASSWORD)
+    page = client.get(f"/entities/{entities['haishu'].uscc}/").content.decode()
+    assert "登记状态：存续 → 注销" in page
+    assert "住所（经营场所）：旧址1号 → 新址2号" in page

@@ -1,0 +1,144 @@
+"""Who may read what, for every endpoint: pages, export, API. Out-of-scope objects answer 404."""
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD
+from zhijian.core.models import Job
+from zhijian.core.tokens import issue_token
+
+pytestmark = pytest.mark.django_db
+
+# actor -> which of the two entities it may see
+VISIBLE = {
+    "admin": {"haishu", "yinzhou"},
+    "department": {"haishu", "yinzhou"},
+    "haishu": {"haishu"},
+    "haishu_office": {"haishu"},  # an office's staff see their whole district
+    "inspector": {"haishu"},
+    "yinzhou": {"yinzhou"},
+    "enterprise": {"haishu"},  # bound to the 海曙 entity
+}
+
+
+@pytest.fixture
+def actors(users, enterprise_user):
+    return {**users, "enterprise": enterprise_user}
+
+
+def client_for(user):
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def api_client_for(user):
+    token, _ = issue_token(user)
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.mark.parametrize("actor", sorted(VISIBLE))
+@pytest.mark.parametrize("target", ["haishu", "yinzhou"])
+def test_detail_page_and_api(actors, entities, actor, target):
+    entity = entities[target]
+    allowed = target in VISIBLE[actor]
+    page = client_for(actors[actor]).get(f"/entities/{entity.uscc}/")
+    assert page.status_code == (200 if allowed else 404)
+    assert (entity.name in page.content.decode()) == allowed
+    api = api_client_for(actors[actor]).get(f"/api/v1/entities/{entity.uscc}")
+    assert api.status_code == (200 if allowed else 404)
+    if not allowed:
+        assert api.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("actor", sorted(set(VISIBLE) - {"enterprise"}))
+def test_list_export_and_api_list(actors, entities, actor):
+    client = client_for(actors[actor])
+    listed = client.get("/entities/").content.decode()
+    export = client.get("/entities/export.xlsx")
+    assert export.status_code == 200
+    exported = {
+        row[0]
+        for row in openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+    }
+    api_items = {i["uscc"] for i in api_client_for(actors[actor]).get("/api/v1/entities").json()["items"]}
+    for target, entity in entities.items():
+        allowed = target in VISIBLE[actor]
+        assert (entity.name in listed) == allowed
+        assert (entity.uscc in exported) == allowed
+        assert (entity.uscc in api_items) == allowed
+
+
+def test_enterprise_sees_only_itself_everywhere(actors, entities):
+    api_items = {
+        i["uscc"] for i in api_client_for(actors["enterprise"]).get("/api/v1/entities").json()["items"]
+    }
+    assert api_items == {entities["haishu"].uscc}
+    assert client_for(actors["enterprise"]).get("/").url.endswith(f"/entities/{entities['haishu'].uscc}/")
+
+
+def test_anonymous_gets_login_or_401(entities):
+    client = Client()
+    for url in (
+        "/",
+        "/entities/",
+        f"/entities/{entities['haishu'].uscc}/",
+        "/entities/export.xlsx",
+        "/entities/import/",
+        "/admin-tools/calendar/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response.url, url
+    assert client.get("/api/v1/entities").status_code == 401
+    assert client.get("/api/v1/entities", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+
+
+def test_public_register_shows_public_fields_only(entities):
+    entity = entities["yinzhou"]
+    entity.contact_phone = "0574-87654321"
+    entity.save()
+    client = Client()
+    found = client.get("/public/register/", {"q": "瑞华"}).content.decode()
+    assert entity.name in found
+    detail = client.get(f"/public/register/{entity.uscc}/")
+    assert detail.status_code == 200
+    assert entity.name in detail.content.decode() and "0574-87654321" not in detail.content.decode()
+    assert client.get("/public/register/91330200XXXXXXXXXX/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("actor", "status"),
+    [
+        ("admin", 200),
+        ("department", 200),
+        ("haishu", 200),
+        ("inspector", 403),
+        ("enterprise", 403),
+    ],
+)
+def test_import_page_permission(actors, actor, status):
+    assert client_for(actors[actor]).get("/entities/import/").status_code == status
+
+
+@pytest.mark.parametrize(("actor", "status"), [("admin", 200), ("department", 403), ("haishu", 403)])
+def test_calendar_page_only_for_the_city_administrator(actors, actor, status):
+    assert client_for(actors[actor]).get("/admin-tools/calendar/").status_code == status
+
+
+def test_a_job_is_visible_to_its_owner_only(actors):
+    job = Job.objects.create(kind="registry.import", title="x", owner=actors["haishu"])
+    assert client_for(actors["haishu"]).get(f"/jobs/{job.pk}/").status_code == 200
+    assert client_for(actors["yinzhou"]).get(f"/jobs/{job.pk}/").status_code == 404
+
+
+def test_inactive_user_is_treated_as_the_public(actors, entities):
+    from zhijian.core.scoping import CHANGE, restrict
+    from zhijian.registry.models import Entity, EntityTag
+
+    user = actors["admin"]
+    user.is_active = False
+    assert not restrict(Entity.objects.all(), user, CHANGE).exists()
+    assert not restrict(EntityTag.objects.all(), user).exists()  # tags are not public
