@@ -1,0 +1,35 @@
+"""The header shows each role the pages it may use, assembled from the apps' declarations."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from zhijian.core.nav import items_for
+
+pytestmark = pytest.mark.django_db
+
+
+def labels(user):
+    return [label for label, _url in items_for(user)]
+
+
+def test_public_sees_only_public_pages():
+    assert labels(AnonymousUser()) == ["公示查询"]
+
+
+def test_district_staff_see_register_and_import_but_not_admin_tools(users):
+    shown = labels(users["haishu"])
+    assert {"市场主体", "导入", "公示查询"} <= set(shown)
+    assert "工作日历" not in shown
+
+
+def test_inspector_may_not_import(users):
+    assert "导入" not in labels(users["inspector"])
+    assert "市场主体" in labels(users["inspector"])
+
+
+def test_enterprise_user_sees_no_staff_pages(enterprise_user):
+    assert labels(enterprise_user) == ["公示查询"]
+
+
+def test_city_admin_sees_the_calendar(users):
+    assert "工作日历" in labels(users["admin"])
