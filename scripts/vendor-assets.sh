@@ -13,4 +13,5 @@ fetch() {  # package@version path-inside-package target-name
   rm -rf "$work"/package "$work"/*.tgz
 }
 fetch htmx.org@2.0.11 dist/htmx.min.js htmx.min.js
-echo "vendored: htmx.org@2.0.11" 
+fetch echarts@6.1.0 dist/echarts.min.js echarts.min.js
+echo "vendored: htmx.org@2.0.11, echarts@6.1.0"
