@@ -71,6 +71,7 @@ class Role(models.TextChoices):
     DISTRICT = "district", _("区县(市)局人员")
     INSPECTOR = "inspector", _("执法检查人员")
     ENTERPRISE = "enterprise", _("企业用户")
+    LAB = "lab", _("检验检测机构人员")
 
 
 class User(AbstractUser):
