@@ -96,3 +96,37 @@ def test_cli_verify_exits_non_zero_on_a_break(capsys):
         call_command("audit", "verify")
     assert exit_info.value.code == 1
     assert "第 2 条记录的内容与其哈希不符" in capsys.readouterr().out
+
+
+def _write_with_attachment(payload=b'[["91330203MA2XXXXX0A", "x"]]'):
+    with transaction.atomic():
+        audit.record(
+            "importer",
+            audit.Change("thing.create_many", "Thing", "batch 1", None, {"count": 1}, attachment=payload),
+        )
+    _write(1)
+
+
+def test_attachment_is_covered_by_the_chain():
+    _write_with_attachment()
+    assert audit.verify()[1] == []
+    entry = AuditEntry.objects.get(action="thing.create_many")
+    assert bytes(entry.attachment).startswith(b"[[")
+
+
+def test_altered_attachment_is_reported():
+    """Given a bulk entry with its rows attached, when someone swaps the rows, the chain breaks there."""
+    _write_with_attachment()
+    _untriggered(
+        "UPDATE core_auditentry SET attachment = %s WHERE action = 'thing.create_many'",
+        [b'[["91330203MA2XXXXX0A", "forged"]]'],
+    )
+    _, breaks = audit.verify()
+    assert [(b.seq, b.kind) for b in breaks] == [(1, "altered")]
+
+
+def test_removed_attachment_is_reported():
+    _write_with_attachment()
+    _untriggered("UPDATE core_auditentry SET attachment = NULL WHERE action = 'thing.create_many'")
+    _, breaks = audit.verify()
+    assert [(b.seq, b.kind) for b in breaks] == [(1, "altered")]

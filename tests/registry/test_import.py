@@ -11,6 +11,7 @@ from zhijian.core import audit
 from zhijian.core.models import AuditEntry, OutboxEvent
 from zhijian.registry.importing import PermissionDenied, import_entities
 from zhijian.registry.models import Entity, EntityTag, LifecycleEvent, LifecycleKind
+from zhijian.registry.writing import created_entities
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,11 @@ def test_valid_file_is_imported_with_history_audit_and_derived_fields(tmp_path, 
     shop = Entity.objects.get(uscc=rows[1][0])
     assert shop.entity_type == "individual" and shop.registered_capital is None
     assert LifecycleEvent.objects.filter(entity=company, kind=LifecycleKind.ESTABLISHED).count() == 1
-    assert AuditEntry.objects.filter(action="entity.create", object_id=str(company.pk)).exists()
+    created = AuditEntry.objects.get(action="entity.create_many")
+    assert created.after["count"] == 2
+    image = next(e for e in created_entities(created) if e["uscc"] == company.uscc)
+    assert image["name"] == company.name and image["registered_capital"] == "100"
+    assert image["jurisdiction_id"] == haishu.pk and image["established_on"] == "2019-03-15"
     assert AuditEntry.objects.filter(action="registry.import").exists()
     assert audit.verify()[1] == []
 
@@ -314,3 +319,61 @@ def test_validation_in_a_second_process_gives_the_same_result(tmp_path, city, pa
     assert good.ok and good.created == 30
     assert sorted(Entity.objects.values_list("uscc", flat=True)) == sorted(r[0] for r in rows[:-1])
     assert audit.verify()[1] == []
+
+
+def _indexes_and_keys():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('registry_entity', 'registry_lifecycleevent')"
+        )
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid IN ('registry_entity'::regclass, 'registry_lifecycleevent'::regclass)"
+        )
+        keys = set(cursor.fetchall())
+    return indexes, keys
+
+
+@pytest.fixture
+def bulk_mode(monkeypatch):
+    """Make any file count as a city's first load."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk mode exists on PostgreSQL only")
+    from zhijian.registry import importing
+
+    monkeypatch.setattr(importing, "BULK_MIN_ROWS", 1)
+    monkeypatch.setattr(importing, "BYTES_PER_ROW", 1)
+
+
+def test_bulk_mode_rebuilds_every_index_and_key_and_writes_the_same(tmp_path, city, bulk_mode):
+    """Given an empty register, when a large file is imported, indexes and keys end as they began."""
+    before = _indexes_and_keys()
+    rows = [row(), row(name="海曙区王记小吃店", kind="个体工商户", capital="", industry="H6210")]
+    result = import_entities(write_csv(tmp_path / "first-load.csv", rows), actor="tester")
+    assert result.ok and result.created == 2
+    assert _indexes_and_keys() == before
+    assert LifecycleEvent.objects.filter(kind=LifecycleKind.ESTABLISHED).count() == 2
+    assert Entity.objects.get(uscc=rows[1][0]).name_grams == sorted(
+        {"海曙", "曙区", "区王", "王记", "记小", "小吃", "吃店"}
+    )
+    assert audit.verify()[1] == []
+
+
+def test_bulk_mode_that_fails_leaves_indexes_keys_and_register_untouched(
+    tmp_path, city, bulk_mode, monkeypatch
+):
+    from zhijian.registry import importing, parallel
+
+    monkeypatch.setattr(parallel, "BATCH", 5)
+    monkeypatch.setattr(importing, "CHUNK", 5)
+    before = _indexes_and_keys()
+    rows = [row() for _ in range(12)] + [row(status="营业中")]  # fails after two chunks are written
+    result = import_entities(write_csv(tmp_path / "bad.csv", rows), actor="tester", parallel=False)
+    assert not result.ok and [i.row for i in result.issues] == [14]
+    assert _indexes_and_keys() == before
+    assert not Entity.objects.exists() and not AuditEntry.objects.exists()

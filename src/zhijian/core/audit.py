@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from .bulk import RawJSON, insert_rows
@@ -29,13 +30,19 @@ _CHAIN_LOCK = 7_330_200
 
 @dataclass(frozen=True)
 class Change:
-    """One change to audit: what, and its state before and after (None when created / deleted)."""
+    """One change to audit: what, and its state before and after (None when created / deleted).
+
+    ``attachment`` carries the bulk of a bulk change (e.g. every entity an import created, as
+    JSON lines) as bytes beside the entry; the entry's hash covers the attachment's SHA-256, so the
+    chain proves it as it proves ``before`` and ``after``.
+    """
 
     action: str
     object_type: str
     object_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    attachment: bytes | None = None
 
 
 _encoder = DjangoJSONEncoder()
@@ -67,14 +74,33 @@ def entry_hash(
     after: str | None,
     request_id: str,
     prev_hash: str,
+    attachment_sha256: str | None = None,
 ) -> str:
-    """SHA-256 over the entry's fields; ``before``/``after`` are their canonical JSON texts."""
-    body = json.dumps(
-        [seq, at, actor_id, actor_name, action, object_type, object_id, before, after, request_id, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """SHA-256 over the entry's fields; ``before``/``after`` are their canonical JSON texts.
+
+    An entry with an attachment adds the attachment's SHA-256 as a last field.
+    """
+    fields = [
+        seq,
+        at,
+        actor_id,
+        actor_name,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+        request_id,
+        prev_hash,
+    ]
+    if attachment_sha256 is not None:
+        fields.append(attachment_sha256)
+    body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def attachment_digest(attachment: bytes | None) -> str | None:
+    return None if attachment is None else hashlib.sha256(attachment).hexdigest()
 
 
 def _timestamp(value) -> str:
@@ -121,6 +147,7 @@ def build_entries(actor, changes: Iterable[Change], start: tuple[int, str]) -> I
             after=after,
             request_id=request_id,
             prev_hash=prev,
+            attachment_sha256=attachment_digest(change.attachment),
         )
         yield (
             seq,
@@ -135,6 +162,7 @@ def build_entries(actor, changes: Iterable[Change], start: tuple[int, str]) -> I
             request_id,
             prev,
             digest,
+            change.attachment,
         )
         prev = digest
 
@@ -176,6 +204,7 @@ _FIELDS = (
     "request_id",
     "prev_hash",
     "hash",
+    "attachment",
 )
 
 
@@ -204,8 +233,13 @@ def verify(progress=None) -> tuple[int, list[ChainBreak]]:
         "request_id",
         "prev_hash",
         "hash",
+        "has_attachment",
     ]
-    for row in AuditEntry.objects.order_by("seq").values_list(*fields).iterator(chunk_size=5000):
+    # Attachments can be megabytes each: they are read one at a time, only where there is one.
+    entries = AuditEntry.objects.annotate(
+        has_attachment=ExpressionWrapper(Q(attachment__isnull=False), output_field=BooleanField())
+    )
+    for row in entries.order_by("seq").values_list(*fields).iterator(chunk_size=5000):
         (
             seq,
             at,
@@ -219,7 +253,9 @@ def verify(progress=None) -> tuple[int, list[ChainBreak]]:
             request_id,
             prev_hash,
             digest,
+            has_attachment,
         ) = row
+        attachment = _attachment(seq) if has_attachment else None
         if seq != expected_seq:
             breaks.append(ChainBreak(seq, "missing", f"序号 {expected_seq}–{seq - 1} 的记录缺失"))
         if prev_hash != prev:
@@ -240,6 +276,7 @@ def verify(progress=None) -> tuple[int, list[ChainBreak]]:
             after=canonical_json(after),
             request_id=request_id,
             prev_hash=prev_hash,
+            attachment_sha256=attachment_digest(attachment),
         )
         if recomputed != digest:
             breaks.append(ChainBreak(seq, "altered", f"第 {seq} 条记录的内容与其哈希不符（记录被篡改）"))
@@ -260,6 +297,12 @@ def verify(progress=None) -> tuple[int, list[ChainBreak]]:
                 )
             )
     return checked, breaks
+
+
+def _attachment(seq: int) -> bytes:
+    stored = AuditEntry.objects.values_list("attachment", flat=True).get(seq=seq)
+    assert stored is not None
+    return bytes(stored)
 
 
 def checkpoint() -> AuditCheckpoint | None:

@@ -138,6 +138,9 @@ class AuditEntry(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    attachment = models.BinaryField(
+        null=True, help_text="the bulk of a bulk change; its SHA-256 is in the hash"
+    )
 
     class Meta:
         ordering = ["seq"]

@@ -8,7 +8,6 @@ by USCC and only real differences are written, each as a lifecycle event and an 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable
@@ -16,51 +15,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Field
 from django.utils import timezone
 
 from zhijian.core import audit, events
-from zhijian.core.bulk import RawJSON, insert_rows
 from zhijian.core.models import Jurisdiction
 from zhijian.core.scoping import CITY_WIDE, user_district_id
 
-from .models import Entity, EntityStatus, EntityTag, ImportRun, LifecycleEvent, LifecycleKind
-from .parallel import validated_batches_parallel, validated_batches_serial
+from .models import Entity, ImportRun
+from .parallel import Settings, validated_batches_parallel, validated_batches_serial
 from .tables import Table, UnreadableFile, open_table
 from .validation import COLUMNS, RowValidator
+from .writing import StagedWriter
 
-BATCH = 5000
+# Rows written per staged chunk: large enough that per-statement costs vanish, small enough that
+# progress moves and the staging table stays in memory.
+CHUNK = 50_000
+# Bulk mode (writing.py) from about this many rows up; a register CSV row is about 230 bytes.
+BULK_MIN_ROWS = 200_000
+BYTES_PER_ROW = 230
 # Below this size (about 20,000 rows) starting a second process costs more than it saves.
 PARALLEL_MIN_BYTES = 4 << 20
 MAX_ISSUES = 100_000
-COMPARED = (
-    "name",
-    "entity_type",
-    "legal_representative",
-    "registered_capital",
-    "established_on",
-    "status",
-    "address",
-    "industry_code",
-    "cluster",
-    "jurisdiction_id",
-    "office_id",
-    "contact_phone",
-)
-# Columns a file may leave out without clearing what the register already holds.
-OPTIONAL_FIELDS = {
-    "registered_capital": ("registered_capital",),
-    "industry_code": ("industry_code", "cluster"),
-    "jurisdiction": ("jurisdiction_id",),
-    "office": ("office_id",),
-    "contact_phone": ("contact_phone",),
-    "tags": ("tags",),
-}
-_STATUS_EVENT = {
-    EntityStatus.DEREGISTERED: LifecycleKind.DEREGISTERED,
-    EntityStatus.REVOKED: LifecycleKind.REVOKED,
-    EntityStatus.MOVED_OUT: LifecycleKind.MOVED_OUT,
-}
 
 
 @dataclass(frozen=True)
@@ -94,189 +69,6 @@ class ImportResult:
 
 class PermissionDenied(Exception):
     pass
-
-
-_NO_CHANGES = RawJSON("{}")
-
-
-def _public_json(clean: dict) -> dict:
-    out = {}
-    for key, value in clean.items():
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        elif value is not None and not isinstance(value, str | int | bool | list):
-            value = str(value)
-        out[key] = value
-    return out
-
-
-def _created_image(clean: dict) -> dict:
-    """The audit image of a new entity, with JSON-native values (no encoder callbacks per row)."""
-    image = {f: clean[f] for f in ("uscc", *COMPARED)}
-    image["established_on"] = image["established_on"].isoformat()
-    if image["registered_capital"] is not None:
-        image["registered_capital"] = str(image["registered_capital"])
-    image["tags"] = list(clean.get("tags", ()))
-    return image
-
-
-def _column(field_name: str) -> str:
-    field = Entity._meta.get_field(field_name)
-    assert isinstance(field, Field)
-    return str(field.column)
-
-
-def _by_uscc(usccs: list[str], fields: tuple[str, ...]) -> list[dict]:
-    """Rows of the register for these codes, as dicts of ``fields``."""
-    if connection.vendor != "postgresql":
-        return list(Entity.objects.filter(uscc__in=usccs).values(*fields))
-    # One array parameter instead of thousands of placeholders: far cheaper to send and to parse.
-    columns = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM registry_entity WHERE uscc = ANY(%s)", [usccs])  # noqa: S608
-        return [dict(zip(fields, row, strict=True)) for row in cursor.fetchall()]
-
-
-class _Writer:
-    """Compares a batch of clean rows with the register and writes the differences."""
-
-    def __init__(self, actor, source: str, write: bool):
-        self.actor, self.source, self.write = actor, source, write
-        self.created = self.changed = self.unchanged = 0
-        self.today = timezone.localdate()
-
-    def flush(self, batch: list[dict]) -> None:
-        if not batch:
-            return
-        existing = {
-            row["uscc"]: row for row in _by_uscc([c["uscc"] for c in batch], ("id", "uscc", *COMPARED))
-        }
-        tags_of: dict[int, list[str]] = {}
-        if any("tags" in c for c in batch) and existing:
-            for entity_id, tag in EntityTag.objects.filter(
-                entity_id__in=[e["id"] for e in existing.values()]
-            ).values_list("entity_id", "tag"):
-                tags_of.setdefault(entity_id, []).append(tag)
-        new_rows, updates = [], []
-        for clean in batch:
-            old = existing.get(clean["uscc"])
-            if old is None:
-                new_rows.append(clean)
-                continue
-            diff = {f: [old[f], clean[f]] for f in COMPARED if f in clean and old[f] != clean[f]}
-            if "tags" in clean and sorted(tags_of.get(old["id"], [])) != list(clean["tags"]):
-                diff["tags"] = [sorted(tags_of.get(old["id"], [])), list(clean["tags"])]
-            if diff:
-                updates.append((old, clean, diff))
-            else:
-                self.unchanged += 1
-        self.created += len(new_rows)
-        self.changed += len(updates)
-        if self.write:
-            self._insert(new_rows)
-            self._update(updates)
-
-    def _insert(self, rows: list[dict]) -> None:
-        if not rows:
-            return
-        now = timezone.now()
-        fields = ("uscc", "created_at", "updated_at", *COMPARED)
-        for clean in rows:
-            clean.setdefault("jurisdiction_id", clean.get("derived_jurisdiction_id"))
-            clean.setdefault("office_id", None)
-            clean.setdefault("registered_capital", None)
-            clean.setdefault("industry_code", "")
-            clean.setdefault("cluster", "")
-            clean.setdefault("contact_phone", "")
-        insert_rows(Entity, fields, ([c["uscc"], now, now, *(c[f] for f in COMPARED)] for c in rows))
-        ids = {row["uscc"]: row["id"] for row in _by_uscc([c["uscc"] for c in rows], ("uscc", "id"))}
-        insert_rows(
-            EntityTag, ("entity_id", "tag"), ((ids[c["uscc"]], t) for c in rows for t in c.get("tags", []))
-        )
-        insert_rows(
-            LifecycleEvent,
-            ("entity_id", "kind", "occurred_on", "changes", "source", "recorded_at"),
-            (
-                (
-                    ids[c["uscc"]],
-                    LifecycleKind.ESTABLISHED,
-                    c["established_on"],
-                    _NO_CHANGES,
-                    self.source,
-                    now,
-                )
-                for c in rows
-            ),
-        )
-        audit.record_many(
-            self.actor,
-            (
-                audit.Change(
-                    "entity.create",
-                    "Entity",
-                    str(ids[c["uscc"]]),
-                    None,
-                    _created_image(c),
-                )
-                for c in rows
-            ),
-        )
-
-    def _update(self, updates: list[tuple[dict, dict, dict]]) -> None:
-        if not updates:
-            return
-        now = timezone.now()
-        objects, lifecycle, changes, status_events = [], [], [], []
-        fields_touched: set[str] = set()
-        for old, clean, diff in updates:
-            entity = Entity(id=old["id"], uscc=old["uscc"], updated_at=now)
-            for f in COMPARED:
-                setattr(entity, f, clean.get(f, old[f]))
-            objects.append(entity)
-            fields_touched.update(f for f in diff if f != "tags")
-            kind = LifecycleKind.CHANGED
-            if "status" in diff:
-                new_status = diff["status"][1]
-                kind = _STATUS_EVENT.get(
-                    new_status,
-                    LifecycleKind.RESTORED if new_status == EntityStatus.ACTIVE else LifecycleKind.CHANGED,
-                )
-                status_events.append(
-                    {"uscc": old["uscc"], "entity_id": old["id"], "from": diff["status"][0], "to": new_status}
-                )
-            json_diff = {f: _public_json({"old": v[0], "new": v[1]}) for f, v in diff.items()}
-            lifecycle.append(
-                (
-                    old["id"],
-                    kind,
-                    self.today,
-                    {f: [d["old"], d["new"]] for f, d in json_diff.items()},
-                    self.source,
-                    now,
-                )
-            )
-            changes.append(
-                audit.Change(
-                    "entity.update",
-                    "Entity",
-                    str(old["id"]),
-                    {f: d["old"] for f, d in json_diff.items()},
-                    {f: d["new"] for f, d in json_diff.items()},
-                )
-            )
-            if "tags" in diff:
-                EntityTag.objects.filter(entity_id=old["id"]).delete()
-                EntityTag.objects.bulk_create(EntityTag(entity_id=old["id"], tag=t) for t in clean["tags"])
-        if fields_touched:
-            Entity.objects.bulk_update(objects, [*sorted(fields_touched), "updated_at"], batch_size=1000)
-        insert_rows(
-            LifecycleEvent,
-            ("entity_id", "kind", "occurred_on", "changes", "source", "recorded_at"),
-            lifecycle,
-        )
-        audit.record_many(self.actor, changes)
-        if status_events:
-            events.emit_many("registry.entity_status_changed", status_events)
 
 
 def _allowed_jurisdictions(actor) -> set[int] | None:
@@ -333,7 +125,7 @@ def import_entities(
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES
     try:
         with transaction.atomic():
-            _run(table, result, actor, allowed, dry_run, progress, path, parallel)
+            _run(table, result, actor, allowed, dry_run, progress, path, parallel, f"{digest[:12]}")
             if not result.ok or dry_run:
                 transaction.set_rollback(True)
             else:
@@ -376,47 +168,69 @@ def import_entities(
 
 
 def _run(
-    table: Table, result: ImportResult, actor, allowed, dry_run, progress, path: Path, parallel: bool
+    table: Table,
+    result: ImportResult,
+    actor,
+    allowed,
+    dry_run,
+    progress,
+    path: Path,
+    parallel: bool,
+    label: str,
 ) -> None:
-    present = set(table.columns)
     jurisdictions = list(Jurisdiction.objects.all())
+    vendor = connection.vendor
     if parallel:
-        batches = validated_batches_parallel(path, jurisdictions, timezone.localdate())
+        settings = Settings(timezone.localdate(), frozenset(allowed) if allowed is not None else None, vendor)
+        batches = validated_batches_parallel(path, jurisdictions, settings)
     else:
-        batches = validated_batches_serial(table, RowValidator(jurisdictions))
-    writer = _Writer(actor, f"导入：{result.file_name}", write=not dry_run)
-    batch: list[dict] = []
+        validator = RowValidator(jurisdictions, allowed=allowed)
+        batches = validated_batches_serial(table, validator, vendor)
+    writer = StagedWriter(
+        actor=actor,
+        source=f"导入：{result.file_name}",
+        present=set(table.columns),
+        write=not dry_run,
+        label=label,
+        bulk=_bulk_mode(path),
+    )
+    chunk: list[tuple] = []
     labels = {c.field: table.labels.get(c.field, c.label) for c in COLUMNS}
-    for validated in batches:
-        for number, clean, errors in validated:
-            result.rows += 1
-            if clean is not None:
-                if "jurisdiction" not in present:
-                    clean["derived_jurisdiction_id"] = clean.pop("jurisdiction_id")
-                if (
-                    allowed is not None
-                    and (clean.get("jurisdiction_id") or clean.get("derived_jurisdiction_id")) not in allowed
-                ):
-                    errors = [("jurisdiction", "该主体不在您的辖区，无权导入")]
-                    clean = None
-            if errors:
-                if len(result.issues) < MAX_ISSUES:
-                    result.issues.extend(ImportIssue(number, labels.get(f, f), m) for f, m in errors)
-                continue
-            assert clean is not None
-            for column, fields in OPTIONAL_FIELDS.items():
-                if column not in present:
-                    for f in fields:
-                        clean.pop(f, None)
-            if not result.issues:
-                batch.append(clean)
-        if not result.issues and len(batch) >= BATCH:
-            writer.flush(batch)
-            batch = []
+    for batch in batches:
+        result.rows += batch.count
+        if batch.issues and len(result.issues) < MAX_ISSUES:
+            result.issues.extend(ImportIssue(number, labels.get(f, f), m) for number, f, m in batch.issues)
+        if result.issues:
+            chunk = []  # nothing more is written once a row has failed; validation goes on
+        else:
+            chunk.extend(batch.rows)
+            if len(chunk) >= CHUNK:
+                writer.flush(chunk)
+                chunk = []
         if progress:
             progress(result.rows, 0)
     if not result.issues:
-        writer.flush(batch)
+        writer.flush(chunk)
+    writer.finish()
     result.created, result.changed, result.unchanged = writer.created, writer.changed, writer.unchanged
     if progress:
         progress(result.rows, result.rows)
+
+
+def _bulk_mode(path: Path) -> bool:
+    """Whether this import should rebuild the register's indexes instead of growing them row by row.
+
+    Only on PostgreSQL, for a file of at least BULK_MIN_ROWS (estimated from its size) that is
+    larger than the register already is: a city's first load, not a daily update.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    estimated_rows = path.stat().st_size // BYTES_PER_ROW
+    if estimated_rows < BULK_MIN_ROWS:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'registry_entity'::regclass"
+        )
+        (registered,) = cursor.fetchone()
+    return estimated_rows > registered

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from zhijian.core.models import Jurisdiction
 from zhijian.core.scoping import Scope
 
+from .search import BigramsField, name_bigrams
+
 
 class EntityType(models.TextChoices):
     LLC = "llc", _("有限责任公司")
@@ -57,8 +59,9 @@ PUBLIC_FIELDS = (
 class Entity(models.Model):
     """A market entity (市场主体): enterprise, branch, 个体工商户 or 农民专业合作社."""
 
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18)
     name = models.CharField(_("名称"), max_length=200)
+    name_grams = BigramsField(_("名称二元组"), default=list, editable=False)
     entity_type = models.CharField(_("类型"), max_length=24, choices=EntityType.choices)
     legal_representative = models.CharField(_("法定代表人（负责人、经营者）"), max_length=60)
     registered_capital = models.DecimalField(
@@ -73,6 +76,7 @@ class Entity(models.Model):
         related_name="+",
         verbose_name=_("管辖单位"),
         limit_choices_to={"level__in": ["district", "zone"]},
+        db_index=False,  # the (jurisdiction, status) index serves every lookup by jurisdiction
     )
     office = models.ForeignKey(
         Jurisdiction, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("市场监管所")
@@ -88,21 +92,23 @@ class Entity(models.Model):
     class Meta:
         verbose_name = _("市场主体")
         verbose_name_plural = _("市场主体")
-        indexes = [
-            models.Index(fields=["jurisdiction", "status"]),
-            models.Index(fields=["industry_code"]),
-            models.Index(fields=["cluster"]),
-            models.Index(fields=["entity_type"]),
-        ]
+        # Every index is paid for on each of a city's 1.5 million inserts (bench/RESULTS.md): type,
+        # cluster and industry filters run on the newest-first scan and need none of their own.
+        constraints = [models.UniqueConstraint(fields=["uscc"], name="entity_uscc_unique")]
+        indexes = [models.Index(fields=["jurisdiction", "status"])]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.uscc}）"
+
+    def save(self, *args, **kwargs):
+        self.name_grams = name_bigrams(self.name)
+        super().save(*args, **kwargs)
 
 
 class EntityTag(models.Model):
     """A label on an entity (规上, 专精特新 …) used to filter and to target campaigns."""
 
-    entity = models.ForeignKey(Entity, models.CASCADE, related_name="tags")
+    entity = models.ForeignKey(Entity, models.CASCADE, related_name="tags", db_index=False)
     tag = models.CharField(max_length=20, choices=Tag.choices)
 
     scope = Scope(district_field="entity__jurisdiction_id", uscc_field="entity__uscc", public=None)
@@ -125,7 +131,7 @@ class LifecycleKind(models.TextChoices):
 class LifecycleEvent(models.Model):
     """One step of an entity's registration history; ``changes`` maps field → [old, new]."""
 
-    entity = models.ForeignKey(Entity, models.CASCADE, related_name="history")
+    entity = models.ForeignKey(Entity, models.CASCADE, related_name="history", db_index=False)
     kind = models.CharField(_("事项"), max_length=14, choices=LifecycleKind.choices)
     occurred_on = models.DateField(_("日期"))
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)

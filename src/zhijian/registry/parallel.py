@@ -1,17 +1,20 @@
-"""Validating a large register file in a second process while the first one writes.
+"""Validating a register file, in this process or in a second one while the first one writes.
 
 Parsing and validating a row costs about as much CPU as writing it; on a machine with more than one
-core, a child process reads and validates the file and hands over batches of validated rows, while
-the parent compares them with the register and writes. The child never touches the database.
+core, a child process reads and validates the file and hands over batches, while the parent writes
+them. A batch carries the valid rows already in the staging table's column order
+(:func:`zhijian.registry.writing.stage_row`) and the problems found, so that the parent does
+almost nothing per row. The child never touches the database.
 
 This module imports nothing of Django at import time: a spawned child must set Django up first.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
 
@@ -32,20 +35,44 @@ class Unit:
     parent_id: int | None
 
 
-def validated_batches_serial(table, validator) -> Iterator[list[tuple[int, dict | None, list]]]:
-    """(row number, clean fields or None, errors) for every row, in batches, in this process."""
-    batch: list[tuple[int, dict | None, list]] = []
+@dataclass
+class Batch:
+    """Up to BATCH consecutive rows of the file: the valid ones staged, the invalid ones' problems."""
+
+    count: int = 0
+    rows: list[tuple] = field(default_factory=list)
+    issues: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, field, message)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to validate and stage, picklable for the child."""
+
+    today: dt.date
+    allowed: frozenset[int] | None
+    vendor: str
+
+
+def validated_batches_serial(table, validator, vendor: str) -> Iterator[Batch]:
+    """Batches of the whole file, validated in this process."""
+    from .writing import stage_row
+
+    batch = Batch()
     for number, raw in table.records():
         clean, errors = validator.validate(number, raw)
-        batch.append((number, clean, errors))
-        if len(batch) >= BATCH:
+        batch.count += 1
+        if errors:
+            batch.issues.extend((number, f, m) for f, m in errors)
+        else:
+            batch.rows.append(stage_row(number, clean, vendor))
+        if batch.count >= BATCH:
             yield batch
-            batch = []
-    if batch:
+            batch = Batch()
+    if batch.count:
         yield batch
 
 
-def _child(path: str, jurisdictions, today, queue) -> None:
+def _child(path: str, jurisdictions, settings: Settings, queue) -> None:
     """Entry point of the validating process: batches onto ``queue``, then a final marker."""
     import django
 
@@ -55,8 +82,9 @@ def _child(path: str, jurisdictions, today, queue) -> None:
 
     try:
         table = open_table(Path(path), COLUMNS)
-        validator = RowValidator(jurisdictions, today=today)
-        for batch in validated_batches_serial(table, validator):
+        allowed = set(settings.allowed) if settings.allowed is not None else None
+        validator = RowValidator(jurisdictions, today=settings.today, allowed=allowed)
+        for batch in validated_batches_serial(table, validator, settings.vendor):
             queue.put(("batch", batch))
         queue.put(("done", None))
     except UnreadableFile as exc:
@@ -65,9 +93,7 @@ def _child(path: str, jurisdictions, today, queue) -> None:
         queue.put(("failed", f"{exc.__class__.__name__}: {exc}"))
 
 
-def validated_batches_parallel(
-    path: Path, jurisdictions, today
-) -> Iterator[list[tuple[int, dict | None, list]]]:
+def validated_batches_parallel(path: Path, jurisdictions, settings: Settings) -> Iterator[Batch]:
     """The same batches as :func:`validated_batches_serial`, produced by a spawned child process."""
     import multiprocessing
 
@@ -80,7 +106,7 @@ def validated_batches_parallel(
     units = [
         Unit(j.pk, j.code, j.name, j.short_name, j.level, j.division_code, j.parent_id) for j in jurisdictions
     ]
-    child = context.Process(target=_child, args=(str(path), units, today, queue), daemon=True)
+    child = context.Process(target=_child, args=(str(path), units, settings, queue), daemon=True)
     child.start()
     try:
         while True:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from zhijian.core.codes import looks_like_uscc, normalize_uscc
 from zhijian.core.scoping import VIEW, restrict
 
 from .models import Entity, EntityStatus, EntityType, Tag
+from .search import name_bigrams
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class EntityFilter:
         return {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
 
 
+def name_fragment(fragment: str) -> Q:
+    """Entities whose name contains ``fragment``; on PostgreSQL through the bigram index (search.py)."""
+    condition = Q(name__contains=fragment)
+    grams = name_bigrams(fragment)
+    if grams and connection.vendor == "postgresql":
+        condition &= Q(name_grams__contains_all=grams)
+    return condition
+
+
 def search_entities(user, flt: EntityFilter, *, public: bool = False) -> QuerySet[Entity]:
     """Entities ``user`` may see that match ``flt``, newest first. ``public`` ignores the login."""
     qs = restrict(Entity.objects.all(), None if public else user, VIEW)
@@ -51,7 +62,7 @@ def search_entities(user, flt: EntityFilter, *, public: bool = False) -> QuerySe
         if looks_like_uscc(flt.q):
             qs = qs.filter(uscc=normalize_uscc(flt.q))
         else:
-            qs = qs.filter(name__contains=flt.q)
+            qs = qs.filter(name_fragment(flt.q))
     if flt.jurisdiction:
         qs = qs.filter(jurisdiction_id=flt.jurisdiction)
     if flt.entity_type:

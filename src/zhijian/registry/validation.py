@@ -11,6 +11,7 @@ from zhijian.core.codes import CodeError, validate_uscc
 
 from .industries import IndustryError, cluster_of, normalize_industry
 from .models import EntityStatus, EntityType, Tag
+from .search import name_bigrams
 from .tables import Column
 
 COLUMNS = [
@@ -174,8 +175,9 @@ def parse_tags(text: str) -> tuple[str, ...]:
 class RowValidator:
     """Validates rows of one file; knows the city's jurisdictions and the USCCs seen so far."""
 
-    def __init__(self, jurisdictions, today: dt.date | None = None):
+    def __init__(self, jurisdictions, today: dt.date | None = None, allowed: set[int] | None = None):
         self.today = today or dt.date.today()
+        self.allowed = allowed  # county-level units the importing user may change; None: all
         county = [j for j in jurisdictions if j.level in ("district", "zone")]
         self.by_name = {}
         for unit in county:
@@ -217,6 +219,7 @@ class RowValidator:
             elif len(value) > limit:
                 errors.append((field, f"{label}超过{limit}个字符"))
             clean[field] = value
+        clean["name_grams"] = name_bigrams(clean["name"])
         take("entity_type", parse_entity_type)
         take("status", parse_status)
         take("established_on", lambda t: parse_date(t, self.today))
@@ -256,6 +259,9 @@ class RowValidator:
                 )
                 return
         else:
+            return
+        if self.allowed is not None and unit.pk not in self.allowed:
+            errors.append(("jurisdiction", "该主体不在您的辖区，无权导入"))
             return
         clean["jurisdiction_id"] = unit.pk
         office_name = raw.get("office", "").strip()
