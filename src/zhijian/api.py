@@ -116,7 +116,8 @@ def list_entities(request, params: Query[EntityQuery]):
     if not 1 <= params.limit <= 200 or params.offset < 0 or params.offset > 100_000:
         return Status(400, {"code": "bad_paging", "message": "limit须在1–200之间，offset须在0–100000之间"})
     flt = EntityFilter.from_params({k: str(v) for k, v in params.dict().items() if v is not None})
-    rows = list(search_entities(request.user, flt)[params.offset : params.offset + params.limit + 1])
+    need = params.offset + params.limit + 1
+    rows = list(search_entities(request.user, flt, need=need)[params.offset : need])
     return Status(
         200,
         {

@@ -377,3 +377,15 @@ def test_bulk_mode_that_fails_leaves_indexes_keys_and_register_untouched(
     assert not result.ok and [i.row for i in result.issues] == [14]
     assert _indexes_and_keys() == before
     assert not Entity.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_bulk_mode_into_a_register_that_is_not_empty_still_matches_by_code(tmp_path, city, bulk_mode):
+    first = row()
+    import_entities(write_csv(tmp_path / "a.csv", [first]), actor="tester")
+    changed = list(first)
+    changed[7] = "浙江省宁波市海曙区中山西路99号"
+    result = import_entities(write_csv(tmp_path / "b.csv", [changed, row(), row()]), actor="tester")
+    assert (result.created, result.changed, result.unchanged) == (2, 1, 0)
+    assert Entity.objects.count() == 3
+    assert Entity.objects.get(uscc=first[0]).address == changed[7]
+    assert audit.verify()[1] == []

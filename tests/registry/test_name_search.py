@@ -59,3 +59,36 @@ def test_postgresql_search_condition_is_served_by_the_bigram_index(users, haishu
     query = search_entities(users["admin"], EntityFilter(q="恒达"))
     assert "registry_entity_name_grams" in query.explain()
     assert [e.name for e in query] == ["宁波恒达机械有限公司"]
+
+
+def test_a_common_fragment_is_found_in_the_newest_window_with_the_same_rows(users, haishu, monkeypatch):
+    """Given many names with a fragment, the newest-first window gives the rows the index would."""
+    from zhijian.registry import queries
+
+    monkeypatch.setattr(queries, "NEWEST_WINDOWS", (30, 120))
+    monkeypatch.setattr(queries, "bigram_statistics", lambda: None)
+    for i in range(200):
+        EntityFactory(jurisdiction=haishu, name=f"宁波第{i}号{'快餐店' if i % 3 == 0 else '贸易商行'}")
+    admin = users["admin"]
+    for need in (5, 11, 21, 60):
+        windowed = [e.pk for e in search_entities(admin, EntityFilter(q="快餐店"), need=need)[:need]]
+        plain = [e.pk for e in search_entities(admin, EntityFilter(q="快餐店"))[:need]]
+        assert windowed == plain
+        assert len(windowed) == min(need, 67)
+
+
+def test_bigram_statistics_bound_the_matches_of_a_fragment(haishu, monkeypatch):
+    """Given an analysed register, a fragment's possible matches are its rarest bigram's count."""
+    from zhijian.registry import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statistics come from PostgreSQL's pg_stats")
+    for i in range(400):
+        EntityFactory(jurisdiction=haishu, name=f"宁波{i}号{'快餐店' if i % 4 == 0 else '贸易商行'}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_entity")
+    monkeypatch.setattr(search, "_statistics", (0.0, None))
+    statistics = search.bigram_statistics()
+    assert statistics is not None and statistics.rows == 400
+    assert 80 <= statistics.most_matches("快餐店") <= 120  # 100 names have it
+    assert statistics.most_matches("恒达") < 10  # no name has it: below the rarest common bigram

@@ -8,14 +8,15 @@ from zhijian.core.scoping import VIEW, get_scoped, restrict
 from zhijian.registry.industries import industry_label
 from zhijian.registry.models import PUBLIC_FIELDS, Entity, LifecycleEvent
 from zhijian.registry.queries import EntityFilter, search_entities
-from zhijian.registry.views import page_of
+from zhijian.registry.views import page_number, page_of
 
 
 def register_search(request):
     flt = EntityFilter.from_params(request.GET)
     entities, page, has_next = [], 1, False
     if flt.q:
-        qs = search_entities(None, EntityFilter(q=flt.q), public=True).only(
+        need = page_number(request.GET) * 20 + 1
+        qs = search_entities(None, EntityFilter(q=flt.q), public=True, need=need).only(
             *PUBLIC_FIELDS, "jurisdiction__name"
         )
         entities, page, has_next = page_of(qs, request.GET, size=20)

@@ -16,8 +16,10 @@ is a plain ``LIKE``.
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import dataclass
 
-from django.db import NotSupportedError, models
+from django.db import NotSupportedError, connection, models
 from django.db.models import Lookup
 
 
@@ -68,3 +70,46 @@ class ContainsAll(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} @> {rhs}::text[]", [*lhs_params, *rhs_params]
+
+
+@dataclass(frozen=True)
+class BigramStatistics:
+    """How often the commonest bigrams occur, as PostgreSQL's ANALYZE last saw the register."""
+
+    rows: int
+    frequency: dict[str, float]
+    floor: float  # every bigram not in ``frequency`` is rarer than this
+
+    def most_matches(self, fragment: str) -> int:
+        """An upper bound of the names containing ``fragment``: its rarest bigram's count."""
+        grams = name_bigrams(fragment)
+        if not grams:
+            return self.rows
+        return int(self.rows * min(self.frequency.get(g, self.floor) for g in grams))
+
+
+_statistics: tuple[float, BigramStatistics | None] = (0.0, None)
+STATISTICS_TTL = 600.0
+
+
+def bigram_statistics() -> BigramStatistics | None:
+    """The register's bigram statistics from ``pg_stats`` (cached for STATISTICS_TTL seconds)."""
+    global _statistics
+    read_at, cached = _statistics
+    if time.monotonic() - read_at < STATISTICS_TTL:
+        return cached
+    cached = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples::bigint "
+                "FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+                "WHERE s.tablename = 'registry_entity' AND s.attname = 'name_grams' AND s.schemaname = 'public'"
+            )
+            row = cursor.fetchone()
+        if row and row[0] and row[2] > 0:
+            elements, freqs, rows = row
+            # The array carries a frequency per element, then the minimum, the maximum and nulls.
+            cached = BigramStatistics(rows, dict(zip(elements, freqs, strict=False)), freqs[len(elements)])
+    _statistics = (time.monotonic(), cached)
+    return cached

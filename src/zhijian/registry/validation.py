@@ -7,9 +7,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from zhijian.core.codes import CodeError, validate_uscc
+from zhijian.core.codes import validate_uscc
 
-from .industries import IndustryError, cluster_of, normalize_industry
+from .industries import cluster_of, normalize_industry
 from .models import EntityStatus, EntityType, Tag
 from .search import name_bigrams
 from .tables import Column
@@ -190,48 +190,48 @@ class RowValidator:
         self.offices = {(o.parent_id, o.name): o for o in jurisdictions if o.level == "office"}
         self.offices.update({(o.parent_id, o.short_name): o for o in jurisdictions if o.level == "office"})
         self.first_row: dict[str, int] = {}
+        self._parsers = (
+            ("entity_type", parse_entity_type),
+            ("status", parse_status),
+            ("established_on", self._date),
+            ("registered_capital", parse_capital),
+            ("industry_code", _industry_or_blank),
+            ("tags", parse_tags),
+        )
+
+    def _date(self, text: str) -> dt.date:
+        return parse_date(text, self.today)
 
     def validate(self, number: int, raw: dict[str, str]) -> tuple[dict | None, list[tuple[str, str]]]:
         """Return (clean fields, []) or (None, [(field, message), …])."""
         errors: list[tuple[str, str]] = []
-        clean: dict = {}
         for field, text in raw.items():
-            if text.startswith(FORMULA_PREFIXES) and field not in ("registered_capital",):
+            if text.startswith(FORMULA_PREFIXES) and field != "registered_capital":
                 errors.append((field, f"内容以“{text[0]}”开头，疑似表格公式注入，已拒绝"))
         if errors:
             return None, errors
-
-        def take(field: str, parse):
-            try:
-                clean[field] = parse(raw.get(field, ""))
-            except (ValueError, CodeError, IndustryError) as exc:
-                errors.append((field, str(exc)))
-
-        take("uscc", validate_uscc)
-        for field, label, limit in (
-            ("name", "名称", 200),
-            ("legal_representative", "法定代表人", 60),
-            ("address", "住所", 300),
-        ):
-            value = raw.get(field, "").strip()
+        get = raw.get
+        clean: dict = {}
+        try:
+            clean["uscc"] = validate_uscc(get("uscc", ""))
+        except ValueError as exc:
+            errors.append(("uscc", str(exc)))
+        for field, label, limit in _TEXT_FIELDS:
+            value = get(field, "").strip()
             if not value:
                 errors.append((field, f"{label}不能为空"))
             elif len(value) > limit:
                 errors.append((field, f"{label}超过{limit}个字符"))
             clean[field] = value
+        # Each parser raises ValueError (or a subclass) with the Chinese message for its column.
+        for field, parse in self._parsers:
+            try:
+                clean[field] = parse(get(field, ""))
+            except ValueError as exc:
+                errors.append((field, str(exc)))
         clean["name_grams"] = name_bigrams(clean["name"])
-        take("entity_type", parse_entity_type)
-        take("status", parse_status)
-        take("established_on", lambda t: parse_date(t, self.today))
-        take("registered_capital", parse_capital)
-        industry = raw.get("industry_code", "").strip()
-        if industry:
-            take("industry_code", _industry)
-        else:
-            clean["industry_code"] = ""
         clean["cluster"] = _cluster(clean.get("industry_code") or "")
-        take("tags", parse_tags)
-        clean["contact_phone"] = raw.get("contact_phone", "").strip()[:30]
+        clean["contact_phone"] = get("contact_phone", "").strip()[:30]
         self._jurisdiction(raw, clean, errors)
         uscc = clean.get("uscc")
         if uscc:
@@ -277,6 +277,14 @@ class RowValidator:
 
 
 _industry = lru_cache(maxsize=8192)(normalize_industry)
+
+
+def _industry_or_blank(text: str) -> str:
+    text = text.strip()
+    return _industry(text) if text else ""
+
+
+_TEXT_FIELDS = (("name", "名称", 200), ("legal_representative", "法定代表人", 60), ("address", "住所", 300))
 _cluster = lru_cache(maxsize=8192)(cluster_of)
 
 

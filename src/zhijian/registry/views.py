@@ -26,10 +26,14 @@ from .queries import EntityFilter, search_entities
 PAGE_SIZE = 50
 
 
+def page_number(params) -> int:
+    page = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
+    return max(1, min(page, 10_000))
+
+
 def page_of(queryset, params, size: int = PAGE_SIZE):
     """Keyset-free, count-free paging: fetch one row more than shown to know if a next page exists."""
-    page = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
-    page = max(1, min(page, 10_000))
+    page = page_number(params)
     rows = list(queryset[(page - 1) * size : page * size + 1])
     return rows[:size], page, len(rows) > size
 
@@ -49,7 +53,8 @@ def filter_context(flt: EntityFilter) -> dict:
 @login_required
 def entity_list(request):
     flt = EntityFilter.from_params(request.GET)
-    entities, page, has_next = page_of(search_entities(request.user, flt), request.GET)
+    need = page_number(request.GET) * PAGE_SIZE + 1
+    entities, page, has_next = page_of(search_entities(request.user, flt, need=need), request.GET)
     return render(
         request,
         "registry/entity_list.html",

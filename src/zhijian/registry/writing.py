@@ -145,9 +145,13 @@ class StagedWriter:
         self.postgres = connection.vendor == "postgresql"
         self.bulk = bulk and write and self.postgres
         self._rebuild: list[str] = []
+        self.empty_register = False  # known empty: every row is new, nothing to match
         self._create_stage()
         if self.bulk:
             self._drop_indexes_and_keys()
+            with connection.cursor() as cursor:  # under the lock the dropped indexes took
+                cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM registry_entity)")
+                self.empty_register = cursor.fetchone()[0]
 
     # -- staging ---------------------------------------------------------------------------------
 
@@ -175,6 +179,8 @@ class StagedWriter:
         _copy(cursor, STAGE, STAGE_FIELDS, rows)
         tags = [(row[_USCC], tag) for row in rows if row[_TAGS] for tag in row[_TAGS].split(",")]
         _copy(cursor, STAGE_TAG, ("uscc", "tag"), tags)
+        if self.empty_register:
+            return
         # Matching by USCC, one index probe per row: a correlated subquery keeps the plan fixed
         # whatever the planner believes about a temporary table's size.
         cursor.execute(
@@ -190,8 +196,10 @@ class StagedWriter:
         self.chunks += 1
         with connection.cursor() as cursor:
             self._stage(cursor, rows)
-            cursor.execute(f"SELECT uscc FROM {STAGE} WHERE entity_id IS NOT NULL")
-            existing = {uscc for (uscc,) in cursor.fetchall()}
+            existing: set[str] = set()
+            if not self.empty_register:
+                cursor.execute(f"SELECT uscc FROM {STAGE} WHERE entity_id IS NOT NULL")
+                existing = {uscc for (uscc,) in cursor.fetchall()}
             updates = self._differences(cursor) if existing else []
         new_rows = [row for row in rows if row[_USCC] not in existing] if existing else rows
         self.created += len(new_rows)
@@ -344,6 +352,9 @@ class StagedWriter:
     def _drop_indexes_and_keys(self) -> None:
         """Drop the plain indexes and foreign keys of BULK_TABLES, remembering how to restore them."""
         with connection.cursor() as cursor:
+            # Readers wait until the import commits; nobody else writes the register meanwhile.
+            for table in BULK_TABLES:
+                cursor.execute(f"LOCK TABLE {self.q(table)} IN ACCESS EXCLUSIVE MODE")
             cursor.execute(
                 "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "

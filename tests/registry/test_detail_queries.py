@@ -1,0 +1,22 @@
+"""The entity detail page is the platform's most-visited page: its query count is a baseline."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_detail_page_runs_four_queries_once_the_session_is_cached(users, entities):
+    client = Client()
+    assert client.login(username=users["haishu"].username, password=PASSWORD)
+    url = f"/entities/{entities['haishu'].uscc}/"
+    assert client.get(url).status_code == 200  # warms the session cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    # user with jurisdiction, entity with jurisdiction and office, its tags, its history
+    assert len(queries) == 4, [q["sql"] for q in queries]
