@@ -210,6 +210,29 @@ def record_credit_record(
 
 
 @transaction.atomic
+def correct_record(
+    *, actor, record: CreditRecord, severity: str, title: str, occurred_on: dt.date, public: bool, **fields
+) -> CreditRecord:
+    """Correct a record whose origin corrected itself (e.g. a re-recorded spot-check result)."""
+    _require(actor, record)
+    before = _snapshot(record, RECORD_FIELDS)
+    record.severity, record.title, record.occurred_on = severity, title.strip()[:200], occurred_on
+    for name, value in fields.items():
+        setattr(record, name, value)
+    if public != record.public:
+        record.public = public
+        record.publicity = Publicity.PUBLISHED if public else Publicity.NOT_PUBLIC
+        record.published_on = record.published_on or (timezone.localdate() if public else None)
+    after = _snapshot(record, RECORD_FIELDS)
+    if after == before and not fields:
+        return record
+    record.save()
+    audit.record(actor, audit.Change("credit.correct", "CreditRecord", str(record.pk), before, after))
+    classify.reclassify_entity(record.entity_id, trigger=Trigger.RECORD, actor=actor)
+    return record
+
+
+@transaction.atomic
 def record_penalty(*, actor, entity: Entity, measures: Iterable[str], **fields) -> CreditRecord:
     """Collect an administrative penalty (行政处罚信息); severity follows from its measures."""
     return record_credit_record(
