@@ -39,7 +39,10 @@ def generated(city, tmp_path):
 
 
 def keyed(rows) -> dict[int, tuple]:
-    return {int(r[0]): tuple(None if v is None else (int(v) if isinstance(v, int | float) else v) for v in r[1:]) for r in rows}
+    return {
+        int(r[0]): tuple(None if v is None else (int(v) if isinstance(v, int | float) else v) for v in r[1:])
+        for r in rows
+    }
 
 
 def on_database(expr) -> dict[int, tuple]:
@@ -57,7 +60,9 @@ def on_sqlite_copy(expr) -> dict[int, tuple]:
         memory.execute(f"CREATE TABLE {table.get_name()} ({', '.join(names)})")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(names)} FROM {table.get_name()}")  # noqa: S608
-            rows = [[v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in cursor.fetchall()]
+            rows = [
+                [v.isoformat() if hasattr(v, "isoformat") else v for v in row] for row in cursor.fetchall()
+            ]
         memory.executemany(f"INSERT INTO {table.get_name()} VALUES ({', '.join('?' * len(names))})", rows)  # noqa: S608
     return keyed(memory.execute(str(ibis.to_sql(expr, dialect="sqlite"))).fetchall())
 

@@ -155,19 +155,20 @@ def rescore_all(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
+        # Computing needs no transaction (the temporary table is the session's own); only the
+        # merge does, so that progress written meanwhile is visible to the page that polls it.
+        expr = analytics.classification(model.spec, as_of)
+        stage("计算风险分值", 0, total_steps)
+        if engine == "spark":
+            entities = _compute_on_spark(expr, stage, total_steps, spark_cores)
+        else:
+            entities = materialize(expr, SCORES)
+        timings["compute"] = time.perf_counter() - started
+        stage("写入分类结果", 2, total_steps)
         with transaction.atomic():
-            expr = analytics.classification(model.spec, as_of)
-            stage("计算风险分值", 0, total_steps)
-            if engine == "spark":
-                entities = _compute_on_spark(expr, stage, total_steps, spark_cores)
-            else:
-                entities = materialize(expr, SCORES)
-            timings["compute"] = time.perf_counter() - started
-            stage("写入分类结果", 2, total_steps)
             now = timezone.now()
             counts = _merge(model=model, run=run, trigger=Trigger.BATCH, now=now, full=True)
             timings["write"] = time.perf_counter() - started - timings["compute"]
-            stage("统计与审计", 3, total_steps)
             run.class_counts = _class_counts()
             run.entities, run.changed = entities, counts["changed"]
             run.status, run.finished_at = ScoringRun.Status.SUCCEEDED, timezone.now()
@@ -192,8 +193,9 @@ def rescore_all(
                     },
                 ),
             )
-            drop_temp_table(SCORES)
-            drop_temp_table(CHANGED)
+        stage("统计与审计", 3, total_steps)
+        drop_temp_table(SCORES)
+        drop_temp_table(CHANGED)
     except Exception:
         ScoringRun.objects.filter(pk=run.pk).update(
             status=ScoringRun.Status.FAILED, finished_at=timezone.now()

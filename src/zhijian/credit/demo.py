@@ -63,7 +63,9 @@ ENTRY_FIELDS = (
 def load_register() -> tuple[Register, dict[int, str]]:
     """The register as numpy arrays in USCC order, and each entity's supervising bureau's name."""
     rows = list(
-        Entity.objects.order_by("uscc").values_list("id", "jurisdiction__code", "entity_type", "established_on")
+        Entity.objects.order_by("uscc").values_list(
+            "id", "jurisdiction__code", "entity_type", "established_on"
+        )
     )
     names = {j.code: j.name for j in Jurisdiction.objects.filter(level__in=["district", "zone"])}
     register = Register(
@@ -142,12 +144,20 @@ def load(*, seed: int, scale: str, console, as_of: dt.date | None = None) -> dic
     with transaction.atomic():
         CreditStanding.objects.all().delete()
         CreditRecord.objects.filter(source="demo").delete()
-        ListEntry.objects.filter(recorded_by__isnull=True, source_entry__isnull=True, decisions__isnull=True).delete()
+        ListEntry.objects.filter(
+            recorded_by__isnull=True, source_entry__isnull=True, decisions__isnull=True
+        ).delete()
         records = insert_rows(CreditRecord, RECORD_FIELDS, record_rows(data["records"], authority, now))
         entries = insert_rows(ListEntry, ENTRY_FIELDS, entry_rows(data["lists"], authority, now))
         audit.record(
             "demo",
-            audit.Change("credit.demo_load", "CreditRecord", "*", None, {"seed": seed, "records": records, "list_entries": entries}),
+            audit.Change(
+                "credit.demo_load",
+                "CreditRecord",
+                "*",
+                None,
+                {"seed": seed, "records": records, "list_entries": entries},
+            ),
         )
     run = rescore_all(actor="demo", as_of=as_of)
     counts = run.class_counts

@@ -467,8 +467,7 @@ def propose_serious_listing(
     if not reason.strip():
         raise CreditError("reason_required", "请填写列入理由")
     if ground == ListGround.ABNORMAL_THREE_YEARS and (
-        source_entry is None
-        or not serious_candidates().filter(pk=source_entry.pk, entity=entity).exists()
+        source_entry is None or not serious_candidates().filter(pk=source_entry.pk, entity=entity).exists()
     ):
         raise CreditError("not_candidate", "该主体列入经营异常名录未满3年或已移出，不符合列入条件")
     if ListEntry.objects.filter(

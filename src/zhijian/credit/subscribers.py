@@ -70,7 +70,12 @@ def record_inspection_result(event) -> None:
         services.correct_record(actor=SYSTEM, record=existing, **fields)
         return
     services.record_credit_record(
-        actor=SYSTEM, entity=entity, kind=RecordKind.SPOT_CHECK, source="inspections", source_ref=source_ref, **fields
+        actor=SYSTEM,
+        entity=entity,
+        kind=RecordKind.SPOT_CHECK,
+        source="inspections",
+        source_ref=source_ref,
+        **fields,
     )
 
 

@@ -33,7 +33,13 @@ DISTRICT_RISK = {
     "3302Z4": 0.7,
     "3302Z5": 0.75,
 }
-TYPE_RISK = {"individual": 1.15, "joint_stock": 0.5, "foreign_invested": 0.6, "branch": 0.9, "farmer_coop": 1.0}
+TYPE_RISK = {
+    "individual": 1.15,
+    "joint_stock": 0.5,
+    "foreign_invested": 0.6,
+    "branch": 0.9,
+    "farmer_coop": 1.0,
+}
 
 # (kind, yearly rate per entity of average risk)
 YEARLY = {
@@ -55,11 +61,19 @@ PENALTIES = [  # measures, weight, light?
     (["bl_revoked"], 0.01),
 ]
 TITLES = {
-    RecordKind.SPOT_CHECK: ["双随机抽查：未发现问题", "双随机抽查：发现问题已责令改正", "双随机抽查：未发现开展本次抽查涉及的经营活动"],
+    RecordKind.SPOT_CHECK: [
+        "双随机抽查：未发现问题",
+        "双随机抽查：发现问题已责令改正",
+        "双随机抽查：未发现开展本次抽查涉及的经营活动",
+    ],
     RecordKind.LICENCE: ["食品经营许可", "工业产品生产许可", "特种设备使用登记"],
     RecordKind.COMPLAINT: ["消费投诉属实：商品质量", "消费投诉属实：虚假宣传", "举报属实：价格违法"],
     RecordKind.PENALTY: ["销售不合格产品", "虚假广告", "未按规定明码标价", "无照经营", "食品安全违法"],
-    RecordKind.SAMPLE_FAILED: ["监督抽查不合格：标签标识", "食品抽检不合格：微生物超标", "产品抽查不合格：安全性能"],
+    RecordKind.SAMPLE_FAILED: [
+        "监督抽查不合格：标签标识",
+        "食品抽检不合格：微生物超标",
+        "产品抽查不合格：安全性能",
+    ],
     RecordKind.HONOUR: ["守合同重信用企业", "品字标浙江制造", "宁波市政府质量奖"],
     RecordKind.ANNUAL_REPORT: ["年度报告按时公示", "年度报告逾期公示"],
 }
@@ -94,27 +108,50 @@ def generate(register: Register, *, seed: int, as_of: dt.date, penalty_publicity
     span = np.maximum((today - start).astype(int), 1)
     years = span / 365.0
     risk = _risk(register, rng)
-    columns: dict[str, list] = {k: [] for k in ("entity", "kind", "severity", "title", "occurred", "measures", "sector")}
+    columns: dict[str, list] = {
+        k: [] for k in ("entity", "kind", "severity", "title", "occurred", "measures", "sector")
+    }
 
-    def add(owner_index: np.ndarray, kind: str, severity: np.ndarray, titles: np.ndarray, measures=None, sector=None):
+    def add(
+        owner_index: np.ndarray,
+        kind: str,
+        severity: np.ndarray,
+        titles: np.ndarray,
+        measures=None,
+        sector=None,
+    ):
         offsets = (rng.random(len(owner_index)) * span[owner_index]).astype(int)
         columns["entity"].append(register.ids[owner_index])
         columns["kind"].append(np.full(len(owner_index), kind, dtype=object))
         columns["severity"].append(severity)
         columns["title"].append(titles)
         columns["occurred"].append(start[owner_index] + offsets.astype("timedelta64[D]"))
-        columns["measures"].append(measures if measures is not None else np.full(len(owner_index), "[]", dtype=object))
-        columns["sector"].append(sector if sector is not None else np.full(len(owner_index), Sector.GENERAL, dtype=object))
+        columns["measures"].append(
+            measures if measures is not None else np.full(len(owner_index), "[]", dtype=object)
+        )
+        columns["sector"].append(
+            sector if sector is not None else np.full(len(owner_index), Sector.GENERAL, dtype=object)
+        )
 
     # Annual reports: one per full year since establishment (up to 3), late with a risk-driven chance.
     reports = np.minimum(np.floor(years).astype(int), 3)
     owner = np.repeat(np.arange(n), reports)
     late = rng.random(len(owner)) < np.clip(0.04 * risk[owner], 0, 0.6)
-    add(owner, RecordKind.ANNUAL_REPORT, np.where(late, Severity.GENERAL, Severity.INFO).astype(object),
-        np.where(late, TITLES[RecordKind.ANNUAL_REPORT][1], TITLES[RecordKind.ANNUAL_REPORT][0]).astype(object))
+    add(
+        owner,
+        RecordKind.ANNUAL_REPORT,
+        np.where(late, Severity.GENERAL, Severity.INFO).astype(object),
+        np.where(late, TITLES[RecordKind.ANNUAL_REPORT][1], TITLES[RecordKind.ANNUAL_REPORT][0]).astype(
+            object
+        ),
+    )
 
     for kind, rate in YEARLY.items():
-        lam = rate * years * (risk if kind not in (RecordKind.LICENCE, RecordKind.HONOUR) else 1 / np.maximum(risk, 0.2))
+        lam = (
+            rate
+            * years
+            * (risk if kind not in (RecordKind.LICENCE, RecordKind.HONOUR) else 1 / np.maximum(risk, 0.2))
+        )
         counts = rng.poisson(lam)
         owner = np.repeat(np.arange(n), counts)
         m = len(owner)
@@ -123,20 +160,34 @@ def generate(register: Register, *, seed: int, as_of: dt.date, penalty_publicity
             u = rng.random(m)
             problem = u < np.clip(0.12 * risk[owner], 0, 0.7)
             serious = u < np.clip(0.02 * risk[owner], 0, 0.2)
-            severity = np.where(serious, Severity.SERIOUS, np.where(problem, Severity.GENERAL, Severity.INFO)).astype(object)
+            severity = np.where(
+                serious, Severity.SERIOUS, np.where(problem, Severity.GENERAL, Severity.INFO)
+            ).astype(object)
             title = titles[np.where(serious, 2, np.where(problem, 1, 0))]
             add(owner, kind, severity, title)
         elif kind == RecordKind.PENALTY:
             weights = np.array([w for _, w in PENALTIES])
             choice = rng.choice(len(PENALTIES), size=m, p=weights / weights.sum())
-            measures = np.array(["[" + ", ".join(f'"{x}"' for x in ms) + "]" for ms, _ in PENALTIES], dtype=object)[choice]
-            light = np.array([set(ms) <= {"warning", "criticism", "small_fine"} for ms, _ in PENALTIES])[choice]
-            serious = np.array([bool(set(ms) & {"suspension", "licence_revoked", "bl_revoked"}) for ms, _ in PENALTIES])[choice]
-            severity = np.where(serious, Severity.SERIOUS, np.where(light, Severity.MINOR, Severity.GENERAL)).astype(object)
+            measures = np.array(
+                ["[" + ", ".join(f'"{x}"' for x in ms) + "]" for ms, _ in PENALTIES], dtype=object
+            )[choice]
+            light = np.array([set(ms) <= {"warning", "criticism", "small_fine"} for ms, _ in PENALTIES])[
+                choice
+            ]
+            serious = np.array(
+                [bool(set(ms) & {"suspension", "licence_revoked", "bl_revoked"}) for ms, _ in PENALTIES]
+            )[choice]
+            severity = np.where(
+                serious, Severity.SERIOUS, np.where(light, Severity.MINOR, Severity.GENERAL)
+            ).astype(object)
             sector = np.where(rng.random(m) < 0.3, Sector.FOOD, Sector.GENERAL).astype(object)
             add(owner, kind, severity, titles[rng.integers(0, len(titles), m)], measures, sector)
         else:
-            severity = np.full(m, Severity.INFO if kind in (RecordKind.LICENCE, RecordKind.HONOUR) else Severity.GENERAL, dtype=object)
+            severity = np.full(
+                m,
+                Severity.INFO if kind in (RecordKind.LICENCE, RecordKind.HONOUR) else Severity.GENERAL,
+                dtype=object,
+            )
             add(owner, kind, severity, titles[rng.integers(0, len(titles), m)])
 
     records = {k: np.concatenate(v) for k, v in columns.items()}
@@ -146,11 +197,15 @@ def generate(register: Register, *, seed: int, as_of: dt.date, penalty_publicity
     light_days, normal_days = penalty_publicity_days
     is_penalty = kinds == RecordKind.PENALTY
     light = is_penalty & (records["severity"] == Severity.MINOR)
-    until = np.where(light, occurred + np.timedelta64(light_days, "D"), occurred + np.timedelta64(normal_days, "D"))
+    until = np.where(
+        light, occurred + np.timedelta64(light_days, "D"), occurred + np.timedelta64(normal_days, "D")
+    )
     until = np.where(is_penalty & public, until, np.datetime64("NaT"))
     publicity = np.where(~public, Publicity.NOT_PUBLIC, Publicity.PUBLISHED).astype(object)
     publicity = np.where(is_penalty & public & (until < today), Publicity.EXPIRED, publicity).astype(object)
-    fulfilled = np.where(is_penalty & (rng.random(len(kinds)) < 0.9), occurred + np.timedelta64(30, "D"), np.datetime64("NaT"))
+    fulfilled = np.where(
+        is_penalty & (rng.random(len(kinds)) < 0.9), occurred + np.timedelta64(30, "D"), np.datetime64("NaT")
+    )
     fulfilled = np.where(fulfilled > today, np.datetime64("NaT"), fulfilled)
     records.update(public=public, publicity=publicity, until=until, fulfilled=fulfilled)
 
@@ -160,8 +215,13 @@ def generate(register: Register, *, seed: int, as_of: dt.date, penalty_publicity
     age = np.maximum((today - register.established[index]).astype(int), 1)
     entered = today - (rng.random(len(index)) * np.minimum(age, 5 * 365)).astype("timedelta64[D]")
     removed = rng.random(len(index)) < 0.35
-    removed_on = entered + (rng.random(len(index)) * np.maximum((today - entered).astype(int), 1)).astype("timedelta64[D]")
-    grounds = np.array([ListGround.ANNUAL_REPORT, ListGround.UNREACHABLE, ListGround.INSTANT_INFO, ListGround.FALSE_INFO], dtype=object)
+    removed_on = entered + (rng.random(len(index)) * np.maximum((today - entered).astype(int), 1)).astype(
+        "timedelta64[D]"
+    )
+    grounds = np.array(
+        [ListGround.ANNUAL_REPORT, ListGround.UNREACHABLE, ListGround.INSTANT_INFO, ListGround.FALSE_INFO],
+        dtype=object,
+    )
     ground = grounds[rng.choice(4, size=len(index), p=[0.7, 0.25, 0.03, 0.02])]
     entries = {
         "entity": [register.ids[index]],
