@@ -135,6 +135,48 @@ def entry_rows(lists: dict, authority: dict[int, str], now: dt.datetime):
         )
 
 
+def _prepare_tour_entity(as_of: dt.date) -> Entity | None:
+    """Give the demo enterprise account's firm something to repair: an abnormal-list entry and a
+    fine old enough for early end of publicity. The firm is the one ``zhijian demo`` binds the
+    ``enterprise`` account to (the first active 有限责任公司 of 海曙 by USCC)."""
+    from . import services
+    from .models import CreditList, ListGround
+
+    entity = (
+        Entity.objects.filter(jurisdiction__code="330203", entity_type="llc", status="active")
+        .order_by("uscc")
+        .first()
+    )
+    if entity is None:
+        return None
+    CreditRecord.objects.filter(entity=entity).delete()
+    ListEntry.objects.filter(entity=entity).delete()
+    decided = as_of - dt.timedelta(days=300)
+    services.record_penalty(
+        actor="demo",
+        entity=entity,
+        measures=["fine"],
+        title="销售不符合标准的产品",
+        violation_type="产品质量",
+        decision_no=f"甬海市监罚〔{decided.year}〕58号",
+        authority="海曙区市场监督管理局",
+        occurred_on=decided,
+        fulfilled_on=decided + dt.timedelta(days=12),
+        legal_basis="《中华人民共和国产品质量法》第四十九条",
+        today=decided + dt.timedelta(days=5),
+        reclassify=False,
+    )
+    services.enter_list(
+        actor="demo",
+        entity=entity,
+        list_code=CreditList.ABNORMAL,
+        ground=ListGround.ANNUAL_REPORT,
+        entered_on=as_of - dt.timedelta(days=150),
+        reason="未按规定期限公示上一年度报告",
+    )
+    return entity
+
+
 def load(*, seed: int, scale: str, console, as_of: dt.date | None = None) -> dict:
     """Load synthetic credit records and lists for every entity, then classify everyone."""
     as_of = as_of or timezone.localdate()
@@ -159,10 +201,15 @@ def load(*, seed: int, scale: str, console, as_of: dt.date | None = None) -> dic
                 {"seed": seed, "records": records, "list_entries": entries},
             ),
         )
+    tour = _prepare_tour_entity(as_of)
     run = rescore_all(actor="demo", as_of=as_of)
     counts = run.class_counts
     total = max(1, sum(counts.values()))
     mix = "，".join(f"{c}类 {counts.get(c, 0)}（{100 * counts.get(c, 0) / total:.1f}%）" for c in "ABCD")
     if console is not None:
         console.print(f"信用记录 {records} 条，名录记录 {entries} 条；信用风险分类：{mix}")
+        if tour:
+            console.print(
+                f"演示企业 {tour.name}（{tour.uscc}）：在经营异常名录中，且有一条可申请提前停止公示的行政处罚"
+            )
     return {"records": records, "entries": entries, "class_counts": counts}

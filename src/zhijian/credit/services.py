@@ -349,7 +349,10 @@ ENTRY_FIELDS = (
 
 
 def _check_ground(list_code: str, ground: str) -> None:
-    if ground not in GROUNDS_BY_LIST.get(list_code, ()):
+    allowed: tuple[str, ...] = (
+        GROUNDS_BY_LIST.get(CreditList(list_code), ()) if list_code in CreditList.values else ()
+    )
+    if ground not in allowed:
         raise CreditError("bad_ground", "该名录不适用所选列入事由")
 
 
@@ -430,7 +433,7 @@ def remove_from_list(*, actor, entry: ListEntry, removed_on: dt.date, reason: st
         raise CreditError("not_in_force", "该记录不在列，无需移出")
     if not reason.strip():
         raise CreditError("reason_required", "请填写移出原因")
-    if removed_on < entry.entered_on or removed_on > timezone.localdate():
+    if (entry.entered_on and removed_on < entry.entered_on) or removed_on > timezone.localdate():
         raise CreditError("bad_date", "移出日期须在列入日期之后、今天之前")
     _remove(entry, actor=actor, removed_on=removed_on, reason=reason.strip(), action="credit.list_remove")
     classify.reclassify_entity(entry.entity_id, trigger=Trigger.LIST, actor=actor)
@@ -625,7 +628,7 @@ def publicity_end_problems(record: CreditRecord, on: dt.date) -> list[str]:
             else "credit.repair.penalty_min_publicity"
         )
         minimum = rule(key, on=on)
-        earliest = add_period(record.published_on, minimum)
+        earliest = add_period(record.published_on or record.occurred_on, minimum)
         if on < earliest:
             problems.append(f"公示期须满{int(minimum.value)}个月，{earliest:%Y年%m月%d日}后方可申请")
     if record.fulfilled_on is None:
@@ -726,10 +729,10 @@ def apply_for_repair(
             {
                 "kind": kind,
                 "entity": entity.uscc,
-                "target": (list_entry or record).pk,
+                "target": list_entry.pk if list_entry else record.pk if record else None,
                 "due": deadline.due,
                 "provisional": deadline.provisional,
-            },  # type: ignore[union-attr]
+            },
         ),
     )
     due = f"{deadline.due:%Y年%m月%d日}" + (

@@ -46,7 +46,7 @@ YEARLY = {
     RecordKind.SPOT_CHECK: 0.12,
     RecordKind.LICENCE: 0.25,
     RecordKind.COMPLAINT: 0.05,
-    RecordKind.PENALTY: 0.018,
+    RecordKind.PENALTY: 0.03,
     RecordKind.SAMPLE_FAILED: 0.01,
     RecordKind.HONOUR: 0.008,
 }
@@ -136,7 +136,7 @@ def generate(register: Register, *, seed: int, as_of: dt.date, penalty_publicity
     # Annual reports: one per full year since establishment (up to 3), late with a risk-driven chance.
     reports = np.minimum(np.floor(years).astype(int), 3)
     owner = np.repeat(np.arange(n), reports)
-    late = rng.random(len(owner)) < np.clip(0.04 * risk[owner], 0, 0.6)
+    late = rng.random(len(owner)) < np.clip(0.08 * risk[owner], 0, 0.6)
     add(
         owner,
         RecordKind.ANNUAL_REPORT,
@@ -210,7 +210,7 @@ def generate(register: Register, *, seed: int, as_of: dt.date, penalty_publicity
     records.update(public=public, publicity=publicity, until=until, fulfilled=fulfilled)
 
     # Lists: abnormal (risk-driven; a share removed again), serious after three years, red for the honoured.
-    abnormal = rng.random(n) < np.clip(0.035 * risk, 0, 0.5)
+    abnormal = rng.random(n) < np.clip(0.05 * risk, 0, 0.5)
     index = np.nonzero(abnormal)[0]
     age = np.maximum((today - register.established[index]).astype(int), 1)
     entered = today - (rng.random(len(index)) * np.minimum(age, 5 * 365)).astype("timedelta64[D]")
