@@ -90,7 +90,7 @@ def test_enterprise_sees_its_class_and_factors_and_applies(entities, enterprise_
     officer.post(f"/credit/repairs/{application.pk}/decide/", {"approve": "1", "reason": "已补报并公示"})
     application.refresh_from_db()
     assert application.status == "approved"
-    assert 'data-class="A"' in client.get("/credit/mine/").content.decode()
+    assert 'data-class="B"' in client.get("/credit/mine/").content.decode()  # 3 points left: industry
     # and another enterprise cannot reach these pages for this firm
     assert client_for(users["haishu"]).get("/credit/mine/").status_code == 403
 

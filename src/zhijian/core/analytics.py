@@ -28,7 +28,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Field, Model
 
 _DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite"}
@@ -82,12 +82,36 @@ def drop_temp_table(name: str) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {_quote(name)}")
 
 
+# Memory a batch statement may use for each sort or hash on PostgreSQL (its default of 4MB spills
+# the aggregations of a city to disk). Only batch statements get it, for their duration.
+BATCH_WORK_MEM = os.environ.get("ZHIJIAN_ANALYTICS_WORK_MEM", "256MB")
+
+
+@contextmanager
+def batch_memory() -> Iterator[None]:
+    """Raise PostgreSQL's ``work_mem`` for the statements inside (a no-op on SQLite)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, false)", [BATCH_WORK_MEM])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET work_mem")
+        except DatabaseError:  # an aborted transaction rolls the setting back itself
+            pass
+
+
 def materialize(expr: ir.Table, name: str) -> int:
     """Run ``expr`` on the database into a new temporary table ``name``; return its row count."""
     drop_temp_table(name)
     sql = compile_sql(expr)
-    with connection.cursor() as cursor:
+    with batch_memory(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {_quote(name)} AS {sql}".replace("%", "%%"), [])
+        cursor.execute(f"ANALYZE {_quote(name)}")
         cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")  # noqa: S608 - our own temp table
         return int(cursor.fetchone()[0])
 
@@ -175,6 +199,7 @@ def load_temp_table(name: str, columns: Sequence[tuple[str, str]], rows: Iterabl
             if batch:
                 cursor.executemany(sql, batch)
                 count += len(batch)
+        cursor.execute(f"ANALYZE {_quote(name)}")
     return count
 
 

@@ -18,7 +18,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhijian.core import audit, events
-from zhijian.core.analytics import Prepared, as_decimal_hundredths, drop_temp_table, materialize, parameter
+from zhijian.core.analytics import (
+    Prepared,
+    as_decimal_hundredths,
+    batch_memory,
+    drop_temp_table,
+    materialize,
+    parameter,
+)
 
 from . import analytics
 from .models import Classification, CreditStanding, ScoringModel, ScoringRun, Trigger
@@ -165,7 +172,7 @@ def rescore_all(
             entities = materialize(expr, SCORES)
         timings["compute"] = time.perf_counter() - started
         stage("写入分类结果", 2, total_steps)
-        with transaction.atomic():
+        with transaction.atomic(), batch_memory():
             now = timezone.now()
             counts = _merge(model=model, run=run, trigger=Trigger.BATCH, now=now, full=True)
             timings["write"] = time.perf_counter() - started - timings["compute"]
