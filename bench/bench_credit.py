@@ -358,6 +358,10 @@ def main() -> None:
     if fresh:
         recreate_database()
     C.django_setup()
+    if not fresh:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
     from django.db import connection, transaction
 
     from zhijian.core.analytics import duckdb_engine
@@ -380,7 +384,8 @@ def main() -> None:
     results: dict = {"entities": entities, "records": records, "entries": entries, "load": data, "pg": facts}
 
     # (1) PostgreSQL, through the real batch path. First run writes everything; second is steady.
-    CreditStanding.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE credit_creditstanding, credit_classification")
     for label in ("first", "steady"):
         started = time.perf_counter()
         run = rescore_all(actor="bench", as_of=AS_OF)

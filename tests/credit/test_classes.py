@@ -82,7 +82,8 @@ def test_classes_follow_the_model_for_known_fixtures(haishu):
     assert standing(listed).factors()[0][0] == "penalty" and standing(listed).factor_1_points == Decimal("36")
     assert (standing(honoured).credit_class, standing(honoured).score) == ("A", Decimal("0"))
     assert run.entities == CreditStanding.objects.count()
-    assert Classification.objects.filter(entity=fined, run=run).count() == 1
+    # first classifications supersede nothing; the listed firm was classed when listed, then again
+    assert list(Classification.objects.values_list("entity_id", flat=True)) == [listed.pk]
 
 
 def test_a_new_record_reclasses_one_entity_and_emits_class_changed(haishu):
@@ -102,4 +103,5 @@ def test_a_new_record_reclasses_one_entity_and_emits_class_changed(haishu):
     # Unchanged input: nothing is written again
     again = reclassify_entity(entity.pk, trigger="record", as_of=AS_OF)
     assert not again.changed
-    assert Classification.objects.filter(entity=entity).count() == 2
+    archived = Classification.objects.get(entity=entity)  # the superseded A, with its model and time
+    assert archived.credit_class == "A" and archived.superseded_at == standing(entity).classified_at

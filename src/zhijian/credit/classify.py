@@ -28,7 +28,7 @@ from zhijian.core.analytics import (
 )
 
 from . import analytics
-from .models import Classification, CreditStanding, ScoringModel, ScoringRun, Trigger
+from .models import Classification, CreditStanding, ScoringModel, ScoringRun
 
 Stage = Callable[[str, int, int], None]  # (label, done, total)
 SCORES = "credit_batch_scores"
@@ -62,9 +62,7 @@ def _json_payload() -> str:
     return f"json_object({fields})"
 
 
-def _merge(
-    *, model: ScoringModel, run: ScoringRun | None, trigger: str, now: dt.datetime, full: bool
-) -> dict:
+def _merge(*, model: ScoringModel, now: dt.datetime, full: bool) -> dict:
     """Merge the scores temp table into history, standing and the outbox; return counts."""
     score = "CAST(s.score_h AS DECIMAL(9,2)) / 100"
     points = [f"CAST(s.factor_{n}_h AS DECIMAL(9,2)) / 100" for n in (1, 2, 3)]
@@ -79,6 +77,7 @@ def _merge(
         )
     )
     counts: dict = {}
+    standing_cols = f"entity_id, credit_class, score, model_version_id, classified_at, {factor_cols}"
     with connection.cursor() as cursor:
         drop_temp_table(CHANGED)
         cursor.execute(
@@ -94,12 +93,12 @@ def _merge(
         )
         cursor.execute(f"SELECT COUNT(*) FROM {_q(CHANGED)}")  # noqa: S608
         counts["changed"] = int(cursor.fetchone()[0])
+        # Archive the standings about to be replaced: the class history.
         cursor.execute(
-            "INSERT INTO credit_classification (entity_id, credit_class, previous_class, score, model_version_id, "  # noqa: S608
-            f"classified_at, run_id, trigger, {factor_cols}) "
-            f"SELECT c.entity_id, c.credit_class, c.previous_class, c.score, %s, %s, %s, %s, {factor_cols} "
-            f"FROM {_q(CHANGED)} c",
-            [model.pk, now, run.pk if run else None, trigger],
+            f"INSERT INTO credit_classification ({standing_cols}, superseded_at) "  # noqa: S608
+            f"SELECT {', '.join('c.' + col.strip() for col in standing_cols.split(','))}, %s "
+            f"FROM credit_creditstanding c JOIN {_q(CHANGED)} ch ON ch.entity_id = c.entity_id",
+            [now],
         )
         update = ", ".join(
             f"{col} = excluded.{col}"
@@ -107,8 +106,8 @@ def _merge(
             + tuple(f"factor_{n}{suffix}" for n in (1, 2, 3) for suffix in ("", "_points"))
         )
         cursor.execute(
-            "INSERT INTO credit_creditstanding (entity_id, credit_class, score, model_version_id, classified_at, "  # noqa: S608
-            f"{factor_cols}) SELECT c.entity_id, c.credit_class, c.score, %s, %s, {factor_cols} "
+            f"INSERT INTO credit_creditstanding ({standing_cols}) "  # noqa: S608
+            f"SELECT c.entity_id, c.credit_class, c.score, %s, %s, {factor_cols} "
             f"FROM {_q(CHANGED)} c WHERE true ON CONFLICT (entity_id) DO UPDATE SET {update}",
             [model.pk, now],
         )
@@ -121,10 +120,17 @@ def _merge(
         )
         counts["events"] = cursor.rowcount
         if full:
-            # Entities that left the population (deregistered, revoked …) are no longer classified.
+            # Entities that left the population (deregistered, revoked …) are no longer classified;
+            # their last standing goes to the history.
+            gone = f"NOT EXISTS (SELECT 1 FROM {_q(SCORES)} s WHERE s.entity_id = c.entity_id)"  # noqa: S608
             cursor.execute(
-                "DELETE FROM credit_creditstanding WHERE NOT EXISTS "  # noqa: S608
-                f"(SELECT 1 FROM {_q(SCORES)} s WHERE s.entity_id = credit_creditstanding.entity_id)"
+                f"INSERT INTO credit_classification ({standing_cols}, superseded_at) "  # noqa: S608
+                f"SELECT {', '.join('c.' + col.strip() for col in standing_cols.split(','))}, %s "
+                f"FROM credit_creditstanding c WHERE {gone}",
+                [now],
+            )
+            cursor.execute(
+                f"DELETE FROM credit_creditstanding WHERE {gone.replace('c.entity_id', 'credit_creditstanding.entity_id')}"  # noqa: S608
             )
             counts["unclassified"] = cursor.rowcount
     return counts
@@ -174,7 +180,7 @@ def rescore_all(
         stage("写入分类结果", 2, total_steps)
         with transaction.atomic(), batch_memory():
             now = timezone.now()
-            counts = _merge(model=model, run=run, trigger=Trigger.BATCH, now=now, full=True)
+            counts = _merge(model=model, now=now, full=True)
             timings["write"] = time.perf_counter() - started - timings["compute"]
             run.class_counts = _class_counts()
             run.entities, run.changed = entities, counts["changed"]
@@ -236,6 +242,22 @@ def _prepared(model_pk: int, vendor: str, as_of: dt.date) -> Prepared:
     return Prepared(analytics.classification(model.spec, as_of, entity_id=parameter()))
 
 
+def _archive(standing: CreditStanding, now: dt.datetime) -> None:
+    Classification.objects.create(
+        entity_id=standing.entity_id,
+        credit_class=standing.credit_class,
+        score=standing.score,
+        model_version_id=standing.model_version_id,
+        classified_at=standing.classified_at,
+        superseded_at=now,
+        **{
+            f"factor_{n}{suffix}": getattr(standing, f"factor_{n}{suffix}")
+            for n in (1, 2, 3)
+            for suffix in ("", "_points")
+        },
+    )
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What reclassing one entity did."""
@@ -259,30 +281,26 @@ def reclassify_entity(entity_id: int, *, trigger: str, actor=None, as_of: dt.dat
     with transaction.atomic():
         standing = CreditStanding.objects.select_for_update().filter(entity_id=entity_id).first()
         previous = standing.credit_class if standing else None
+        now = timezone.now()
         if not rows:  # not (or no longer) a live entity: unclassified
             if standing:
+                _archive(standing, now)
                 standing.delete()
             return Outcome(entity_id, None, previous, standing is not None)
         row = rows[0]
         values = {
             "credit_class": row["credit_class"],
             "score": as_decimal_hundredths(row["score_h"]),
-            "model_version": model,
+            "model_version_id": model.pk,
             **{f"factor_{n}": row[f"factor_{n}"] or "" for n in (1, 2, 3)},
             **{f"factor_{n}_points": as_decimal_hundredths(row[f"factor_{n}_h"]) for n in (1, 2, 3)},
         }
-        if standing and all(
-            getattr(standing, k if k != "model_version" else "model_version_id")
-            == (v.pk if k == "model_version" else v)
-            for k, v in values.items()
-        ):
+        if standing and all(getattr(standing, k) == v for k, v in values.items()):
             return Outcome(entity_id, previous, previous, False)
-        now = timezone.now()
+        if standing:
+            _archive(standing, now)
         CreditStanding.objects.update_or_create(
             entity_id=entity_id, defaults={**values, "classified_at": now}
-        )
-        Classification.objects.create(
-            entity_id=entity_id, previous_class=previous or "", classified_at=now, trigger=trigger, **values
         )
         if previous and previous != row["credit_class"]:
             from zhijian.registry.models import Entity

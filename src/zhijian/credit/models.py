@@ -142,20 +142,19 @@ class Trigger(models.TextChoices):
 
 
 class Classification(FactorFields):
-    """One classification result of an entity as it changed over time (信用风险分类历史).
+    """A past classification of an entity (信用风险分类历史): the standing it had until ``superseded_at``.
 
-    A row is written whenever an entity's class, score, model version or main factors differ from
-    its current standing; past rows are never rewritten, also not when the model changes.
+    When an entity's class, score, model version or main factors change, its current standing is
+    archived here before being replaced, so the class history is these rows plus the current
+    standing; rows are never rewritten, also not when the model changes.
     """
 
     entity = models.ForeignKey("registry.Entity", models.CASCADE, related_name="credit_classifications")
     credit_class = models.CharField(_("信用风险分类"), max_length=1, choices=CreditClass.choices)
-    previous_class = models.CharField(_("原分类"), max_length=1, blank=True)
     score = models.DecimalField(_("风险分值"), max_digits=7, decimal_places=2)
     model_version = models.ForeignKey(ScoringModel, models.PROTECT, related_name="+")
     classified_at = models.DateTimeField(_("分类时间"))
-    run = models.ForeignKey(ScoringRun, models.SET_NULL, null=True, blank=True, related_name="+")
-    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    superseded_at = models.DateTimeField(_("被取代时间"))
 
     scope = Scope(district_field="entity__jurisdiction_id", uscc_field="entity__uscc", public=None)
 

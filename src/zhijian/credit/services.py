@@ -356,7 +356,7 @@ def _check_ground(list_code: str, ground: str) -> None:
         raise CreditError("bad_ground", "该名录不适用所选列入事由")
 
 
-def _authority(actor) -> str:
+def authority_of(actor) -> str:
     if _is_system(actor):
         return "系统"
     if actor.jurisdiction_id:
@@ -396,7 +396,7 @@ def enter_list(
         entered_on=entered_on,
         entry_reason=reason.strip()[:300],
         decision_no=decision_no[:80],
-        authority=_authority(actor),
+        authority=authority_of(actor),
         recorded_by=None if _is_system(actor) else actor,
     )
     audit.record(
@@ -483,7 +483,7 @@ def propose_serious_listing(
         ground=ground,
         status=ListEntry.Status.PROPOSED,
         entry_reason=reason.strip()[:300],
-        authority=_authority(actor),
+        authority=authority_of(actor),
         source_entry=source_entry,
         recorded_by=None if _is_system(actor) else actor,
     )

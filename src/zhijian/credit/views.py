@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from zhijian.core.models import Job, Role
@@ -157,7 +158,7 @@ def add_penalty(request, uscc: str):
             fine_amount=data["fine_amount"],
             sector=data["sector"],
             legal_basis=data["legal_basis"],
-            authority=services._authority(request.user),
+            authority=services.authority_of(request.user),
         )
     except services.CreditError as exc:
         messages.error(request, str(exc))
@@ -190,8 +191,6 @@ def add_abnormal(request, uscc: str):
 def withdraw(request, pk: int):
     record = get_scoped(CreditRecord.objects.select_related("entity"), request.user, CHANGE, pk=pk)
     try:
-        from django.utils.dateparse import parse_date
-
         revoked_on = parse_date(request.POST.get("revoked_on", "") or "")
         if revoked_on is None:
             raise services.CreditError("bad_date", "请填写原决定被撤销的日期")
