@@ -1,7 +1,7 @@
 """Benchmark: credit-risk classification of a city (1.5M entities, ~10M credit records).
 
     BENCH_DB=zj_credit_bench python bench/bench_credit.py [--rows 1500000] [--activity 1.8] [--reset]
-        [--sample 2000] [--one 200] [--skip-duckdb] [--skip-orm]
+        [--sample 2000] [--one 200] [--skip-duckdb] [--skip-orm] [--spark]
 
 1. Data (once; ``--reset`` to redo): a fresh bench database, ``zhijian setup``, a synthetic register
    of ``--rows`` entities generated with numpy and loaded with COPY (not through the import), then the
@@ -344,6 +344,7 @@ def main() -> None:
     parser.add_argument("--one", type=int, default=200)
     parser.add_argument("--skip-duckdb", action="store_true")
     parser.add_argument("--skip-orm", action="store_true")
+    parser.add_argument("--spark", action="store_true", help="also run the batch on local Spark")
     args = parser.parse_args()
     C.configure_env()
     import psycopg
@@ -398,6 +399,41 @@ def main() -> None:
         }
         print(
             f"PostgreSQL full reclass ({label}): {wall:6.1f} s  [{run.timings}]  entities {run.entities:,}, changed {run.changed:,}, classes {run.class_counts}"
+        )
+
+    # (1b) A new model version: every standing changes, is archived to the history and rewritten.
+    from zhijian.credit.models import ScoringModel
+
+    original = model
+    bumped = ScoringModel.objects.create(
+        version=f"bench-{int(time.time())}", title="bench copy", spec=model.spec, valid_from=AS_OF
+    )
+    ScoringModel.objects.filter(pk=original.pk).update(active=False)
+    ScoringModel.objects.filter(pk=bumped.pk).update(active=True)
+    started = time.perf_counter()
+    run = rescore_all(actor="bench", as_of=AS_OF)
+    wall = time.perf_counter() - started
+    results["pg_new_model"] = {
+        "wall_s": wall,
+        "entities": run.entities,
+        "changed": run.changed,
+        **run.timings,
+    }
+    print(
+        f"PostgreSQL full reclass (new model version, all rewritten and archived): {wall:6.1f} s  [{run.timings}]  changed {run.changed:,}"
+    )
+    ScoringModel.objects.filter(pk=bumped.pk).update(active=False)
+    ScoringModel.objects.filter(pk=original.pk).update(active=True)
+    model = active_model()
+
+    # (1c) Spark, local mode, through the real batch path (optional: minutes on a shared 2-core box).
+    if args.spark:
+        started = time.perf_counter()
+        run = rescore_all(actor="bench", engine="spark", as_of=AS_OF)
+        wall = time.perf_counter() - started
+        results["spark"] = {"wall_s": wall, "entities": run.entities, "changed": run.changed, **run.timings}
+        print(
+            f"Spark (local[{os.cpu_count()}]) full reclass incl. Parquet export and load-back: {wall:6.1f} s  [{run.timings}]  changed {run.changed:,}"
         )
 
     # (2) DuckDB on the same data, the same expression.

@@ -269,6 +269,7 @@ def spark_session(cores: int | None = None):
         SparkSession.builder.master(f"local[{cores}]")
         .appName("zhijian-analytics")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", os.environ.get("ZHIJIAN_SPARK_DRIVER_MEMORY", "2g"))

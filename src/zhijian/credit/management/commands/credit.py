@@ -26,6 +26,10 @@ class Command(BaseCommand):
         rescore.add_argument("--spark-cores", type=int, help="Spark 本地模式使用的核数")
         expire = sub.add_parser("expire", help="停止公示期满的信用记录")
         expire.add_argument("--as", dest="username")
+        imp = sub.add_parser("import", help="导入信用记录（CSV 或 XLSX）")
+        imp.add_argument("path")
+        imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+        imp.add_argument("--as", dest="username")
         reclass = sub.add_parser("reclass", help="重新分类一户市场主体")
         reclass.add_argument("uscc")
         reclass.add_argument("--as", dest="username")
@@ -71,6 +75,22 @@ class Command(BaseCommand):
                     f"{run.entities} 户，结果变化 {run.changed} 户；"
                     + "，".join(f"{c}类 {counts.get(c, 0)}" for c in "ABCD")
                     + f"；耗时 {run.timings}"
+                )
+            elif action == "import":
+                from zhijian.credit.importing import import_records
+
+                result = import_records(options["path"], actor=actor, dry_run=options["dry_run"])
+                if result.unreadable:
+                    console.print(f"[red]文件无法读取：{result.unreadable}")
+                    raise SystemExit(2)
+                for row, column, message in result.issues[:200]:
+                    console.print(f"第{row}行 {column}：{message}")
+                if result.issues:
+                    console.print(f"[red]发现 {len(result.issues)} 处错误，未写入任何数据")
+                    raise SystemExit(1)
+                verb = "检查通过（未写入）" if result.dry_run else "导入完成"
+                console.print(
+                    f"{verb}：共 {result.rows} 行，新增 {result.created}，已导入过而跳过 {result.skipped}"
                 )
             elif action == "expire":
                 count = services.expire_publicity(actor=actor)
