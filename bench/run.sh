@@ -4,6 +4,8 @@
 #   bench/run.sh                  # all three at city scale (1,500,000 rows), a fresh database
 #   BENCH_ROWS=100000 bench/run.sh     # a quick run
 #   bench/run.sh search detail    # reuse the imported bench database, run only these
+#   bench/run.sh credit           # credit classification; its own database (CREDIT_BENCH_DB,
+#                                 # default zhijian_credit_bench), loaded by COPY on first use
 #
 # Only the database named by BENCH_DB (must contain "bench") is dropped and created; the demo
 # database, the test database and var/ are never touched. Work files go to bench/out/ (git-ignored);
@@ -46,6 +48,10 @@ PY
   fi
   if [[ " ${steps[*]} " == *" detail "* ]]; then
     "$bin/python" bench/bench_detail.py
+  fi
+  if [[ " ${steps[*]} " == *" credit "* ]]; then
+    BENCH_DB=${CREDIT_BENCH_DB:-zhijian_credit_bench} DATABASE_URL=$BENCH_PG/${CREDIT_BENCH_DB:-zhijian_credit_bench} \
+      "$bin/python" bench/bench_credit.py --rows "$BENCH_ROWS"
   fi
 } 2>&1 | tee "$log"
 echo "log: $log"

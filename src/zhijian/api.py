@@ -132,3 +132,8 @@ def list_entities(request, params: Query[EntityQuery]):
 @api.get("/entities/{uscc}", response={200: EntityOut, 404: Error}, tags=["registry"])
 def get_entity(request, uscc: str):
     return get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc.upper())
+
+
+from zhijian.credit.api import router as credit_router  # noqa: E402 - routers register after the API exists
+
+api.add_router("/credit", credit_router)

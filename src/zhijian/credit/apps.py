@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+from zhijian.core.nav import NavItem
+
+STAFF = frozenset({"city_admin", "department", "district", "inspector"})
+OFFICERS = frozenset({"city_admin", "department", "district"})
+
+
+class CreditConfig(AppConfig):
+    name = "zhijian.credit"
+    label = "credit"
+    verbose_name = "信用监管"
+    demo_loader = "zhijian.credit.demo.load"
+    nav = [
+        NavItem("信用监管", "credit_overview", STAFF),
+        NavItem("信用修复", "credit_repairs", OFFICERS),
+        NavItem("我的信用", "credit_mine", frozenset({"enterprise"})),
+    ]
+
+    def ready(self) -> None:
+        from . import subscribers  # noqa: F401 - registers the event handlers

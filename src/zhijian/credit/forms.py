@@ -1,0 +1,43 @@
+"""Forms of the credit pages; services validate again (forms only parse)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from .models import GROUNDS_BY_LIST, CreditList, PenaltyMeasure, Sector
+
+
+class PenaltyForm(forms.Form):
+    title = forms.CharField(label="违法行为（事由）", max_length=200)
+    violation_type = forms.CharField(label="违法行为类型", max_length=100, required=False)
+    decision_no = forms.CharField(label="决定书文号", max_length=80)
+    occurred_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    measures = forms.MultipleChoiceField(
+        label="处罚种类", choices=PenaltyMeasure.choices, widget=forms.CheckboxSelectMultiple
+    )
+    fine_amount = forms.DecimalField(label="罚没金额（元）", required=False, min_value=0, decimal_places=2)
+    sector = forms.ChoiceField(label="领域", choices=Sector.choices)
+    legal_basis = forms.CharField(label="处罚依据", max_length=300, required=False)
+
+
+class AbnormalForm(forms.Form):
+    ground = forms.ChoiceField(
+        label="列入事由", choices=[(g.value, g.label) for g in GROUNDS_BY_LIST[CreditList.ABNORMAL]]
+    )
+    entered_on = forms.DateField(label="列入日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="列入说明", max_length=300)
+    decision_no = forms.CharField(label="决定书文号", max_length=80, required=False)
+
+
+class RepairForm(forms.Form):
+    statement = forms.CharField(
+        label="纠正失信行为、消除不良影响的情况", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    commitment = forms.BooleanField(
+        label="本企业承诺所述情况真实，并自觉遵守法律法规（信用承诺）", required=False
+    )
+
+
+class DecisionForm(forms.Form):
+    approve = forms.ChoiceField(label="决定", choices=[("1", "准予信用修复"), ("0", "不予信用修复")])
+    reason = forms.CharField(label="理由", max_length=500)

@@ -1,0 +1,149 @@
+"""Read paths of credit supervision; every one goes through core.scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from zhijian.core.analytics import as_decimal_hundredths
+from zhijian.core.models import Deadline
+from zhijian.core.reference import county_units
+from zhijian.core.scoping import VIEW, restrict
+from zhijian.registry.models import Entity
+
+from . import analytics
+from .classify import active_model
+from .models import (
+    Classification,
+    CreditNotice,
+    CreditRecord,
+    CreditStanding,
+    ListDecision,
+    ListEntry,
+    Publicity,
+    RepairApplication,
+)
+from .spec import indicator_labels
+
+CLASSES = ("A", "B", "C", "D")
+
+
+def distribution(user) -> list[dict]:
+    """Classified entities per county-level unit and class, as ``user`` may see them."""
+    visible = restrict(CreditStanding.objects.all(), user, VIEW)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for district_id, credit_class, n in (
+        visible.values_list("entity__jurisdiction_id", "credit_class").annotate(n=Count("pk")).order_by()
+    ):
+        counts[district_id][credit_class] = n
+    rows = []
+    for unit in county_units():
+        if unit.pk not in counts:
+            continue
+        by_class = {c: counts[unit.pk].get(c, 0) for c in CLASSES}
+        rows.append(
+            {
+                "id": unit.pk,
+                "name": unit.short_name or unit.name,
+                "counts": by_class,
+                "total": sum(by_class.values()),
+            }
+        )
+    return rows
+
+
+def standings(user, *, district: int | None = None, credit_class: str = "") -> QuerySet[CreditStanding]:
+    qs = restrict(CreditStanding.objects.all(), user, VIEW).select_related("entity", "entity__jurisdiction")
+    if district:
+        qs = qs.filter(entity__jurisdiction_id=district)
+    if credit_class in CLASSES:
+        qs = qs.filter(credit_class=credit_class)
+    return qs.order_by("-score", "entity__uscc")
+
+
+def standing_of(user, entity: Entity) -> CreditStanding | None:
+    return (
+        restrict(CreditStanding.objects.filter(entity=entity), user, VIEW)
+        .select_related("model_version")
+        .first()
+    )
+
+
+def history_of(user, entity: Entity) -> QuerySet[Classification]:
+    return (
+        restrict(Classification.objects.filter(entity=entity), user, VIEW)
+        .select_related("model_version")
+        .order_by("-classified_at", "-id")
+    )
+
+
+def records_of(user, entity: Entity) -> QuerySet[CreditRecord]:
+    return restrict(CreditRecord.objects.filter(entity=entity), user, VIEW)
+
+
+def public_records(entity: Entity, today: dt.date | None = None) -> QuerySet[CreditRecord]:
+    """Records the public credit report shows: in publicity, not past its end even if the daily job lags."""
+    today = today or timezone.localdate()
+    qs = restrict(CreditRecord.objects.filter(entity=entity), None, VIEW).filter(
+        publicity=Publicity.PUBLISHED
+    )
+    return qs.exclude(publicity_until__lt=today)
+
+
+def list_entries_of(user, entity: Entity) -> QuerySet[ListEntry]:
+    return restrict(ListEntry.objects.filter(entity=entity), user, VIEW)
+
+
+def public_list_entries(entity: Entity) -> QuerySet[ListEntry]:
+    return restrict(ListEntry.objects.filter(entity=entity), None, VIEW)
+
+
+def repairs(user, *, status: str = "") -> QuerySet[RepairApplication]:
+    qs = restrict(RepairApplication.objects.all(), user, VIEW).select_related(
+        "entity", "list_entry", "record"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("status", "applied_on", "id")
+
+
+def deadlines_for(applications) -> dict[int, Deadline]:
+    ids = [str(a.pk) for a in applications]
+    rows = Deadline.objects.filter(
+        object_type="credit.RepairApplication", kind="credit.repair.decision", object_id__in=ids
+    )
+    return {int(d.object_id): d for d in rows}
+
+
+def notices_of(user, entity: Entity) -> QuerySet[CreditNotice]:
+    return restrict(CreditNotice.objects.filter(entity=entity), user, VIEW)
+
+
+def pending_decisions(user) -> QuerySet[ListDecision]:
+    return restrict(
+        ListDecision.objects.filter(status=ListDecision.Status.PENDING), user, VIEW
+    ).select_related("entry", "entry__entity", "proposed_by")
+
+
+def live_breakdown(entity: Entity, as_of: dt.date | None = None) -> list[tuple[str, str, object]]:
+    """Every indicator that applies to ``entity`` now (the drill-down), from the same expression."""
+    from zhijian.core.analytics import Prepared, parameter
+
+    model = active_model()
+    expr = analytics.indicator_points(
+        model.spec, as_of or timezone.localdate(), analytics.sources(), parameter()
+    )
+    rows = Prepared(expr).fetch(entity.pk)
+    labels = indicator_labels(model.spec)
+    rows.sort(key=lambda r: (-abs(r["points"]), r["indicator"]))
+    return [
+        (
+            r["indicator"],
+            labels.get(r["indicator"], r["indicator"]),
+            as_decimal_hundredths(r["points"] // 100),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,206 @@
+"""Credit pages and API: who sees what (out of scope answers 404), the officer's flows, the public report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, UserFactory
+from zhijian.core.models import Job, Role
+from zhijian.core.tokens import issue_token
+from zhijian.credit import services
+from zhijian.credit.classify import rescore_all
+from zhijian.credit.models import CreditList, CreditRecord, ListGround, RepairApplication
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def data(entities):
+    hs, yz = entities["haishu"], entities["yinzhou"]
+    public = services.record_penalty(
+        actor="test", entity=yz, measures=["fine"], title="销售不合格产品", occurred_on=dt.date(2026, 9, 1)
+    )
+    hidden = services.record_credit_record(
+        actor="test",
+        entity=yz,
+        kind="complaint",
+        severity="general",
+        title="投诉属实：商品质量",
+        occurred_on=dt.date(2026, 9, 2),
+        source="complaints",
+        public=False,
+    )
+    services.enter_list(
+        actor="test",
+        entity=hs,
+        list_code=CreditList.ABNORMAL,
+        ground=ListGround.ANNUAL_REPORT,
+        entered_on=dt.date(2026, 7, 1),
+        reason="未按期公示年度报告",
+    )
+    rescore_all(actor="test")
+    return {"public": public, "hidden": hidden}
+
+
+def test_a_district_officer_cannot_see_another_districts_non_public_records(users, entities, data):
+    haishu = client_for(users["haishu"])
+    assert haishu.get(f"/credit/entities/{entities['yinzhou'].uscc}/").status_code == 404
+    api = Client(headers={"Authorization": f"Bearer {issue_token(users['haishu'])[0]}"})
+    assert api.get(f"/api/v1/credit/entities/{entities['yinzhou'].uscc}/records").status_code == 404
+    # the public report of the same firm shows its public record only
+    report = Client().get(f"/credit/report/{entities['yinzhou'].uscc}/").content.decode()
+    assert "销售不合格产品" in report and "投诉属实" not in report
+    # the firm's own district sees both
+    page = client_for(users["yinzhou"]).get(f"/credit/entities/{entities['yinzhou'].uscc}/").content.decode()
+    assert "销售不合格产品" in page and "投诉属实" in page
+
+
+def test_distribution_page_counts_only_the_officers_district(users, entities, data):
+    page = client_for(users["haishu"]).get("/credit/")
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    assert [r["name"] for r in rows] == ["海曙区"] or [r["total"] for r in rows] == [1]
+    city = client_for(users["admin"]).get("/credit/").context["rows"]
+    assert sum(r["total"] for r in city) == 2
+    listing = client_for(users["admin"]).get("/credit/classes/", {"class": "C"}).content.decode()
+    assert entities["haishu"].name in listing and entities["yinzhou"].name not in listing
+
+
+def test_enterprise_sees_its_class_and_factors_and_applies(entities, enterprise_user, data, users):
+    client = client_for(enterprise_user)
+    page = client.get("/credit/mine/").content.decode()
+    assert "列入经营异常名录" in page and 'data-class="C"' in page
+    entry = entities["haishu"].list_entries.get()
+    response = client.post(
+        f"/credit/mine/apply/entry/{entry.pk}/", {"statement": "已补报年度报告", "commitment": "on"}
+    )
+    assert response.status_code == 302
+    application = RepairApplication.objects.get()
+    officer = client_for(users["haishu"])
+    assert "已补报年度报告" in officer.get("/credit/repairs/").content.decode()
+    officer.post(f"/credit/repairs/{application.pk}/decide/", {"approve": "1", "reason": "已补报并公示"})
+    application.refresh_from_db()
+    assert application.status == "approved"
+    assert 'data-class="B"' in client.get("/credit/mine/").content.decode()  # 3 points left: industry
+    # and another enterprise cannot reach these pages for this firm
+    assert client_for(users["haishu"]).get("/credit/mine/").status_code == 403
+
+
+def test_public_report_pdf_renders_chinese(entities, data):
+    response = Client().get(f"/credit/report/{entities['yinzhou'].uscc}/report.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and b"STSong-Light" in response.content
+
+
+def test_officer_records_a_penalty_through_the_page(users, entities, data):
+    client = client_for(users["haishu"])
+    uscc = entities["haishu"].uscc
+    response = client.post(
+        f"/credit/entities/{uscc}/penalties/",
+        {
+            "title": "虚假宣传",
+            "decision_no": "甬海市监罚〔2026〕12号",
+            "occurred_on": "2026-11-02",
+            "measures": ["fine"],
+            "sector": "general",
+        },
+    )
+    assert response.status_code == 302
+    assert CreditRecord.objects.filter(entity=entities["haishu"], title="虚假宣传").exists()
+    # an inspector may view but never change
+    inspector = client_for(users["inspector"])
+    assert inspector.get(f"/credit/entities/{uscc}/").status_code == 200
+    assert inspector.post(f"/credit/entities/{uscc}/penalties/", {"title": "x"}).status_code == 404
+
+
+def test_batch_job_runs_with_progress(users, officer, entities, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client = client_for(officer)
+    response = client.post("/credit/rescore/", {"engine": "db"})
+    job = Job.objects.get(kind="credit.rescore")
+    assert response.url == f"/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.done == job.total == 4
+    assert "户参与分类" in client.get(f"/jobs/{job.pk}/").content.decode()
+    # a district officer may not start the city-wide batch
+    assert client_for(users["haishu"]).post("/credit/rescore/", {"engine": "db"}).status_code == 403
+
+
+def test_api_standing_and_repair_errors(entities, enterprise_user, data):
+    api = Client(headers={"Authorization": f"Bearer {issue_token(enterprise_user)[0]}"})
+    standing = api.get(f"/api/v1/credit/entities/{entities['haishu'].uscc}").json()
+    assert standing["credit_class"] == "C" and standing["factors"][0]["code"] == "abnormal_list"
+    assert api.get(f"/api/v1/credit/entities/{entities['yinzhou'].uscc}").status_code == 404
+    bad = api.post(
+        "/api/v1/credit/repairs",
+        {"kind": "publicity_end", "target_id": data["public"].pk, "statement": "x", "commitment": True},
+        content_type="application/json",
+    )
+    assert bad.status_code == 404  # another firm's record does not exist for this caller
+    entry = entities["haishu"].list_entries.get()
+    missing = api.post(
+        "/api/v1/credit/repairs",
+        {"kind": "abnormal_removal", "target_id": entry.pk, "statement": "已补报", "commitment": False},
+        content_type="application/json",
+    )
+    assert missing.status_code == 400 and missing.json()["code"] == "commitment_required"
+    ok = api.post(
+        "/api/v1/credit/repairs",
+        {"kind": "abnormal_removal", "target_id": entry.pk, "statement": "已补报", "commitment": True},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201 and ok.json()["decision_due"]
+
+
+def test_model_versions_never_rewrite_past_classifications(officer, entities, data):
+    from zhijian.credit.models import Classification, CreditStanding, ScoringModel
+
+    client = client_for(officer)
+    first = ScoringModel.objects.get(active=True)
+    before = list(
+        CreditStanding.objects.values_list(
+            "entity_id", "credit_class", "score", "model_version_id", "classified_at"
+        )
+    )
+    response = client.post(
+        "/credit/models/new/",
+        {
+            "version": "2026.1",
+            "title": "调整版",
+            "valid_from": "2026-12-01",
+            "points_abnormal_list": "30",
+            "threshold_D": "45",
+        },
+    )
+    assert response.status_code == 302
+    new = ScoringModel.objects.get(version="2026.1")
+    assert new.spec["thresholds"]["D"] == 45 and not new.active
+    client.post(f"/credit/models/{new.pk}/activate/")
+    rescore_all(actor="test")
+    # the classifications made under the first version are kept as they were, in the history
+    archived = Classification.objects.values_list(
+        "entity_id", "credit_class", "score", "model_version_id", "classified_at"
+    )
+    assert set(before) <= set(archived)
+    assert set(CreditStanding.objects.values_list("model_version_id", flat=True)) == {new.pk}
+    assert CreditStanding.objects.get(entity=entities["haishu"]).score == 33  # 30 listed + 3 industry
+    assert first.pk != new.pk
+    bad = client.post(
+        "/credit/models/new/", {"version": "2026.2", "valid_from": "2026-12-01", "threshold_B": "50"}
+    )
+    assert "阈值" in bad.content.decode() and not ScoringModel.objects.filter(version="2026.2").exists()
+    assert (
+        client_for(UserFactory(username="t_other_dept", role=Role.DEPARTMENT))
+        .get("/credit/models/")
+        .status_code
+        == 403
+    )
