@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "zhijian.core",
     "zhijian.registry",
+    "zhijian.credit",
     "zhijian.portal",
     "zhijian.demo",
     "zhijian.inspections",
