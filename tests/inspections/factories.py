@@ -47,7 +47,9 @@ class InspectorFactory(factory.django.DjangoModelFactory):
 
 
 def inspector_user(username: str, jurisdiction: Jurisdiction, **extra) -> Inspector:
-    user = UserFactory(username=username, role=Role.INSPECTOR, jurisdiction=jurisdiction, display_name=username)
+    user = UserFactory(
+        username=username, role=Role.INSPECTOR, jurisdiction=jurisdiction, display_name=username
+    )
     return InspectorFactory(user=user, name=username, jurisdiction=jurisdiction, **extra)
 
 
@@ -59,12 +61,15 @@ def uscc_for(division: str, serial: int, prefix: str = "91") -> str:
 def firms(jurisdiction: Jurisdiction, count: int, start: int = 1, **extra) -> list:
     division = jurisdiction.division_code or "330203"
     return [
-        EntityFactory(jurisdiction=jurisdiction, uscc=uscc_for(division, start + n), **extra) for n in range(count)
+        EntityFactory(jurisdiction=jurisdiction, uscc=uscc_for(division, start + n), **extra)
+        for n in range(count)
     ]
 
 
 def plan_for(actor, jurisdiction: Jurisdiction, year: int = 2026) -> Plan:
-    return services.create_plan(actor=actor, year=year, title=f"{year}年度双随机抽查计划", jurisdiction=jurisdiction)
+    return services.create_plan(
+        actor=actor, year=year, title=f"{year}年度双随机抽查计划", jurisdiction=jurisdiction
+    )
 
 
 def task_for(actor, plan: Plan, items=None, **extra):
@@ -96,3 +101,22 @@ def committed(actor, task, secret: str | None = None, source: str = "中国福�
 def drawn(actor, task, beacon: str = "03 11 19 24 27 30 + 09", secret: str | None = None):
     draw = committed(actor, task, secret=secret)
     return services.perform_draw(actor=actor, draw=draw, beacon_value=beacon)
+
+
+def classify(entities, credit_class: str) -> None:
+    """Give entities a credit class the way the credit app stores it (one CreditStanding row each)."""
+    from zhijian.credit.models import CreditStanding, ScoringModel
+
+    model, _ = ScoringModel.objects.get_or_create(
+        version="test-1",
+        defaults={"title": "测试模型", "spec": {}, "valid_from": dt.date(2024, 1, 1)},
+    )
+    now = timezone.now()
+    CreditStanding.objects.bulk_create(
+        [
+            CreditStanding(
+                entity=e, credit_class=credit_class, score=50, model_version=model, classified_at=now
+            )
+            for e in entities
+        ]
+    )

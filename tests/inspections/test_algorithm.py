@@ -31,7 +31,15 @@ def test_bad_ratios_are_refused_in_chinese(bad):
 
 @pytest.mark.parametrize(
     ("size", "ratio", "count"),
-    [(100, "0.03", 3), (33, "0.03", 1), (34, "0.03", 2), (0, "0.3", 0), (7, "0", 0), (7, "1", 7), (10, "0.1", 1)],
+    [
+        (100, "0.03", 3),
+        (33, "0.03", 1),
+        (34, "0.03", 2),
+        (0, "0.3", 0),
+        (7, "0", 0),
+        (7, "1", 7),
+        (10, "0.1", 1),
+    ],
 )
 def test_counts_round_up_so_the_share_is_never_below_the_ratio(size, ratio, count):
     assert algorithm.stratum_count(size, ratio) == count
@@ -73,6 +81,7 @@ def example_inputs():
         draw_number=1,
         eligible_count=len(pairs),
         eligible_sha256=eligible_sha256,
+        population_sha256=algorithm.sha256_hex(algorithm.population_text(canonical)),
         ratios=EXAMPLE_RATIOS,
         beacon_source="中国福利彩票双色球第2026136期开奖号码",
         commitment=algorithm.commitment_of(EXAMPLE_SECRET),
@@ -98,9 +107,9 @@ def test_worked_example_gives_the_documented_digests():
 
 EXAMPLE_DIGESTS = {
     "eligible_sha256": "17da52aa54306bf901e10cf49a4e856c87a29847723336b6cb5757ee66e894e0",
-    "frozen_sha256": "1e8831f802e77cc29aaaa3447dc030c5ba81460a91ea37446a2544aa9c6c1d93",
-    "seed": "92fb9daa47a12d5db76cc673fb8f2a92177e143ef2a56d8c8089fc8c20c2dfd3",
-    "selected_sha256": "c302c4eb903109d6e0a600bdcb7a360a8e4656d454fe1879a29a50b6934bd750",
+    "frozen_sha256": "3304ff5747d5646e02b6c9af3f32e25c1b663ffd058e5f464f5a79a4fa26c139",
+    "seed": "5852ee8900f97460aa96a838ec75b3c0a4c57140dd33f5a27849372216278d63",
+    "selected_sha256": "8e24579e105decc31cb21d716c8cf96a88662420b647708ba009b4a45351d5b6",
 }
 
 

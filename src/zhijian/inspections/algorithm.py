@@ -6,7 +6,8 @@ for an outsider to reimplement it, and ``tools/verify_draw.py`` is such an indep
 reimplementation (stdlib only). Any change here that alters a result is a new format name.
 
 In short: the eligible firms, each in a credit stratum, are frozen as a canonical text whose
-SHA-256 is published with the ratios and a commitment to a secret; the seed is the SHA-256 of the
+SHA-256 is published (with that of the bare list of firms, which the public sees) along with the
+ratios and a commitment to a secret; the seed is the SHA-256 of the
 frozen inputs' hash, the secret and a public random value (the beacon) that nobody knew at
 commitment time; each firm's key is SHA-256(seed ‖ USCC); in each stratum the ⌈n × ratio⌉ firms
 with the smallest keys are drawn.
@@ -121,6 +122,17 @@ def parse_canonical(canonical: bytes) -> dict[str, list[bytes]]:
     return members
 
 
+def population_text(canonical: bytes) -> bytes:
+    """The eligible USCCs alone, lines ``USCC\n`` in canonical order: what the public may see.
+
+    Credit classes are internal (the credit app never shows them to the public), so the public
+    package lists the firms without their strata; its hash is frozen beside the full list's.
+    """
+    if not canonical:
+        return b""
+    return b"".join(line[:18] + b"\n" for line in canonical[:-1].split(b"\n"))
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -151,6 +163,7 @@ def frozen_text(
     draw_number: int,
     eligible_count: int,
     eligible_sha256: str,
+    population_sha256: str,
     ratios: Mapping[str, str],
     beacon_source: str,
     commitment: str,
@@ -162,6 +175,7 @@ def frozen_text(
         f"draw={draw_number}",
         f"eligible_count={eligible_count}",
         f"eligible_sha256={eligible_sha256}",
+        f"population_sha256={population_sha256}",
         *(f"ratio.{s}={canonical_ratio(ratios[s])}" for s in STRATA),
         f"beacon_source={normalize_text(beacon_source)}",
         f"commitment={commitment}",

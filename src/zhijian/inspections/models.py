@@ -251,6 +251,7 @@ class Draw(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COMMITTED)
     eligible_count = models.PositiveIntegerField(_("名录数量"))
     eligible_sha256 = models.CharField(_("名录哈希"), max_length=64)
+    population_sha256 = models.CharField(_("公开名录哈希"), max_length=64)
     strata_counts = models.JSONField(_("各类别数量"))
     ratios = models.JSONField(_("抽查比例"))
     beacon_source = models.CharField(_("公共随机数来源"), max_length=300)

@@ -510,6 +510,7 @@ def _freeze(
         reason=reason,
         eligible_count=0,
         eligible_sha256="",
+        population_sha256="",
         strata_counts={},
         ratios=task.ratios,
         beacon_source=beacon_source,
@@ -531,18 +532,28 @@ def _freeze(
         raise InspectionError("eligible_empty", "抽查范围内没有符合条件的市场主体")
     draw.eligible_count = len(lines)
     draw.eligible_sha256 = algorithm.sha256_hex(canonical)
+    draw.population_sha256 = algorithm.sha256_hex(algorithm.population_text(canonical))
     draw.strata_counts = algorithm.strata_counts(members)
     frozen = algorithm.frozen_text(
         task_id=task.pk,
         draw_number=number,
         eligible_count=draw.eligible_count,
         eligible_sha256=draw.eligible_sha256,
+        population_sha256=draw.population_sha256,
         ratios=task.ratios,
         beacon_source=beacon_source,
         commitment=commitment,
     )
     draw.frozen_sha256 = algorithm.sha256_hex(frozen.encode("utf-8"))
-    draw.save(update_fields=["eligible_count", "eligible_sha256", "strata_counts", "frozen_sha256"])
+    draw.save(
+        update_fields=[
+            "eligible_count",
+            "eligible_sha256",
+            "population_sha256",
+            "strata_counts",
+            "frozen_sha256",
+        ]
+    )
     return draw
 
 
@@ -553,6 +564,7 @@ def _draw_public(draw: Draw) -> dict:
         "status": draw.status,
         "eligible_count": draw.eligible_count,
         "eligible_sha256": draw.eligible_sha256,
+        "population_sha256": draw.population_sha256,
         "strata_counts": draw.strata_counts,
         "ratios": draw.ratios,
         "beacon_source": draw.beacon_source,
