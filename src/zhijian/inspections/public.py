@@ -1,0 +1,97 @@
+"""Public pages (no login): draws with their frozen inputs and lists, published results, and the
+firm's verification page reached by its code (URL or QR)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from zhijian.core.scoping import VIEW, get_scoped
+
+from . import queries
+from .models import Draw, Inspection
+from .qr import qr_svg
+from .services import legal_basis_text
+from .verification import draw_package
+
+
+def index(request):
+    text = (request.GET.get("q") or "").strip()
+    return render(
+        request,
+        "inspections/public_index.html",
+        {"draws": queries.public_draws()[:30], "results": queries.public_results(text)[:50], "q": text},
+    )
+
+
+def draw_detail(request, pk: int):
+    draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), None, VIEW, pk=pk)
+    selected = []
+    if draw.revealed:
+        selected = (
+            Inspection.objects.filter(draw=draw)
+            .select_related("entity")
+            .order_by("entity__uscc")
+            .only("entity__uscc", "entity__name", "status")
+        )
+    return render(
+        request,
+        "inspections/public_draw.html",
+        {
+            "draw": draw,
+            "task": draw.task,
+            "items": draw.task.items.select_related("department"),
+            "selected": selected,
+            "superseded_by": draw.task.draws.filter(number=draw.number + 1).first(),
+            "replaces": draw.task.draws.filter(number=draw.number - 1).first(),
+        },
+    )
+
+
+def draw_json(request, pk: int):
+    draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), None, VIEW, pk=pk)
+    response = JsonResponse(draw_package(draw, full=False), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'inline; filename="draw-{draw.task_id}-{draw.number}.json"'
+    return response
+
+
+def verify(request):
+    code = "".join(ch for ch in (request.GET.get("code") or "").upper() if ch.isalnum())
+    if code:
+        return redirect("inspections_public:verify_code", code=code)
+    return render(request, "inspections/public_verify.html", {})
+
+
+def _check(code: str) -> Inspection:
+    inspection = queries.by_verification_code(code)
+    if inspection is None or inspection.status == Inspection.Status.CANCELLED:
+        raise Http404
+    return inspection
+
+
+def verify_code(request, code: str):
+    inspection = _check(code)
+    url = request.build_absolute_uri(
+        reverse("inspections_public:verify_code", args=[inspection.verification_code])
+    )
+    return render(
+        request,
+        "inspections/public_check.html",
+        {
+            "inspection": inspection,
+            "task": inspection.task,
+            "members": inspection.members.select_related("inspector"),
+            "items": inspection.task.items.select_related("department"),
+            "basis": legal_basis_text(inspection.task),
+            "url": url,
+        },
+    )
+
+
+def verify_qr(request, code: str):
+    inspection = _check(code)
+    url = request.build_absolute_uri(
+        reverse("inspections_public:verify_code", args=[inspection.verification_code])
+    )
+    return HttpResponse(qr_svg(url), content_type="image/svg+xml")
