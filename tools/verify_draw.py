@@ -49,30 +49,37 @@ def main(path):
         print("unknown format: " + str(package.get("format")))
         return 2
     frozen = package["frozen"]
-    print("draw of task %s, number %s (%s package)" % (frozen["task"], frozen["draw"], package["package"]))
+    print(f"draw of task {frozen['task']}, number {frozen['draw']} ({package['package']} package)")
 
     # §2 the frozen inputs and their hash
     lines = [
         "format=zhijian-draw/1",
-        "task=%d" % frozen["task"],
-        "draw=%d" % frozen["draw"],
-        "eligible_count=%d" % frozen["eligible_count"],
+        f"task={int(frozen['task'])}",
+        f"draw={int(frozen['draw'])}",
+        f"eligible_count={int(frozen['eligible_count'])}",
         "eligible_sha256=" + frozen["eligible_sha256"],
         "population_sha256=" + frozen["population_sha256"],
     ]
-    lines += ["ratio.%s=%s" % (s, ratio_text(frozen["ratios"][s])) for s in STRATA]
+    lines += [f"ratio.{s}={ratio_text(frozen['ratios'][s])}" for s in STRATA]
     lines += ["beacon_source=" + normalize(frozen["beacon_source"]), "commitment=" + frozen["commitment"]]
     frozen_text = "".join(line + "\n" for line in lines)
-    check(sha256_hex(frozen_text.encode("utf-8")) == package["frozen_sha256"], "frozen inputs hash to frozen_sha256")
+    check(
+        sha256_hex(frozen_text.encode("utf-8")) == package["frozen_sha256"],
+        "frozen inputs hash to frozen_sha256",
+    )
 
     # §1 the population (USCCs without strata), canonical order
     population = package["population"]
     check(population == sorted(set(population)), "population is sorted by USCC without duplicates")
     check(len(population) == frozen["eligible_count"], "population has eligible_count firms")
     population_text = "".join(u + "\n" for u in population).encode("ascii")
-    check(sha256_hex(population_text) == frozen["population_sha256"], "population hashes to population_sha256")
+    check(
+        sha256_hex(population_text) == frozen["population_sha256"], "population hashes to population_sha256"
+    )
     counts = package["strata_counts"]
-    check(sum(counts[s] for s in STRATA) == frozen["eligible_count"], "strata counts add up to eligible_count")
+    check(
+        sum(counts[s] for s in STRATA) == frozen["eligible_count"], "strata counts add up to eligible_count"
+    )
 
     if package["secret"] is None:
         print("not drawn yet: the commitment is published, the secret is not")
@@ -80,8 +87,10 @@ def main(path):
 
     # §3 commitment and seed
     secret = package["secret"]
-    check(sha256_hex(secret.encode("ascii")) == frozen["commitment"], "secret matches the published commitment")
-    seed_text = "%s\n%s\n%s" % (package["frozen_sha256"], secret, normalize(package["beacon_value"]))
+    check(
+        sha256_hex(secret.encode("ascii")) == frozen["commitment"], "secret matches the published commitment"
+    )
+    seed_text = package["frozen_sha256"] + "\n" + secret + "\n" + normalize(package["beacon_value"])
     seed = hashlib.sha256(seed_text.encode("utf-8")).digest()
     check(seed.hex() == package["seed"], "seed = SHA-256(frozen_sha256, secret, beacon)")
 
@@ -106,7 +115,9 @@ def main(path):
         eligible = package["eligible"]
         canonical = "".join(line + "\n" for line in eligible).encode("ascii")
         check(sha256_hex(canonical) == frozen["eligible_sha256"], "eligible list hashes to eligible_sha256")
-        check([line[:18] for line in eligible] == population, "eligible list and population name the same firms")
+        check(
+            [line[:18] for line in eligible] == population, "eligible list and population name the same firms"
+        )
         members = {s: [] for s in STRATA}
         for line in eligible:
             members[line[19:]].append(line[:18])
@@ -117,12 +128,12 @@ def main(path):
             for rank, (key, uscc) in enumerate(ranked[: wanted[s]], start=1):
                 drawn.append({"uscc": uscc, "stratum": s, "rank": rank, "key": key.hex()})
         check(drawn == selected, "re-drawing gives exactly the published list")
-        text = "".join("%s,%s,%d\n" % (d["uscc"], d["stratum"], d["rank"]) for d in drawn).encode("ascii")
+        text = "".join(f"{d['uscc']},{d['stratum']},{d['rank']}\n" for d in drawn).encode("ascii")
         check(sha256_hex(text) == package["selected_sha256"], "the list hashes to selected_sha256")
     else:
         print("  note  public package: strata are not published, so completeness needs the full package")
 
-    print("VERIFIED" if not failures else "NOT VERIFIED: %d check(s) failed" % len(failures))
+    print("VERIFIED" if not failures else f"NOT VERIFIED: {len(failures)} check(s) failed")
     return 1 if failures else 0
 
 
@@ -133,5 +144,5 @@ if __name__ == "__main__":
     try:
         sys.exit(main(sys.argv[1]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        print("unreadable package: %s" % exc)
+        print(f"unreadable package: {exc}")
         sys.exit(2)
