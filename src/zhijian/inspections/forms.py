@@ -11,7 +11,7 @@ from zhijian.registry.models import EntityType
 from . import algorithm
 from .models import CheckItem, Method, ResultCode, Specialty
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COUNTY_LEVELS = [Jurisdiction.Level.DISTRICT, Jurisdiction.Level.ZONE]
 
 
@@ -109,7 +109,7 @@ class TaskForm(forms.Form):
 class CommitForm(forms.Form):
     beacon_source = forms.CharField(label="公共随机数来源", max_length=300)
     beacon_due_at = forms.DateTimeField(
-        label="公共随机数产生时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="公共随机数产生时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
 
 
