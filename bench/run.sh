@@ -4,6 +4,7 @@
 #   bench/run.sh                  # all three at city scale (1,500,000 rows), a fresh database
 #   BENCH_ROWS=100000 bench/run.sh     # a quick run
 #   bench/run.sh search detail    # reuse the imported bench database, run only these
+#   BENCH_DB=zj_inspections_bench bench/run.sh inspections   # the draw: loads its own register by COPY
 #
 # Only the database named by BENCH_DB (must contain "bench") is dropped and created; the demo
 # database, the test database and var/ are never touched. Work files go to bench/out/ (git-ignored);
@@ -46,6 +47,9 @@ PY
   fi
   if [[ " ${steps[*]} " == *" detail "* ]]; then
     "$bin/python" bench/bench_detail.py
+  fi
+  if [[ " ${steps[*]} " == *" inspections "* ]]; then
+    "$bin/python" bench/bench_inspections.py
   fi
 } 2>&1 | tee "$log"
 echo "log: $log"

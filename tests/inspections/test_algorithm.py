@@ -173,3 +173,43 @@ def test_chi2_sf_agrees_with_known_values():
     assert chi2_sf(18.307, 10) == pytest.approx(0.05, abs=2e-4)
     assert chi2_sf(124.342, 100) == pytest.approx(0.05, abs=2e-4)
     assert chi2_sf(0.0, 5) == 1.0
+
+
+def test_the_worked_example_of_the_documentation_holds():
+    """docs/inspections-draw.md §8 is what an outsider checks a reimplementation against."""
+    import json
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "inspections-draw.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json example\n(.*?)```", text, re.S).group(1))
+    given, expected = example["inputs"], example["expected"]
+    canonical = "".join(line + "\n" for line in given["eligible"]).encode()
+    assert algorithm.canonical_eligible([tuple(line.split(",")) for line in given["eligible"]]) == canonical
+    population_sha256 = algorithm.sha256_hex(algorithm.population_text(canonical))
+    commitment = algorithm.commitment_of(given["secret"])
+    frozen = algorithm.frozen_text(
+        task_id=given["task"],
+        draw_number=given["draw"],
+        eligible_count=len(given["eligible"]),
+        eligible_sha256=algorithm.sha256_hex(canonical),
+        population_sha256=population_sha256,
+        ratios=given["ratios"],
+        beacon_source=given["beacon_source"],
+        commitment=commitment,
+    )
+    assert frozen in text  # the frozen text printed in the document
+    frozen_sha256 = algorithm.sha256_hex(frozen.encode())
+    seed = algorithm.seed_of(frozen_sha256, given["secret"], given["beacon_value"])
+    members = algorithm.parse_canonical(canonical)
+    selected = algorithm.select(members, given["ratios"], seed)
+    assert {
+        "eligible_sha256": algorithm.sha256_hex(canonical),
+        "population_sha256": population_sha256,
+        "commitment": commitment,
+        "frozen_sha256": frozen_sha256,
+        "seed": seed.hex(),
+        "counts": {s: algorithm.stratum_count(len(members[s]), given["ratios"][s]) for s in algorithm.STRATA},
+        "selected": [[s.uscc, s.stratum, s.rank, s.key] for s in selected],
+        "selected_sha256": algorithm.sha256_hex(algorithm.selected_text(selected)),
+    } == expected
