@@ -109,7 +109,8 @@ class TaskForm(forms.Form):
 class CommitForm(forms.Form):
     beacon_source = forms.CharField(label="公共随机数来源", max_length=300)
     beacon_due_at = forms.DateTimeField(
-        label="公共随机数产生时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label="公共随机数产生时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
 

@@ -132,12 +132,13 @@ def save_check_item(*, actor, code: str, department: Department, fields: Mapping
     if _role(actor) == Role.DEPARTMENT and actor.department_id != department.pk:
         raise PermissionDenied
     code = _text(code, field="事项编码", code="item_code", max_length=30)
-    values = {
+    entity_types = [str(t) for t in fields.get("entity_types") or []]
+    values: dict[str, Any] = {
         "name": _text(fields.get("name"), field="抽查事项名称", code="item_name", max_length=200),
         "legal_basis": _text(fields.get("legal_basis"), field="检查依据", code="item_basis", max_length=4000),
         "object_type": _text(fields.get("object_type"), field="抽查对象", code="item_object", max_length=200),
         "content": _text(fields.get("content"), field="检查内容", code="item_content", max_length=4000),
-        "entity_types": list(fields.get("entity_types") or []),
+        "entity_types": entity_types,
         "method": fields.get("method"),
         "specialty": fields.get("specialty"),
         "is_key": bool(fields.get("is_key")),
@@ -147,7 +148,7 @@ def save_check_item(*, actor, code: str, department: Department, fields: Mapping
         raise InspectionError("item_method", "请选择检查方式")
     if values["specialty"] not in Specialty.values:
         raise InspectionError("item_specialty", "请选择所需执法资格")
-    bad = [t for t in values["entity_types"] if t not in EntityType.values]
+    bad = [t for t in entity_types if t not in EntityType.values]
     if bad:
         raise InspectionError("item_entity_types", f"未知的主体类型：{'、'.join(bad)}")
     with transaction.atomic():
@@ -766,10 +767,9 @@ def assignment_inputs(task: Task, draw: Draw, inspections: list[Inspection], on:
     """The snapshot the assignment runs on: pool, exclusions per firm, loads, the draw's seed."""
     departments = task.department_ids()
     firm_units = {i.entity.jurisdiction_id for i in inspections}
-    pool = Inspector.objects.filter(active=True).select_related("jurisdiction", "department")
     pool = [
         i
-        for i in pool
+        for i in Inspector.objects.filter(active=True).select_related("jurisdiction", "department")
         if i.jurisdiction_id in firm_units
         or (i.jurisdiction.level == Jurisdiction.Level.CITY and i.department_id in departments)
     ]
@@ -858,7 +858,9 @@ def assign_inspectors(*, actor, task: Task) -> AssignmentRun:
                 "certificate_no", "pk"
             )
         )
-        members, assigned, unassignable = [], [], []
+        members: list[InspectionMember] = []
+        assigned: list[int] = []
+        unassignable: list[tuple[int, str]] = []
         for inspection, result in zip(pending, results, strict=True):
             if result["team"]:
                 assigned.append(inspection.pk)
