@@ -206,7 +206,7 @@ def main() -> None:
     seed = bytes.fromhex(result.seed)
 
     started = time.perf_counter()
-    fast = snapshot.select_in_database(draw.pk, result.strata_counts, result.ratios, seed)
+    fast, _ids = snapshot.select_in_database(draw.pk, result.strata_counts, result.ratios, seed)
     db_rank_s = time.perf_counter() - started
     started = time.perf_counter()
     slow = snapshot.select_in_python(draw.pk, result.ratios, seed)

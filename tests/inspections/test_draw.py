@@ -78,7 +78,8 @@ def test_postgresql_fast_path_equals_the_pure_algorithm(staff, city, register):
     for ratios in (draw.ratios, {"A": "0.5", "B": "1", "C": "0.01", "D": "0", "U": "0.3333"}):
         for n in range(20):
             seed = algorithm.sha256_hex(f"seed {n}".encode()).encode()[:32]
-            fast = snapshot.select_in_database(draw.pk, draw.strata_counts, ratios, seed)
+            fast, ids = snapshot.select_in_database(draw.pk, draw.strata_counts, ratios, seed)
+            assert set(ids) == {s.uscc for s in fast}
             assert fast == snapshot.select_in_python(draw.pk, ratios, seed)
 
 

@@ -128,9 +128,8 @@ def population_text(canonical: bytes) -> bytes:
     Credit classes are internal (the credit app never shows them to the public), so the public
     package lists the firms without their strata; its hash is frozen beside the full list's.
     """
-    if not canonical:
-        return b""
-    return b"".join(line[:18] + b"\n" for line in canonical[:-1].split(b"\n"))
+    # Every line is 21 bytes, "USCC,S\n": drop the two bytes ",S" of each.
+    return re.sub(rb",[A-Z]\n", b"\n", canonical)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -244,6 +243,11 @@ def select(members: Mapping[str, list[bytes]], ratios: Mapping[str, str], seed: 
 def selected_text(selected: Iterable[Selected]) -> bytes:
     """The drawn list as the text its published SHA-256 covers: lines ``USCC,STRATUM,RANK\\n``."""
     return "".join(f"{s.uscc},{s.stratum},{s.rank}\n" for s in selected).encode("ascii")
+
+
+def count_strata(canonical: bytes) -> dict[str, int]:
+    """Firms per stratum of a canonical list, counted without splitting it into lines."""
+    return {s: canonical.count(f",{s}\n".encode("ascii")) for s in STRATA}
 
 
 def strata_counts(members: Mapping[str, list]) -> dict[str, int]:

@@ -285,15 +285,19 @@ class Draw(models.Model):
 
 
 class DrawCandidate(models.Model):
-    """One firm of a draw's frozen eligible list (抽查对象名录快照), with its credit stratum then."""
+    """One firm of a draw's frozen eligible list (抽查对象名录快照), with its credit stratum then.
 
+    A city-scale freeze writes 1.5 million of these: the key (draw, USCC) is the only index, and
+    the entity is referenced without a constraint or an index of its own.
+    """
+
+    pk = models.CompositePrimaryKey("draw", "uscc")
     draw = models.ForeignKey(Draw, models.CASCADE, related_name="candidates", db_index=False)
-    entity = models.ForeignKey(Entity, models.DO_NOTHING, db_constraint=False, related_name="+")
+    entity = models.ForeignKey(
+        Entity, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     uscc = models.CharField(max_length=18)
     stratum = models.CharField(max_length=1)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["draw", "uscc"], name="candidate_once")]
 
 
 class ResultCode(models.TextChoices):
@@ -330,7 +334,8 @@ class Inspection(models.Model):
 
     task = models.ForeignKey(Task, models.PROTECT, related_name="inspections")
     draw = models.ForeignKey(Draw, models.PROTECT, related_name="inspections")
-    entity = models.ForeignKey(Entity, models.PROTECT, related_name="inspections")
+    # Indexed by (entity, created_at) below; no separate index, so that a draw writes fewer.
+    entity = models.ForeignKey(Entity, models.PROTECT, related_name="inspections", db_index=False)
     stratum = models.CharField(_("信用类别"), max_length=1)
     rank = models.PositiveIntegerField(_("抽取序位"))
     verification_code = models.CharField(_("核验码"), max_length=16, unique=True)
@@ -341,7 +346,9 @@ class Inspection(models.Model):
     violated_regulation = models.CharField(_("违反的规定"), max_length=200, blank=True)
     findings = models.TextField(_("检查情况"), blank=True)
     completed_on = models.DateField(_("检查完成日期"), null=True, blank=True)
-    recorded_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     recorded_at = models.DateTimeField(null=True, blank=True)
     rectification_due = models.DateField(_("责令整改期限"), null=True, blank=True)
     rectification_reported_on = models.DateField(_("整改报告日期"), null=True, blank=True)
@@ -365,7 +372,6 @@ class Inspection(models.Model):
         indexes = [
             models.Index(fields=["entity", "created_at"]),
             models.Index(fields=["status"]),
-            models.Index(fields=["completed_on"]),
         ]
         verbose_name = _("抽查检查")
 

@@ -3,6 +3,7 @@ firm's verification page reached by its code (URL or QR)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,8 @@ from .models import Draw, Inspection
 from .qr import qr_svg
 from .services import legal_basis_text
 from .verification import draw_package
+
+LIST_SHOWN = 2000  # the page's share of a city-scale list; the package holds all of it
 
 
 def index(request):
@@ -27,14 +30,13 @@ def index(request):
 
 def draw_detail(request, pk: int):
     draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), None, VIEW, pk=pk)
-    selected = []
+    selected: list[Inspection] = []
+    text = (request.GET.get("q") or "").strip()[:100]
     if draw.revealed:
-        selected = (
-            Inspection.objects.filter(draw=draw)
-            .select_related("entity")
-            .order_by("entity__uscc")
-            .only("entity__uscc", "entity__name", "status")
-        )
+        rows = Inspection.objects.filter(draw=draw).select_related("entity").order_by("entity__uscc")
+        if text:
+            rows = rows.filter(Q(entity__uscc=text.upper()) | Q(entity__name__contains=text))
+        selected = list(rows.only("entity__uscc", "entity__name", "status")[:LIST_SHOWN])
     return render(
         request,
         "inspections/public_draw.html",
@@ -43,6 +45,8 @@ def draw_detail(request, pk: int):
             "task": draw.task,
             "items": draw.task.items.select_related("department"),
             "selected": selected,
+            "shown": LIST_SHOWN,
+            "q": text,
             "superseded_by": draw.task.draws.filter(number=draw.number + 1).first(),
             "replaces": draw.task.draws.filter(number=draw.number - 1).first(),
         },

@@ -51,7 +51,8 @@ TEAM_RULE = "inspections.team.min_size"
 CAP_RULE = "inspections.sampling_ratio.general_cap"
 DEADLINE_TYPE = "inspections.Inspection"
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed from paper
+# 32 symbols without 0/O and I/L, so that a code read aloud or typed from paper is unambiguous.
+CODE_ALPHABET = "123456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 class InspectionError(ValueError):
@@ -115,7 +116,9 @@ def _snapshot_item(item: CheckItem) -> dict:
 
 
 def new_verification_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    """12 symbols = 60 random bits from the system's cryptographic generator."""
+    bits = secrets.randbits(60)
+    return "".join(CODE_ALPHABET[(bits >> (5 * n)) & 31] for n in range(12))
 
 
 def city_unit() -> Jurisdiction:
@@ -524,17 +527,16 @@ def _freeze(
     )
     snapshot.freeze_candidates(draw.pk, eligible_entities(task))
     lines = snapshot.candidate_lines(draw.pk)
-    try:
-        canonical = algorithm.canonical_from_lines(lines)
-        members = algorithm.parse_canonical(canonical)
-    except algorithm.DrawInputError as exc:
-        raise InspectionError("eligible_invalid", str(exc)) from None
     if not lines:
         raise InspectionError("eligible_empty", "抽查范围内没有符合条件的市场主体")
+    try:
+        canonical = algorithm.canonical_from_lines(lines)
+    except algorithm.DrawInputError as exc:
+        raise InspectionError("eligible_invalid", str(exc)) from None
     draw.eligible_count = len(lines)
     draw.eligible_sha256 = algorithm.sha256_hex(canonical)
     draw.population_sha256 = algorithm.sha256_hex(algorithm.population_text(canonical))
-    draw.strata_counts = algorithm.strata_counts(members)
+    draw.strata_counts = algorithm.count_strata(canonical)
     frozen = algorithm.frozen_text(
         task_id=task.pk,
         draw_number=number,
@@ -626,11 +628,10 @@ _INSPECTION_FIELDS = (
 )
 
 
-def _selected_rows(draw: Draw, selected: list[algorithm.Selected]) -> None:
+def _selected_rows(draw: Draw, selected: list[algorithm.Selected], ids: dict[str, int]) -> None:
     """One check per drawn firm, each with a fresh verification code, inserted in bulk."""
     from zhijian.core.bulk import insert_rows
 
-    ids = snapshot.entity_ids(draw.pk, [s.uscc for s in selected])
     now = timezone.now()
     codes: set[str] = set()
 
@@ -679,8 +680,8 @@ def perform_draw(*, actor, draw: Draw, beacon_value: str) -> Draw:
                 "beacon_pending", f"公共随机数尚未产生（预定于 {due:%Y-%m-%d %H:%M}），不能抽取"
             )
         seed = algorithm.seed_of(draw.frozen_sha256, draw.secret, beacon_value)
-        selected = snapshot.select_candidates(draw.pk, draw.strata_counts, draw.ratios, seed)
-        _selected_rows(draw, selected)
+        selected, ids = snapshot.select_candidates(draw.pk, draw.strata_counts, draw.ratios, seed)
+        _selected_rows(draw, selected, ids)
         draw.beacon_value = beacon_value
         draw.seed = seed.hex()
         draw.selected_count = len(selected)

@@ -28,7 +28,8 @@ def _table(model) -> str:
 
 def freeze_candidates(draw_id: int, eligible: QuerySet) -> None:
     """Copy ``eligible`` (entities annotated with ``stratum``) into the draw's candidate rows."""
-    select = eligible.values_list("pk", "uscc", "stratum").order_by()
+    # In USCC order, so that the key index of the snapshot is built by appending.
+    select = eligible.values_list("pk", "uscc", "stratum").order_by("uscc")
     sql, params = select.query.sql_with_params()
     columns = ", ".join(connection.ops.quote_name(c) for c in ("draw_id", "entity_id", "uscc", "stratum"))
     # The inner query is Django's own SQL; the draw id is a parameter.
@@ -47,8 +48,7 @@ def candidate_lines(draw_id: int) -> list[bytes]:
             with cursor.cursor.copy(query, [draw_id]) as copy:
                 for chunk in copy:
                     chunks.append(bytes(chunk))
-            data = b"".join(chunks).replace(b"\t", b",")
-            return [line + b"\n" for line in data.split(b"\n")[:-1]]
+            return b"".join(chunks).replace(b"\t", b",").splitlines(keepends=True)
         cursor.execute(f"SELECT uscc, stratum FROM {table} WHERE draw_id = %s", [draw_id])  # noqa: S608
         return [f"{u},{s}\n".encode("ascii") for u, s in cursor.fetchall()]
 
@@ -60,17 +60,20 @@ def canonical_snapshot(draw_id: int) -> bytes:
 
 def entity_ids(draw_id: int, usccs: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for start in range(0, len(usccs), 5000):
-        chunk = usccs[start : start + 5000]
+    for start in range(0, len(usccs), 500):
+        chunk = usccs[start : start + 500]
         found.update(
             DrawCandidate.objects.filter(draw_id=draw_id, uscc__in=chunk).values_list("uscc", "entity_id")
         )
     return found
 
 
+Selection = tuple[list[algorithm.Selected], dict[str, int]]
+
+
 def select_in_database(
     draw_id: int, strata_counts: Mapping[str, int], ratios: Mapping[str, str], seed: bytes
-) -> list[algorithm.Selected]:
+) -> Selection:
     """Draw on PostgreSQL: keys computed by the database, only the firms under each stratum's bound read."""
     counts = {s: algorithm.stratum_count(strata_counts.get(s, 0), ratios[s]) for s in algorithm.STRATA}
     widen = dict.fromkeys(algorithm.STRATA, 0)
@@ -85,7 +88,7 @@ def select_in_database(
                 bounds[s] = _ALWAYS if bound is None else bound
         case = " ".join(f"WHEN '{s}' THEN %s::bytea" for s in algorithm.STRATA)
         query = (
-            f"SELECT uscc, stratum, sha256(%s::bytea || convert_to(uscc, 'UTF8')) AS key FROM {table} "  # noqa: S608
+            f"SELECT uscc, stratum, sha256(%s::bytea || convert_to(uscc, 'UTF8')) AS key, entity_id FROM {table} "  # noqa: S608
             f"WHERE draw_id = %s AND sha256(%s::bytea || convert_to(uscc, 'UTF8')) < CASE stratum {case} END"
         )
         params = [seed, draw_id, seed, *(bounds[s] for s in algorithm.STRATA)]
@@ -93,8 +96,10 @@ def select_in_database(
             cursor.execute(query, params)
             rows = cursor.fetchall()
         found: dict[str, list[tuple[bytes, bytes]]] = {s: [] for s in algorithm.STRATA}
-        for uscc, stratum, key in rows:
+        ids = {}
+        for uscc, stratum, key, entity_id in rows:
             found[stratum].append((bytes(key), uscc.encode("ascii")))
+            ids[uscc] = entity_id
         short = [s for s in algorithm.STRATA if len(found[s]) < counts[s] and bounds[s] != _ALWAYS]
         if not short:
             break
@@ -105,7 +110,7 @@ def select_in_database(
         ranked = sorted(found[s])[: counts[s]]
         for rank, (key, uscc) in enumerate(ranked, start=1):
             chosen.append(algorithm.Selected(uscc.decode("ascii"), s, rank, key.hex()))
-    return chosen
+    return chosen, {c.uscc: ids[c.uscc] for c in chosen}
 
 
 def select_in_python(
@@ -117,7 +122,9 @@ def select_in_python(
 
 def select_candidates(
     draw_id: int, strata_counts: Mapping[str, int], ratios: Mapping[str, str], seed: bytes
-) -> list[algorithm.Selected]:
+) -> Selection:
+    """The drawn firms, and the entity id of each (by USCC)."""
     if connection.vendor == "postgresql":
         return select_in_database(draw_id, strata_counts, ratios, seed)
-    return select_in_python(draw_id, ratios, seed)
+    chosen = select_in_python(draw_id, ratios, seed)
+    return chosen, entity_ids(draw_id, [c.uscc for c in chosen])

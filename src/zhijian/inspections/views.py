@@ -24,6 +24,7 @@ from .verification import draw_package
 STAFF_ROLES = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
 # Eligible sets larger than this are frozen and drawn by the worker, with progress shown.
 INLINE_LIMIT = 50_000
+CHECKS_SHOWN = 500
 
 
 def _staff(request) -> None:
@@ -131,7 +132,9 @@ def task_detail(request, pk: int):
     task = get_scoped(queries.visible_tasks(request.user), request.user, VIEW, pk=pk)
     draws = list(task.draws.order_by("-number"))
     current = task.current_draw()
-    checks = list(queries.task_inspections(task, request.user)) if current else []
+    visible = queries.task_inspections(task, request.user) if current else Inspection.objects.none()
+    by_status = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
+    checks = list(visible[:CHECKS_SHOWN])
     may_change = can(request.user, task, CHANGE)
     return render(
         request,
@@ -142,12 +145,16 @@ def task_detail(request, pk: int):
             "draws": draws,
             "current": current,
             "checks": checks,
+            "check_total": sum(by_status.values()),
+            "by_status": [(Inspection.Status(k).label, v) for k, v in sorted(by_status.items())],
             "today": timezone.localdate(),
             "may_change": may_change,
             "commit_form": CommitForm(),
             "draw_form": DrawForm(),
             "redraw_form": RedrawForm(),
-            "unpublished": sum(1 for c in checks if c.status == "completed" and not c.published_at),
+            "unpublished": visible.filter(
+                status=Inspection.Status.COMPLETED, published_at__isnull=True
+            ).count(),
         },
     )
 
