@@ -9,12 +9,11 @@ that the eligible set is exactly ``--rows`` firms; credit classes are one INSERT
 
 1. commit: freeze the eligible list of a city-wide task (INSERT … SELECT into the snapshot, read it
    back, canonical text, SHA-256) — done once, before the beacon is known;
-2. draw, end to end: ``services.perform_draw`` — the database read (PostgreSQL computes each firm's
-   key with sha256() and returns only those under each stratum's bound), Python's ranking, the drawn
-   checks written with verification codes, the audit entry; ``--repeat`` times in rolled-back
-   transactions, then once for real;
-3. the same ranking on Python's side alone (every key computed in Python from the snapshot), and
-   ``verify_draw`` (the full pure-Python re-run that ``zhijian inspections verify`` does);
+2. draw, end to end: ``services.perform_draw`` — the database read of the frozen snapshot (one
+   ~28 MB value), every firm's key (SHA-256) and the ranking per stratum, the drawn list stored,
+   the draw row and its audit entry; ``--repeat`` times in rolled-back transactions, then once for real;
+3. ``verify_draw`` (the full re-run that ``zhijian inspections verify`` does, with the canonical
+   text rebuilt and hashed), and the checks materialised from the list (the assignment's first step);
 4. baseline: ``ORDER BY random() LIMIT k`` on the same set, once over all (k = the draw's total)
    and once per credit class (five queries, k per class) — unverifiable, but what a database alone costs.
 
@@ -129,7 +128,7 @@ def main() -> None:
     from zhijian.core.models import Jurisdiction, Role, User
     from zhijian.core.reference import load_city
     from zhijian.credit.models import CreditStanding
-    from zhijian.inspections import services, snapshot
+    from zhijian.inspections import services
     from zhijian.inspections.models import CheckItem, Draw, Method, Specialty
     from zhijian.inspections.verification import verify_draw
     from zhijian.registry.models import Entity
@@ -203,23 +202,21 @@ def main() -> None:
         + ", ".join(f"{t:.2f}" for t in timings)
         + " s"
     )
-    seed = bytes.fromhex(result.seed)
 
-    started = time.perf_counter()
-    fast, _ids = snapshot.select_in_database(draw.pk, result.strata_counts, result.ratios, seed)
-    db_rank_s = time.perf_counter() - started
-    started = time.perf_counter()
-    slow = snapshot.select_in_python(draw.pk, result.ratios, seed)
-    python_rank_s = time.perf_counter() - started
-    assert fast == slow, "the database-side and the Python ranking disagree"
     started = time.perf_counter()
     problems = verify_draw(result)
     verify_s = time.perf_counter() - started
     assert problems == [], problems
     print(
-        f"ranking only: database sha256() + bound {db_rank_s:.2f} s; Python alone {python_rank_s:.2f} s (same result)"
+        f"verify_draw (re-run from the snapshot, canonical text rebuilt and hashed): {verify_s:.2f} s — passed"
     )
-    print(f"verify_draw (pure-Python re-run from the snapshot): {verify_s:.2f} s — passed")
+    started = time.perf_counter()
+    with transaction.atomic():
+        materialised = services._materialise_checks(result)
+    materialise_s = time.perf_counter() - started
+    print(
+        f"materialise {materialised:,} checks with verification codes (first step of assignment): {materialise_s:.2f} s"
+    )
 
     counts = {s: services.algorithm.stratum_count(result.strata_counts[s], result.ratios[s]) for s in "ABCDU"}
     baseline_all, baseline_strata = [], []
@@ -268,9 +265,8 @@ def main() -> None:
             "loaded": loaded,
             "commit_s": commit_s,
             "draw_s": timings,
-            "rank_db_s": db_rank_s,
-            "rank_python_s": python_rank_s,
             "verify_s": verify_s,
+            "materialise_checks_s": materialise_s,
             "baseline_order_by_random_s": baseline_all,
             "baseline_stratified_s": baseline_strata,
         },

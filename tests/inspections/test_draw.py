@@ -10,12 +10,21 @@ from django.utils import timezone
 
 from zhijian.core.models import AuditEntry, Jurisdiction
 from zhijian.inspections import algorithm, services, snapshot
-from zhijian.inspections.models import Draw, DrawCandidate, Inspection, Plan, Task
+from zhijian.inspections.models import Draw, DrawSnapshot, Inspection, Plan, Task
 from zhijian.inspections.services import InspectionError
 from zhijian.inspections.verification import draw_package, verify_draw
 from zhijian.registry.models import EntityStatus
 
-from .factories import CheckItemFactory, classify, committed, drawn, firms, plan_for, task_for
+from .factories import (
+    CheckItemFactory,
+    InspectorFactory,
+    classify,
+    committed,
+    drawn,
+    firms,
+    plan_for,
+    task_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,29 +73,25 @@ def test_a_draw_is_bit_identical_on_sqlite_and_postgresql(staff, city, register)
     task = golden_task(staff, city)
     draw = drawn(staff["haishu"], task, beacon=BEACON, secret=SECRET)
     assert draw.strata_counts == {"A": 24, "B": 24, "C": 24, "D": 24, "U": 24}
-    assert (draw.selected_count, Inspection.objects.filter(draw=draw).count()) == (2 + 3 + 8 + 2, 15)
+    assert (draw.selected_count, len(snapshot.selected_of(draw.pk))) == (2 + 3 + 8 + 2, 15)
     pinned = {k: getattr(draw, k) for k in GOLDEN}
     assert pinned == GOLDEN, f"{connection.vendor} drew differently: {pinned}"
     assert verify_draw(draw) == []
 
 
-def test_postgresql_fast_path_equals_the_pure_algorithm(staff, city, register):
-    if connection.vendor != "postgresql":
-        pytest.skip("the database-side ranking exists on PostgreSQL only")
+def test_the_snapshot_keeps_the_canonical_list_exactly(staff, city, register):
     task = golden_task(staff, city)
     draw = committed(staff["haishu"], task)
-    for ratios in (draw.ratios, {"A": "0.5", "B": "1", "C": "0.01", "D": "0", "U": "0.3333"}):
-        for n in range(20):
-            seed = algorithm.sha256_hex(f"seed {n}".encode()).encode()[:32]
-            fast, ids = snapshot.select_in_database(draw.pk, draw.strata_counts, ratios, seed)
-            assert set(ids) == {s.uscc for s in fast}
-            assert fast == snapshot.select_in_python(draw.pk, ratios, seed)
+    canonical = snapshot.canonical_snapshot(draw.pk)
+    assert algorithm.sha256_hex(canonical) == draw.eligible_sha256
+    assert snapshot.unpack_members(snapshot.pack_members(canonical)) == algorithm.parse_canonical(canonical)
+    assert snapshot.canonical_from_members(algorithm.parse_canonical(canonical)) == canonical
 
 
 def test_eligible_list_holds_active_firms_of_the_territory_with_their_class(staff, city, register):
     task = task_for(staff["haishu"], plan_for(staff["haishu"], city["330203"]))
     draw = committed(staff["haishu"], task)
-    rows = dict(DrawCandidate.objects.filter(draw=draw).values_list("uscc", "stratum"))
+    rows = dict(line.decode().split(",") for line in snapshot.canonical_snapshot(draw.pk).splitlines())
     assert len(rows) == 120 and draw.eligible_count == 120
     assert rows[register[0].uscc] == "A" and rows[register[119].uscc] == "U"
     assert draw.secret and draw.commitment == algorithm.commitment_of(draw.secret)
@@ -112,12 +117,14 @@ def test_the_seed_cannot_be_completed_before_the_beacon_is_public(staff, city, r
     with pytest.raises(InspectionError) as early:
         services.perform_draw(actor=staff["haishu"], draw=draw, beacon_value="01 02 03")
     assert early.value.code == "beacon_pending"
-    assert not Inspection.objects.exists()
+    assert snapshot.selected_of(draw.pk) == []
 
 
 def test_redraw_needs_a_reason_is_published_and_voids_the_first(staff, city, register):
     task = task_for(staff["haishu"], plan_for(staff["haishu"], city["330203"]))
     first = drawn(staff["haishu"], task)
+    InspectorFactory(jurisdiction=city["330203"]), InspectorFactory(jurisdiction=city["330203"])
+    services.assign_inspectors(actor=staff["haishu"], task=task)
     kwargs = {"beacon_source": "大乐透第26137期", "beacon_due_at": timezone.now() + dt.timedelta(hours=1)}
     with pytest.raises(InspectionError) as no_reason:
         services.redraw(actor=staff["haishu"], task=task, reason=" ", **kwargs)
@@ -136,19 +143,19 @@ def test_redraw_needs_a_reason_is_published_and_voids_the_first(staff, city, reg
 def test_verify_names_a_tampered_snapshot_and_a_swapped_firm(staff, city, register):
     task = task_for(staff["haishu"], plan_for(staff["haishu"], city["330203"]))
     draw = drawn(staff["haishu"], task)
+    services.assign_inspectors(actor=staff["haishu"], task=task)  # the checks exist now
     assert verify_draw(draw) == []
     chosen = Inspection.objects.filter(draw=draw).first()
-    other = (
-        DrawCandidate.objects.filter(draw=draw)
-        .exclude(entity_id__in=Inspection.objects.values("entity_id"))
-        .first()
+    drawn_ids = set(Inspection.objects.values_list("entity_id", flat=True))
+    other = next(e for e in register if e.pk not in drawn_ids)
+    Inspection.objects.filter(pk=chosen.pk).update(entity_id=other.pk)
+    assert {p.what for p in verify_draw(draw)} == {"checks"}
+    packed = bytes(DrawSnapshot.objects.get(draw=draw).members)
+    moved = packed.replace(other.uscc.encode() + b"\n", b"", 1).replace(
+        b"|", b"|" + other.uscc.encode() + b"\n", 1
     )
-    Inspection.objects.filter(pk=chosen.pk).update(entity_id=other.entity_id)
-    assert {p.what for p in verify_draw(draw)} == {"selected"}
-    DrawCandidate.objects.filter(draw=draw, uscc=other.uscc).update(
-        stratum="D" if other.stratum != "D" else "C"
-    )
-    assert {"eligible", "counts", "selected"} <= {p.what for p in verify_draw(draw)}
+    DrawSnapshot.objects.filter(draw=draw).update(members=moved)  # the firm moved to another stratum
+    assert {"eligible", "counts"} <= {p.what for p in verify_draw(draw)}
 
 
 def test_public_package_hides_strata_and_the_full_package_has_them(staff, city, register):

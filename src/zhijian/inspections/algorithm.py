@@ -22,6 +22,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from itertools import compress
 from typing import NamedTuple
 
 FORMAT = "zhijian-draw/1"
@@ -216,15 +217,15 @@ def rank_stratum(seed: bytes, usccs: list[bytes], count: int) -> list[tuple[byte
     if count <= 0:
         return []
     sha = hashlib.sha256
+    keys = [sha(seed + u).digest() for u in usccs]
     widen = 0
     while True:
         bound = _bound(len(usccs), count, widen)
         if bound is None:
-            found = [(sha(seed + u).digest(), u) for u in usccs]
-        else:
-            found = [(d, u) for u in usccs if (d := sha(seed + u).digest()) < bound]
-        if len(found) >= count or bound is None:
-            found.sort()
+            return sorted(zip(keys, usccs, strict=True))[:count]
+        below = compress(range(len(keys)), map(bound.__gt__, keys))
+        found = sorted((keys[i], usccs[i]) for i in below)
+        if len(found) >= count:
             return found[:count]
         widen += 1
 

@@ -284,20 +284,17 @@ class Draw(models.Model):
         return self.status != self.Status.COMMITTED
 
 
-class DrawCandidate(models.Model):
-    """One firm of a draw's frozen eligible list (抽查对象名录快照), with its credit stratum then.
+class DrawSnapshot(models.Model):
+    """A draw's frozen eligible list (抽查对象名录快照) and, once drawn, its drawn list (抽取名单).
 
-    A city-scale freeze writes 1.5 million of these: the key (draw, USCC) is the only index, and
-    the entity is referenced without a constraint or an index of its own.
+    ``members``: per credit stratum A, B, C, D, U, the sorted USCCs joined by newlines, the strata
+    joined by ``|`` — one value, so that a city-scale draw reads 1.5 million firms in one piece.
+    ``selected``: the drawn list's text, lines ``USCC,STRATUM,RANK`` (docs/inspections-draw.md §4).
     """
 
-    pk = models.CompositePrimaryKey("draw", "uscc")
-    draw = models.ForeignKey(Draw, models.CASCADE, related_name="candidates", db_index=False)
-    entity = models.ForeignKey(
-        Entity, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
-    )
-    uscc = models.CharField(max_length=18)
-    stratum = models.CharField(max_length=1)
+    draw = models.OneToOneField(Draw, models.CASCADE, primary_key=True, related_name="snapshot")
+    members = models.BinaryField()
+    selected = models.BinaryField(default=b"")
 
 
 class ResultCode(models.TextChoices):

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from zhijian.core.scoping import VIEW, get_scoped
+from zhijian.registry.models import Entity
 
-from . import queries
+from . import queries, snapshot
 from .models import Draw, Inspection
 from .qr import qr_svg
 from .services import legal_basis_text
@@ -30,13 +31,19 @@ def index(request):
 
 def draw_detail(request, pk: int):
     draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), None, VIEW, pk=pk)
-    selected: list[Inspection] = []
+    selected: list[tuple[str, str]] = []
     text = (request.GET.get("q") or "").strip()[:100]
     if draw.revealed:
-        rows = Inspection.objects.filter(draw=draw).select_related("entity").order_by("entity__uscc")
+        usccs = sorted(s.uscc for s in snapshot.selected_of(draw.pk))
         if text:
-            rows = rows.filter(Q(entity__uscc=text.upper()) | Q(entity__name__contains=text))
-        selected = list(rows.only("entity__uscc", "entity__name", "status")[:LIST_SHOWN])
+            wanted = set(usccs)
+            found = Entity.objects.filter(Q(uscc=text.upper()) | Q(name__contains=text)).values_list(
+                "uscc", flat=True
+            )
+            usccs = sorted(u for u in found[:5000] if u in wanted)
+        usccs = usccs[:LIST_SHOWN]
+        names = dict(Entity.objects.filter(uscc__in=usccs).values_list("uscc", "name"))
+        selected = [(u, names.get(u, "")) for u in usccs]
     return render(
         request,
         "inspections/public_draw.html",

@@ -34,6 +34,7 @@ from .models import (
     CheckItem,
     Conflict,
     Draw,
+    DrawSnapshot,
     Inspection,
     InspectionMember,
     Inspector,
@@ -525,8 +526,7 @@ def _freeze(
         committed_at=now,
         committed_by=actor if isinstance(actor, User) else None,
     )
-    snapshot.freeze_candidates(draw.pk, eligible_entities(task))
-    lines = snapshot.candidate_lines(draw.pk)
+    lines = snapshot.read_eligible(eligible_entities(task))
     if not lines:
         raise InspectionError("eligible_empty", "抽查范围内没有符合条件的市场主体")
     try:
@@ -537,6 +537,7 @@ def _freeze(
     draw.eligible_sha256 = algorithm.sha256_hex(canonical)
     draw.population_sha256 = algorithm.sha256_hex(algorithm.population_text(canonical))
     draw.strata_counts = algorithm.count_strata(canonical)
+    DrawSnapshot.objects.create(draw=draw, members=snapshot.pack_members(canonical))
     frozen = algorithm.frozen_text(
         task_id=task.pk,
         draw_number=number,
@@ -628,10 +629,21 @@ _INSPECTION_FIELDS = (
 )
 
 
-def _selected_rows(draw: Draw, selected: list[algorithm.Selected], ids: dict[str, int]) -> None:
-    """One check per drawn firm, each with a fresh verification code, inserted in bulk."""
+def _materialise_checks(draw: Draw) -> int:
+    """One check per drawn firm, each with a fresh verification code, inserted in bulk (检查任务单).
+
+    Done when inspectors are first matched, not in the draw itself: the draw's result is its
+    stored list; a city-scale list becomes 70,000 checks in the assignment job.
+    """
     from zhijian.core.bulk import insert_rows
 
+    if draw.inspections.exists():
+        return 0
+    selected = snapshot.selected_of(draw.pk)
+    ids: dict[str, int] = {}
+    usccs = [s.uscc for s in selected]
+    for start in range(0, len(usccs), 2000):
+        ids.update(Entity.objects.filter(uscc__in=usccs[start : start + 2000]).values_list("uscc", "pk"))
     now = timezone.now()
     codes: set[str] = set()
 
@@ -642,23 +654,11 @@ def _selected_rows(draw: Draw, selected: list[algorithm.Selected], ids: dict[str
                 code = new_verification_code()
             codes.add(code)
             yield (
-                draw.task_id,
-                draw.pk,
-                ids[s.uscc],
-                s.stratum,
-                s.rank,
-                code,
-                Inspection.Status.DRAWN,
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-                now,
-            )
+                draw.task_id, draw.pk, ids[s.uscc], s.stratum, s.rank, code, Inspection.Status.DRAWN,
+                "", "", "", "", "", "", now,
+            )  # fmt: skip
 
-    insert_rows(Inspection, _INSPECTION_FIELDS, rows())
+    return insert_rows(Inspection, _INSPECTION_FIELDS, rows())
 
 
 def perform_draw(*, actor, draw: Draw, beacon_value: str) -> Draw:
@@ -680,12 +680,13 @@ def perform_draw(*, actor, draw: Draw, beacon_value: str) -> Draw:
                 "beacon_pending", f"公共随机数尚未产生（预定于 {due:%Y-%m-%d %H:%M}），不能抽取"
             )
         seed = algorithm.seed_of(draw.frozen_sha256, draw.secret, beacon_value)
-        selected, ids = snapshot.select_candidates(draw.pk, draw.strata_counts, draw.ratios, seed)
-        _selected_rows(draw, selected, ids)
+        selected = algorithm.select(snapshot.members_of(draw.pk), draw.ratios, seed)
+        text = algorithm.selected_text(selected)
+        DrawSnapshot.objects.filter(draw=draw).update(selected=text)
         draw.beacon_value = beacon_value
         draw.seed = seed.hex()
         draw.selected_count = len(selected)
-        draw.selected_sha256 = algorithm.sha256_hex(algorithm.selected_text(selected))
+        draw.selected_sha256 = algorithm.sha256_hex(text)
         draw.status = Draw.Status.DRAWN
         draw.drawn_at = timezone.now()
         draw.drawn_by = actor if isinstance(actor, User) else None
@@ -845,6 +846,7 @@ def assign_inspectors(*, actor, task: Task) -> AssignmentRun:
         draw = task.current_draw()
         if draw is None or draw.status != Draw.Status.DRAWN:
             raise InspectionError("assign_before_draw", "请先完成抽取")
+        _materialise_checks(draw)
         pending = list(
             draw.inspections.filter(status__in=[Inspection.Status.DRAWN, Inspection.Status.UNASSIGNABLE])
             .select_related("entity__jurisdiction")

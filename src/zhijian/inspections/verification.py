@@ -39,23 +39,21 @@ def _frozen_text(draw: Draw) -> str:
 
 
 def stored_selection(draw: Draw) -> list[algorithm.Selected]:
-    rows = (
-        Inspection.objects.filter(draw=draw)
-        .order_by("stratum", "rank")
-        .values_list("entity__uscc", "stratum", "rank")
-    )
-    return [algorithm.Selected(u, s, r, "") for u, s, r in rows]
+    return snapshot.selected_of(draw.pk)
 
 
 def verify_draw(draw: Draw) -> list[Problem]:
     """Every way the stored draw disagrees with a re-run of the algorithm; empty when it holds."""
     problems: list[Problem] = []
-    canonical = snapshot.canonical_snapshot(draw.pk)
+    members = snapshot.members_of(draw.pk)
+    try:
+        canonical = snapshot.canonical_from_members(members)
+    except algorithm.DrawInputError as exc:
+        return [Problem("eligible", f"名录快照无效：{exc}")]
     if algorithm.sha256_hex(canonical) != draw.eligible_sha256:
         problems.append(Problem("eligible", "名录快照与公布的名录哈希不符（快照被改动）"))
     if algorithm.sha256_hex(algorithm.population_text(canonical)) != draw.population_sha256:
         problems.append(Problem("population", "名录快照与公布的公开名录哈希不符"))
-    members = algorithm.parse_canonical(canonical)
     if algorithm.strata_counts(members) != draw.strata_counts or len(canonical) // 21 != draw.eligible_count:
         problems.append(Problem("counts", "名录快照的数量与公布的各类别数量不符"))
     if algorithm.sha256_hex(_frozen_text(draw).encode("utf-8")) != draw.frozen_sha256:
@@ -67,23 +65,31 @@ def verify_draw(draw: Draw) -> list[Problem]:
     seed = algorithm.seed_of(draw.frozen_sha256, draw.secret, draw.beacon_value)
     if seed.hex() != draw.seed:
         problems.append(Problem("seed", "种子与“冻结参数哈希、密值、公共随机数”的计算结果不符"))
-    expected = algorithm.select(members, draw.ratios, seed)
-    if algorithm.sha256_hex(algorithm.selected_text(expected)) != draw.selected_sha256:
+    expected = [(s.uscc, s.stratum, s.rank) for s in algorithm.select(members, draw.ratios, seed)]
+    text = "".join(f"{u},{s},{r}\n" for u, s, r in expected).encode("ascii")
+    if algorithm.sha256_hex(text) != draw.selected_sha256:
         problems.append(Problem("selected_hash", "重新抽取的结果与公布的抽取结果哈希不符"))
-    stored = stored_selection(draw)
-    if [(s.uscc, s.stratum, s.rank) for s in stored] != [(s.uscc, s.stratum, s.rank) for s in expected]:
-        missing = {s.uscc for s in expected} - {s.uscc for s in stored}
-        extra = {s.uscc for s in stored} - {s.uscc for s in expected}
-        problems.append(
-            Problem(
-                "selected",
-                f"检查对象与重新抽取的结果不符：缺少 {len(missing)} 户，多出 {len(extra)} 户"
-                + (f"（如 {sorted(extra)[0]}）" if extra else ""),
-            )
-        )
+    stored = [(s.uscc, s.stratum, s.rank) for s in stored_selection(draw)]
+    if stored != expected:
+        problems.append(Problem("selected", _difference("保存的抽取名单", stored, expected)))
+    checks = sorted(
+        Inspection.objects.filter(draw=draw)
+        .exclude(status=Inspection.Status.CANCELLED if draw.status == Draw.Status.DRAWN else "")
+        .values_list("entity__uscc", "stratum", "rank"),
+        key=lambda row: (algorithm.STRATA.index(row[1]), row[2]),
+    )
+    if checks and checks != expected:
+        problems.append(Problem("checks", _difference("检查对象", checks, expected)))
     for run in draw.assignments.order_by("number"):
         problems.extend(verify_assignment(run))
     return problems
+
+
+def _difference(what: str, stored: list, expected: list) -> str:
+    missing = {row[0] for row in expected} - {row[0] for row in stored}
+    extra = {row[0] for row in stored} - {row[0] for row in expected}
+    example = f"（如 {sorted(extra)[0]}）" if extra else ""
+    return f"{what}与重新抽取的结果不符：缺少 {len(missing)} 户，多出 {len(extra)} 户{example}"
 
 
 def verify_assignment(run) -> list[Problem]:
