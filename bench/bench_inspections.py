@@ -198,7 +198,7 @@ def main() -> None:
     timings.append(time.perf_counter() - started)
     k = result.selected_count
     print(
-        f"draw end to end (read, rank, write {k:,} checks, audit): "
+        f"draw end to end (read the snapshot, rank, store the list of {k:,}, audit): "
         + ", ".join(f"{t:.2f}" for t in timings)
         + " s"
     )
