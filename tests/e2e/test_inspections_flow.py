@@ -16,7 +16,14 @@ from django.utils import timezone
 from tests.e2e.conftest import CHROMIUM, chromium_missing_reason
 from tests.e2e.test_register_flow import login
 from tests.factories import UserFactory
-from tests.inspections.factories import CheckItemFactory, classify, firms, inspector_user, plan_for
+from tests.inspections.factories import (
+    CheckItemFactory,
+    classify,
+    ensure_rules,
+    firms,
+    inspector_user,
+    plan_for,
+)
 from zhijian.core.models import Department, Role
 from zhijian.inspections.models import Draw, Inspection, Task
 
@@ -43,6 +50,7 @@ def test_task_draw_publicity_field_result_and_verification(
             "OPTIONS": {"location": tmp_path},
         },
     }
+    ensure_rules()
     haishu = city["330203"]
     register = firms(haishu, 10, start=9100)
     classify(register[:5], "D")

@@ -33,3 +33,12 @@ def media(settings, tmp_path):
         },
     }
     return tmp_path
+
+
+@pytest.fixture
+def city(city):
+    """The reference data and the rule data (both flushed after a transactional test)."""
+    from .factories import ensure_rules
+
+    ensure_rules()
+    return city

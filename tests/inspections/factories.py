@@ -120,3 +120,22 @@ def classify(entities, credit_class: str) -> None:
             for e in entities
         ]
     )
+
+
+def ensure_rules() -> None:
+    """Re-seed the rule data the migrations seed: a transactional test (live server) flushes it."""
+    from decimal import Decimal
+    from importlib import import_module
+
+    from zhijian.core.models import RuleValue
+
+    for module in (
+        "zhijian.core.migrations.0002_audit_append_only_and_rules",
+        "zhijian.inspections.migrations.0002_rules",
+    ):
+        for key, value, unit, valid_from, source, note in import_module(module).RULES:
+            RuleValue.objects.update_or_create(
+                key=key,
+                valid_from=valid_from,
+                defaults={"value": Decimal(value), "unit": unit, "legal_source": source, "note": note},
+            )

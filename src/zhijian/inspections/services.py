@@ -846,7 +846,7 @@ def assign_inspectors(*, actor, task: Task) -> AssignmentRun:
         draw = task.current_draw()
         if draw is None or draw.status != Draw.Status.DRAWN:
             raise InspectionError("assign_before_draw", "请先完成抽取")
-        _materialise_checks(draw)
+        created = _materialise_checks(draw)
         pending = list(
             draw.inspections.filter(status__in=[Inspection.Status.DRAWN, Inspection.Status.UNASSIGNABLE])
             .select_related("entity__jurisdiction")
@@ -909,6 +909,7 @@ def assign_inspectors(*, actor, task: Task) -> AssignmentRun:
                     "result_sha256": run.result_sha256,
                     "assigned": run.assigned,
                     "unassignable": run.unassignable,
+                    "checks_created": created,
                 },
             ),
         )

@@ -54,3 +54,15 @@ def perform_draw_task(job_id: int, task_id: int, beacon_value: str) -> dict:
         }
         _finish(job_id, draw.eligible_count, f"抽取完成：共抽取 {draw.selected_count} 户", result)
     return result
+
+
+@task()
+def assign_inspectors_task(job_id: int, task_id: int) -> dict:
+    job = Job.objects.get(pk=job_id)
+    with running(job_id):
+        run = services.assign_inspectors(
+            actor=User.objects.get(pk=job.owner_id), task=Task.objects.get(pk=task_id)
+        )
+        result = {"assignment": run.pk, "assigned": run.assigned, "unassignable": run.unassignable}
+        _finish(job_id, run.assigned + run.unassignable, f"已匹配 {run.assigned} 户", result)
+    return result

@@ -164,9 +164,9 @@ def _task_for_change(request, pk: int) -> Task:
     return get_scoped(Task.objects.all(), request.user, CHANGE, pk=pk)
 
 
-def _run_or_enqueue(request, task: Task, kind: str, title: str, inline, **job_args):
-    """Small eligible sets run in the request; city-scale ones go to the worker with a progress page."""
-    if services.eligible_entities(task).count() <= INLINE_LIMIT:
+def _run_or_enqueue(request, task: Task, kind: str, title: str, inline, size: int, **job_args):
+    """Small sets run in the request; city-scale ones go to the worker with a progress page."""
+    if size <= INLINE_LIMIT:
         try:
             inline()
         except InspectionError as exc:
@@ -199,6 +199,7 @@ def task_commit(request, pk: int):
         "inspections.commit_draw",
         f"冻结抽查名录：{task.title}",
         inline,
+        services.eligible_entities(task).count(),
         beacon_source=data["beacon_source"],
         beacon_due_at=data["beacon_due_at"].isoformat(),
     )
@@ -220,7 +221,13 @@ def task_draw(request, pk: int):
         messages.success(request, f"抽取完成：共抽取 {result.selected_count} 户")
 
     return _run_or_enqueue(
-        request, task, "inspections.perform_draw", f"执行抽取：{task.title}", inline, beacon_value=beacon
+        request,
+        task,
+        "inspections.perform_draw",
+        f"执行抽取：{task.title}",
+        inline,
+        draw.eligible_count,
+        beacon_value=beacon,
     )
 
 
@@ -245,14 +252,17 @@ def task_redraw(request, pk: int):
 @require_POST
 def task_assign(request, pk: int):
     task = _task_for_change(request, pk)
-    try:
+    draw = task.current_draw()
+
+    def inline():
         run = services.assign_inspectors(actor=request.user, task=task)
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
         note = f"，{run.unassignable} 户无法组成检查组" if run.unassignable else ""
         messages.success(request, f"已随机匹配检查人员：{run.assigned} 户{note}")
-    return redirect("inspections:task_detail", pk=pk)
+
+    size = draw.selected_count if draw else 0
+    return _run_or_enqueue(
+        request, task, "inspections.assign_inspectors", f"匹配检查人员：{task.title}", inline, size
+    )
 
 
 @login_required
