@@ -73,7 +73,7 @@ def test_recording_a_result_emits_the_event_and_starts_the_publicity_clock_over_
         "result_code": "unreachable",
         "result_label": "通过登记的住所（经营场所）无法联系",
         "completed_on": "2026-09-25",
-        "department": "信用监管处",
+        "department": "海曙区市场监督管理局",  # a district bureau's own task
         "legal_basis": "《企业信息公示暂行条例》第十四条",
         "public": True,
     }

@@ -160,7 +160,7 @@ class Plan(models.Model):
         verbose_name = _("年度抽查计划")
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.title}"
+        return self.title if str(self.year) in self.title else f"{self.year}年 {self.title}"
 
 
 class Task(models.Model):

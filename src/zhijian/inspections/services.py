@@ -454,7 +454,7 @@ def create_task(
             plan=plan,
             title=title,
             jurisdiction=plan.jurisdiction,
-            lead_department=getattr(actor, "department", None) or items[0].department,
+            lead_department=getattr(actor, "department", None),  # a district bureau's task has none
             entity_types=entity_types,
             industry_prefix=industry_prefix,
             ratios=chosen,
