@@ -291,3 +291,18 @@ def test_figures_count_joint_tasks_credit_and_on_time_publicity(city, users):
     on_time = {f.key: f for f in cockpit_figures(users["department"], year)}["on_time_publicity_rate"]
     assert (on_time.numerator, on_time.denominator) == (1, 1)
     assert {f.key: f for f in cockpit_figures(users["yinzhou"], year)}["joint_task_share"].denominator == 0
+
+
+def test_an_inspector_declares_her_own_conflict_from_her_page(scene):
+    zhou = scene["zhou"]
+    client = client_for(zhou.user)
+    assert f"/inspections/inspectors/{zhou.pk}/" in client.get("/inspections/field/").content.decode()
+    firm = scene["register"][0]
+    client.post(
+        f"/inspections/inspectors/{zhou.pk}/conflict/",
+        {"uscc": firm.uscc.lower(), "reason": "配偶在该企业任职"},
+    )
+    assert zhou.conflicts.get().entity == firm
+    other = scene["li"]
+    client.post(f"/inspections/inspectors/{other.pk}/conflict/", {"uscc": firm.uscc, "reason": "代他人声明"})
+    assert not other.conflicts.exists()  # only her own, or staff for her

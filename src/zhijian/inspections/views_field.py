@@ -14,7 +14,7 @@ from zhijian.core.scoping import VIEW, get_scoped
 
 from . import queries, services
 from .forms import ResultForm
-from .models import Inspection
+from .models import Inspection, Inspector
 from .services import InspectionError
 
 
@@ -45,6 +45,7 @@ def today(request):
             "open": [v for v in visits if v.status == Inspection.Status.ASSIGNED],
             "done": [v for v in visits if v.status == Inspection.Status.COMPLETED][:20],
             "today": timezone.localdate(),
+            "profile": Inspector.objects.filter(user=request.user).first(),
         },
     )
 
