@@ -43,7 +43,10 @@ def scene(city, users, enterprise_user):
     return {
         "task": task,
         "draw": draw,
-        "check": Inspection.objects.filter(task=task).first(),
+        # a check of a firm other than the enterprise user's own (its own it may see)
+        "check": Inspection.objects.filter(task=task)
+        .exclude(entity__uscc=enterprise_user.entity_uscc)
+        .first(),
         "actors": {**users, "enterprise": enterprise_user},
     }
 
