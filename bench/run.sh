@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # make bench: the benchmarks against a dedicated PostgreSQL database (zhijian_bench).
 #
-#   bench/run.sh                  # all three at city scale (1,500,000 rows), a fresh database
+#   bench/run.sh                  # every step at city scale (1,500,000 rows), a fresh register
 #   BENCH_ROWS=100000 bench/run.sh     # a quick run
 #   bench/run.sh search detail    # reuse the imported bench database, run only these
 #   bench/run.sh credit           # credit classification; its own database (CREDIT_BENCH_DB,
 #                                 # default zhijian_credit_bench), loaded by COPY on first use
+#   bench/run.sh inspections      # the draw; its own database (INSPECTIONS_BENCH_DB, default
+#                                 # zhijian_inspections_bench), its register loaded by COPY
 #
 # Only the database named by BENCH_DB (must contain "bench") is dropped and created; the demo
 # database, the test database and var/ are never touched. Work files go to bench/out/ (git-ignored);
@@ -24,7 +26,7 @@ mkdir -p bench/out
 log=bench/out/run-$(date -u +%Y%m%dT%H%M%SZ).log
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(import search detail)
+[ ${#steps[@]} -eq 0 ] && steps=(import search detail credit inspections)
 
 {
   echo "== zhijian bench $(date -u +%FT%TZ)  rows=$BENCH_ROWS  db=$BENCH_DB  steps=${steps[*]}"
@@ -52,6 +54,10 @@ PY
   if [[ " ${steps[*]} " == *" credit "* ]]; then
     BENCH_DB=${CREDIT_BENCH_DB:-zhijian_credit_bench} DATABASE_URL=$BENCH_PG/${CREDIT_BENCH_DB:-zhijian_credit_bench} \
       "$bin/python" bench/bench_credit.py --rows "$BENCH_ROWS"
+  fi
+  if [[ " ${steps[*]} " == *" inspections "* ]]; then
+    BENCH_DB=${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} \
+      DATABASE_URL=$BENCH_PG/${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} "$bin/python" bench/bench_inspections.py
   fi
 } 2>&1 | tee "$log"
 echo "log: $log"

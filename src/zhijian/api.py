@@ -137,3 +137,7 @@ def get_entity(request, uscc: str):
 from zhijian.credit.api import router as credit_router  # noqa: E402 - routers register after the API exists
 
 api.add_router("/credit", credit_router)
+
+from zhijian.inspections.api import router as inspections_router  # noqa: E402
+
+api.add_router("/inspections/", inspections_router)

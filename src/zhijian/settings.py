@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhijian.credit",
     "zhijian.portal",
     "zhijian.demo",
+    "zhijian.inspections",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("public/register/", portal_views.register_search, name="public_register"),
     path("public/register/<str:uscc>/", portal_views.register_detail, name="public_entity"),
     path("credit/", include("zhijian.credit.urls")),
+    path("inspections/", include("zhijian.inspections.urls")),
+    path("public/inspections/", include("zhijian.inspections.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

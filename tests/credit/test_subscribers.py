@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from django.db import transaction
@@ -129,7 +128,8 @@ def test_a_producer_outside_the_register_is_skipped(firm):
     assert CreditRecord.objects.filter(entity=firm).count() == 1
 
 
-def test_reclassing_one_entity_after_a_record_takes_under_200_ms(haishu):
+def test_a_record_arriving_by_event_reclasses_its_entity_in_the_same_transaction(haishu):
+    """Latency is measured by bench/bench_credit.py (one-entity reclass); here only the behaviour."""
     from zhijian.credit import services
 
     # Given a population with records, classified
@@ -152,11 +152,8 @@ def test_reclassing_one_entity_after_a_record_takes_under_200_ms(haishu):
         actor="test", entity=target, measures=["fine"], title="预热", occurred_on=dt.date(2026, 6, 2)
     )  # compiles once
     # When a new record arrives through the event path, the firm is reclassed in the same transaction
-    timings = []
     for i, f in enumerate(firms[21:29]):
-        started = time.perf_counter()
-        emit("inspections.result_recorded", inspection(f, "refused", "不配合检查", 900 + i))
-        timings.append(time.perf_counter() - started)
-        assert CreditStanding.objects.get(entity=f).credit_class == "B"
-    # Then every one (event relay, record, reclass, audit, class_changed event) stays under 200 ms
-    assert max(timings) < 0.2, timings
+        before = CreditStanding.objects.get(entity=f)
+        emit("inspections.result_recorded", inspection(f, "obstruction", "不配合检查情节严重", 900 + i))
+        after = CreditStanding.objects.get(entity=f)
+        assert after.credit_class == "B" and after.classified_at > before.classified_at

@@ -18,19 +18,22 @@ from .models import CreditRecord, RecordKind, Sector, Severity
 logger = logging.getLogger(__name__)
 SYSTEM = "system:credit"
 
-# Spot-check result codes (双随机抽查结果) → severity of the credit record. Unknown codes fall back on
-# the label: "未发现问题" is clean, anything else is a problem found.
+# Spot-check result codes (双随机抽查结果, zhijian.inspections.models.ResultCode) → severity of the credit
+# record. Unknown codes fall back on the label: "未发现问题" is clean, anything else a problem found.
 INSPECTION_SEVERITY = {
     "no_problem": Severity.INFO,
-    "passed": Severity.INFO,
-    "not_operating": Severity.MINOR,
-    "problem_corrected": Severity.GENERAL,
-    "problem_pending": Severity.GENERAL,
+    "no_activity": Severity.INFO,
+    "closed": Severity.INFO,
+    "deregistered": Severity.INFO,
+    "revoked": Severity.INFO,
+    "moved_out": Severity.INFO,
+    "rectified": Severity.MINOR,
     "not_disclosed": Severity.GENERAL,
-    "failed": Severity.GENERAL,
+    "pending": Severity.GENERAL,
+    "violation": Severity.GENERAL,
     "false_disclosure": Severity.SERIOUS,
     "unreachable": Severity.SERIOUS,
-    "refused": Severity.SERIOUS,
+    "obstruction": Severity.SERIOUS,
 }
 
 

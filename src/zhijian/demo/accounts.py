@@ -13,6 +13,7 @@ ACCOUNTS = [
     ("haishu", "海曙区局 陈专员", Role.DISTRICT, "330203", None),
     ("yinzhou", "鄞州区局 林专员", Role.DISTRICT, "330212", None),
     ("inspector", "海曙区局 执法员 周明", Role.INSPECTOR, "330203", None),
+    ("inspector2", "海曙区局 执法员 李华", Role.INSPECTOR, "330203", None),
     ("enterprise", "企业用户", Role.ENTERPRISE, None, None),
 ]
 

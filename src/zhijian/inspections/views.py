@@ -1,0 +1,351 @@
+"""Staff pages: plans, tasks, the draw (commit → draw → redraw), assignment, results, publicity."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhijian.core.models import Job, Role
+from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
+
+from . import queries, services
+from .forms import CommitForm, DateForm, DrawForm, PlanForm, RecheckForm, RedrawForm, ReferralForm, TaskForm
+from .models import Attachment, Draw, Inspection, Plan, Task
+from .services import InspectionError
+from .verification import draw_package
+
+STAFF_ROLES = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
+# Eligible sets larger than this are frozen and drawn by the worker, with progress shown.
+INLINE_LIMIT = 50_000
+CHECKS_SHOWN = 500
+
+
+def _staff(request) -> None:
+    if request.user.role not in STAFF_ROLES:
+        raise PermissionDenied
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+@login_required
+def home(request):
+    _staff(request)
+    year = timezone.localdate().year
+    tasks = queries.visible_tasks(request.user).annotate(
+        checks=Count("inspections", filter=~Q(inspections__status=Inspection.Status.CANCELLED)),
+        done=Count("inspections", filter=Q(inspections__status=Inspection.Status.COMPLETED)),
+    )[:100]
+    plans = restrict(Plan.objects.select_related("jurisdiction"), request.user, VIEW)[:50]
+    return render(
+        request,
+        "inspections/home.html",
+        {
+            "tasks": tasks,
+            "plans": plans,
+            "figures": queries.cockpit_figures(request.user, year),
+            "year": year,
+            "overdue": queries.overdue_publicity(request.user).count(),
+            "plan_form": PlanForm(initial={"year": year, "jurisdiction": request.user.jurisdiction_id}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_new(request):
+    _staff(request)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("inspections:home")
+    try:
+        plan = services.create_plan(actor=request.user, **form.cleaned_data)
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已制定计划：{plan}")
+    return redirect("inspections:home")
+
+
+def _plans_for(user):
+    return restrict(Plan.objects.select_related("jurisdiction"), user, VIEW)
+
+
+@login_required
+def task_new(request):
+    _staff(request)
+    plans = _plans_for(request.user)
+    if request.method == "POST":
+        form = TaskForm(request.POST, plans=plans)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                task = services.create_task(
+                    actor=request.user,
+                    plan=data["plan"],
+                    title=data["title"],
+                    items=list(data["items"]),
+                    starts_on=data["starts_on"],
+                    due_on=data["due_on"],
+                    ratios=form.ratios(),
+                    a_class_basis=data["a_class_basis"],
+                    team_size=data["team_size"],
+                    districts=list(data["districts"]),
+                    entity_types=data["entity_types"],
+                    industry_prefix=data["industry_prefix"],
+                )
+            except InspectionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "抽查任务已创建")
+                return redirect("inspections:task_detail", pk=task.pk)
+    else:
+        today = timezone.localdate()
+        ratios, _source = services.default_ratios(today)
+        minimum = int(services.rule(services.TEAM_RULE, on=today).value)
+        form = TaskForm(
+            plans=plans,
+            initial={
+                "plan": plans.first(),
+                "starts_on": today,
+                "team_size": minimum,
+                **{f"ratio_{s}": r for s, r in ratios.items()},
+            },
+        )
+    return render(request, "inspections/task_new.html", {"form": form})
+
+
+@login_required
+def task_detail(request, pk: int):
+    task = get_scoped(queries.visible_tasks(request.user), request.user, VIEW, pk=pk)
+    draws = list(task.draws.order_by("-number"))
+    current = task.current_draw()
+    visible = queries.task_inspections(task, request.user) if current else Inspection.objects.none()
+    by_status = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
+    checks = list(visible[:CHECKS_SHOWN])
+    may_change = can(request.user, task, CHANGE)
+    return render(
+        request,
+        "inspections/task_detail.html",
+        {
+            "task": task,
+            "items": task.items.select_related("department"),
+            "draws": draws,
+            "current": current,
+            "checks": checks,
+            "check_total": sum(by_status.values()),
+            "by_status": [(Inspection.Status(k).label, v) for k, v in sorted(by_status.items())],
+            "today": timezone.localdate(),
+            "may_change": may_change,
+            "commit_form": CommitForm(),
+            "draw_form": DrawForm(),
+            "redraw_form": RedrawForm(),
+            "unpublished": visible.filter(
+                status=Inspection.Status.COMPLETED, published_at__isnull=True
+            ).count(),
+        },
+    )
+
+
+def _task_for_change(request, pk: int) -> Task:
+    _staff(request)
+    return get_scoped(Task.objects.all(), request.user, CHANGE, pk=pk)
+
+
+def _run_or_enqueue(request, task: Task, kind: str, title: str, inline, size: int, **job_args):
+    """Small sets run in the request; city-scale ones go to the worker with a progress page."""
+    if size <= INLINE_LIMIT:
+        try:
+            inline()
+        except InspectionError as exc:
+            messages.error(request, str(exc))
+        return redirect("inspections:task_detail", pk=task.pk)
+    from . import tasks
+
+    job = Job.objects.create(kind=kind, owner=request.user, title=title)
+    getattr(tasks, kind.split(".")[1] + "_task").enqueue(job.pk, task.pk, **job_args)
+    return redirect(reverse("job_detail", args=[job.pk]))
+
+
+@login_required
+@require_POST
+def task_commit(request, pk: int):
+    task = _task_for_change(request, pk)
+    form = CommitForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("inspections:task_detail", pk=pk)
+    data = form.cleaned_data
+
+    def inline():
+        services.commit_draw(actor=request.user, task=task, **data)
+        messages.success(request, "抽取参数已冻结并公布")
+
+    return _run_or_enqueue(
+        request,
+        task,
+        "inspections.commit_draw",
+        f"冻结抽查名录：{task.title}",
+        inline,
+        services.eligible_entities(task).count(),
+        beacon_source=data["beacon_source"],
+        beacon_due_at=data["beacon_due_at"].isoformat(),
+    )
+
+
+@login_required
+@require_POST
+def task_draw(request, pk: int):
+    task = _task_for_change(request, pk)
+    form = DrawForm(request.POST)
+    draw = task.current_draw()
+    if not form.is_valid() or draw is None:
+        _form_errors(request, form)
+        return redirect("inspections:task_detail", pk=pk)
+    beacon = form.cleaned_data["beacon_value"]
+
+    def inline():
+        result = services.perform_draw(actor=request.user, draw=draw, beacon_value=beacon)
+        messages.success(request, f"抽取完成：共抽取 {result.selected_count} 户")
+
+    return _run_or_enqueue(
+        request,
+        task,
+        "inspections.perform_draw",
+        f"执行抽取：{task.title}",
+        inline,
+        draw.eligible_count,
+        beacon_value=beacon,
+    )
+
+
+@login_required
+@require_POST
+def task_redraw(request, pk: int):
+    task = _task_for_change(request, pk)
+    form = RedrawForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("inspections:task_detail", pk=pk)
+    try:
+        services.redraw(actor=request.user, task=task, **form.cleaned_data)
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已作废原抽取并公布新的抽取参数；重抽理由已公示")
+    return redirect("inspections:task_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def task_assign(request, pk: int):
+    task = _task_for_change(request, pk)
+    draw = task.current_draw()
+
+    def inline():
+        run = services.assign_inspectors(actor=request.user, task=task)
+        note = f"，{run.unassignable} 户无法组成检查组" if run.unassignable else ""
+        messages.success(request, f"已随机匹配检查人员：{run.assigned} 户{note}")
+
+    size = draw.selected_count if draw else 0
+    return _run_or_enqueue(
+        request, task, "inspections.assign_inspectors", f"匹配检查人员：{task.title}", inline, size
+    )
+
+
+@login_required
+@require_POST
+def task_publish(request, pk: int):
+    task = _task_for_change(request, pk)
+    try:
+        count = services.publish_results(actor=request.user, task=task)
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已公示 {count} 条检查结果")
+    return redirect("inspections:task_detail", pk=pk)
+
+
+@login_required
+def draw_full_json(request, pk: int):
+    """The full package (with credit strata) for staff who may see the task, and for auditors."""
+    _staff(request)
+    draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), request.user, VIEW, pk=pk)
+    response = JsonResponse(draw_package(draw, full=True), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.task_id}-{draw.number}-full.json"'
+    return response
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    inspection = get_scoped(
+        queries.with_deadlines(Inspection.objects.select_related("entity", "task", "draw")),
+        request.user,
+        VIEW,
+        pk=pk,
+    )
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "members": inspection.members.select_related("inspector"),
+            "attachments": restrict(Attachment.objects.filter(inspection=inspection), request.user, VIEW),
+            "may_work": services._may_work_on(request.user, inspection),
+            "date_form": DateForm(),
+            "recheck_form": RecheckForm(),
+            "referral_form": ReferralForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_action(request, pk: int, action: str):
+    inspection = get_scoped(Inspection.objects.all(), request.user, VIEW, pk=pk)
+    forms = {"rectification": DateForm, "recheck": RecheckForm, "referral": ReferralForm}
+    if action not in forms:
+        return HttpResponse(status=404)
+    form = forms[action](request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("inspections:inspection_detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        if action == "rectification":
+            services.report_rectification(actor=request.user, inspection=inspection, reported_on=data["on"])
+            messages.success(request, "已登记整改报告，复查期限已计算")
+        elif action == "recheck":
+            services.record_recheck(
+                actor=request.user,
+                inspection=inspection,
+                rechecked_on=data["on"],
+                rectified=data["rectified"],
+                note=data["note"],
+            )
+            messages.success(request, "已登记复查结果")
+        else:
+            services.refer_case(actor=request.user, inspection=inspection, note=data["note"])
+            messages.success(request, "已移送立案")
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+    return redirect("inspections:inspection_detail", pk=pk)
+
+
+@login_required
+def attachment(request, pk: int):
+    found = get_scoped(Attachment.objects.all(), request.user, VIEW, pk=pk)
+    return FileResponse(found.file.open("rb"), content_type=found.content_type, filename=found.original_name)

@@ -1,0 +1,136 @@
+"""The list and the register (一单两库): spot-check items and inspectors; the object register is
+the market-entity register's own list with its filters."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zhijian.core.codes import normalize_uscc
+from zhijian.core.models import Role, User
+from zhijian.core.scoping import CHANGE, VIEW, get_scoped, restrict
+from zhijian.registry.models import Entity
+
+from . import queries, services
+from .forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
+from .models import CheckItem, Specialty
+from .services import InspectionError
+from .views import STAFF_ROLES, _form_errors
+
+
+@login_required
+def items(request):
+    if request.user.role not in STAFF_ROLES:
+        raise PermissionDenied
+    may_edit = request.user.role in (Role.CITY_ADMIN, Role.DEPARTMENT)
+    form = CheckItemForm(request.POST or None, initial={"department": request.user.department_id})
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            code, department = data.pop("code"), data.pop("department")
+            try:
+                item = services.save_check_item(
+                    actor=request.user, code=code, department=department, fields=data
+                )
+            except InspectionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已保存抽查事项：{item}")
+                return redirect("inspections:items")
+    catalogue = CheckItem.objects.select_related("department").order_by("-active", "code")
+    return render(request, "inspections/items.html", {"items": catalogue, "form": form, "may_edit": may_edit})
+
+
+@login_required
+def inspectors(request):
+    if request.user.role not in STAFF_ROLES:
+        raise PermissionDenied
+    form = InspectorForm(request.POST or None, initial={"jurisdiction": request.user.jurisdiction_id})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        username = data.pop("username")
+        user = User.objects.filter(username=username).first() if username else None
+        if username and user is None:
+            form.add_error("username", f"账户“{username}”不存在")
+        else:
+            try:
+                inspector = services.save_inspector(actor=request.user, user=user, **data)
+            except InspectionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已登记执法检查人员：{inspector}")
+                return redirect("inspections:inspectors")
+    register = queries.visible_inspectors(request.user).prefetch_related("absences")
+    return render(
+        request,
+        "inspections/inspectors.html",
+        {"inspectors": register, "form": form, "specialties": dict(Specialty.choices)},
+    )
+
+
+@login_required
+def inspector_detail(request, pk: int):
+    inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)
+    return render(
+        request,
+        "inspections/inspector_detail.html",
+        {
+            "inspector": inspector,
+            "absences": inspector.absences.all(),
+            "conflicts": inspector.conflicts.select_related("entity"),
+            "checks": inspector.memberships.select_related("inspection__entity", "inspection__task").order_by(
+                "-id"
+            )[:50],
+            "absence_form": AbsenceForm(),
+            "conflict_form": ConflictForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspector_absence(request, pk: int):
+    inspector = get_scoped(queries.visible_inspectors(request.user), request.user, CHANGE, pk=pk)
+    form = AbsenceForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            services.record_absence(actor=request.user, inspector=inspector, **form.cleaned_data)
+        except InspectionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "已登记")
+    return redirect("inspections:inspector_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def inspector_conflict(request, pk: int):
+    inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("inspections:inspector_detail", pk=pk)
+    entity = (
+        restrict(Entity.objects.all(), request.user, VIEW)
+        .filter(uscc=normalize_uscc(form.cleaned_data["uscc"]))
+        .first()
+    )
+    if entity is None:
+        messages.error(request, "未找到该企业，或不在您的辖区")
+        return redirect("inspections:inspector_detail", pk=pk)
+    try:
+        services.declare_conflict(
+            actor=request.user, inspector=inspector, entity=entity, reason=form.cleaned_data["reason"]
+        )
+    except InspectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已登记回避：{entity.name}")
+    return redirect("inspections:inspector_detail", pk=pk)
