@@ -106,6 +106,8 @@ def test_public_register_shows_public_fields_only(entities):
     detail = client.get(f"/public/register/{entity.uscc}/")
     assert detail.status_code == 200
     assert entity.name in detail.content.decode() and "0574-87654321" not in detail.content.decode()
+    assert f'href="/credit/report/{entity.uscc}/"' in detail.content.decode()  # its public credit report
+    assert client.get(f"/credit/report/{entity.uscc}/").status_code == 200
     assert client.get("/public/register/91330200XXXXXXXXXX/").status_code == 404
 
 
