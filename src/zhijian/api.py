@@ -131,3 +131,6 @@ def list_entities(request, params: Query[EntityQuery]):
 @api.get("/entities/{uscc}", response={200: EntityOut, 404: Error}, tags=["registry"])
 def get_entity(request, uscc: str):
     return get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc.upper())
+
+
+api.add_router("/sampling/", "zhijian.sampling.api.router")

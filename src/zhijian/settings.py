@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhijian.registry",
     "zhijian.portal",
     "zhijian.demo",
+    "zhijian.sampling",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from zhijian.api import api
 from zhijian.core import views as core_views
@@ -20,6 +20,8 @@ urlpatterns = [
     path("entities/<str:uscc>/", registry_views.entity_detail, name="entity_detail"),
     path("public/register/", portal_views.register_search, name="public_register"),
     path("public/register/<str:uscc>/", portal_views.register_detail, name="public_entity"),
+    path("sampling/", include("zhijian.sampling.urls")),
+    path("public/sampling/", include("zhijian.sampling.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
