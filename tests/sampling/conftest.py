@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import EntityFactory, UserFactory
-from zhijian.core.models import Role
+from zhijian.core.models import Role, RuleValue
 from zhijian.sampling.models import Category, LabAccount, Laboratory, TestItem
 from zhijian.sampling.reference import load_reference
 
@@ -19,9 +19,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
             load_reference(actor="test")
 
 
+def ensure_rules() -> None:
+    """The chain's rule data, which a transactional test's flush removes with everything else."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    if RuleValue.objects.filter(key__startswith="sampling.").exists():
+        return
+    import_module("zhijian.sampling.migrations.0002_chain_deadline_rules").forwards(django_apps, None)
+
+
 @pytest.fixture
 def reference(city):
-    """The catalogue and population figures (reloaded after a flushing transactional test)."""
+    """The catalogue, population figures and rules (reloaded after a flushing transactional test)."""
+    ensure_rules()
     if not TestItem.objects.exists():
         load_reference(actor="test")
     return {c.code: c for c in Category.objects.all()}
@@ -37,7 +49,12 @@ def labs(reference):
     ]
     return {
         code: Laboratory.objects.create(
-            code=code, name=name, cma_no=f"2311{code}", tests_food=food, tests_products=products, retest_qualified=retest
+            code=code,
+            name=name,
+            cma_no=f"2311{code}",
+            tests_food=food,
+            tests_products=products,
+            retest_qualified=retest,
         )
         for code, name, food, products, retest in rows
     }
@@ -58,9 +75,15 @@ def lab_users(labs):
 def parties(city):
     """A shop in 海曙 that sells what a maker in 鄞州 makes; a shop in 鄞州."""
     return {
-        "seller": EntityFactory(jurisdiction=city["330203"], name="海曙区恒达食品商行", industry_code="F5223"),
-        "producer": EntityFactory(jurisdiction=city["330212"], name="宁波瑞华食品有限公司", industry_code="C1411"),
-        "yinzhou_shop": EntityFactory(jurisdiction=city["330212"], name="鄞州区丰泰副食品店", industry_code="F5223"),
+        "seller": EntityFactory(
+            jurisdiction=city["330203"], name="海曙区恒达食品商行", industry_code="F5223"
+        ),
+        "producer": EntityFactory(
+            jurisdiction=city["330212"], name="宁波瑞华食品有限公司", industry_code="C1411"
+        ),
+        "yinzhou_shop": EntityFactory(
+            jurisdiction=city["330212"], name="鄞州区丰泰副食品店", industry_code="F5223"
+        ),
     }
 
 
@@ -68,7 +91,9 @@ def parties(city):
 def food_task(reference, labs, users, city):
     from zhijian.sampling import services
 
-    plan = services.create_plan(actor=users["admin"], year=2026, kind="food", purpose="supervision", title="测试监督抽检计划")
+    plan = services.create_plan(
+        actor=users["admin"], year=2026, kind="food", purpose="supervision", title="测试监督抽检计划"
+    )
     return services.create_task(
         actor=users["admin"],
         plan=plan,

@@ -9,7 +9,14 @@ from tests.sampling.conftest import CAKE_PASS, items_of
 from zhijian.core import audit
 from zhijian.core.models import AuditEntry, Deadline, OutboxEvent
 from zhijian.sampling import services
-from zhijian.sampling.models import CaseStatus, LoopStatus, OutsideNotice, PostProcessingCase, Sample, TestResult
+from zhijian.sampling.models import (
+    CaseStatus,
+    LoopStatus,
+    OutsideNotice,
+    PostProcessingCase,
+    Sample,
+    TestResult,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +105,9 @@ def test_cross_district_failure_opens_a_case_in_each_district_and_emits_the_even
     cases = {c.party: c for c in PostProcessingCase.objects.filter(sample=sample)}
     assert cases["seller"].jurisdiction.code == "330203" and cases["seller"].entity == parties["seller"]
     assert cases["producer"].jurisdiction.code == "330212" and cases["producer"].entity == parties["producer"]
-    disposal = Deadline.objects.get(object_type="sampling.PostProcessingCase", object_id=str(cases["seller"].pk))
+    disposal = Deadline.objects.get(
+        object_type="sampling.PostProcessingCase", object_id=str(cases["seller"].pk)
+    )
     assert disposal.due == dt.date(2026, 12, 19)  # 90 days (日) after 2026-09-20
     event = OutboxEvent.objects.get(topic="sampling.sample_failed")
     assert event.payload == {
@@ -117,27 +126,42 @@ def test_cross_district_failure_opens_a_case_in_each_district_and_emits_the_even
 
 
 def _close(case, user, *, rectify=True):
-    services.add_measure(actor=user, case=case, kind="removal", taken_on=dt.date(2026, 9, 22), note="下架12盒")
+    services.add_measure(
+        actor=user, case=case, kind="removal", taken_on=dt.date(2026, 9, 22), note="下架12盒"
+    )
     if rectify:
         services.add_measure(actor=user, case=case, kind="rectify", taken_on=dt.date(2026, 9, 22))
         services.add_recheck(actor=user, case=case, checked_on=dt.date(2026, 10, 20), passed=True)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     services.add_evidence(
-        actor=user, case=case, uploaded=SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 test"), description="整改报告"
+        actor=user,
+        case=case,
+        uploaded=SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 test"),
+        description="整改报告",
     )
-    return services.close_case(actor=user, case=case, closed_on=dt.date(2026, 10, 21), conclusion="已下架并整改到位")
+    return services.close_case(
+        actor=user, case=case, closed_on=dt.date(2026, 10, 21), conclusion="已下架并整改到位"
+    )
 
 
 def test_closure_needs_both_districts(food_task, users, parties, lab_users, settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     sample = report(register(food_task, users, parties), lab_users["T1"], sorbic="1.5")
     seller_case = PostProcessingCase.objects.get(sample=sample, party="seller")
     producer_case = PostProcessingCase.objects.get(sample=sample, party="producer")
 
     # 海曙 cannot touch 鄞州's case, nor the other way round
     with pytest.raises(services.NotAllowed):
-        services.add_measure(actor=users["haishu"], case=producer_case, kind="removal", taken_on=dt.date(2026, 9, 22))
+        services.add_measure(
+            actor=users["haishu"], case=producer_case, kind="removal", taken_on=dt.date(2026, 9, 22)
+        )
 
     _close(seller_case, users["haishu"])
     sample.refresh_from_db()
@@ -160,8 +184,12 @@ def test_a_case_does_not_close_without_evidence_or_a_passed_recheck(food_task, u
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(services.SamplingError, match="证据材料须为"):
-        services.add_evidence(actor=users["haishu"], case=case, uploaded=SimpleUploadedFile("a.exe", b"MZ"), description="x")
-    services.add_evidence(actor=users["haishu"], case=case, uploaded=SimpleUploadedFile("a.pdf", b"%PDF"), description="x")
+        services.add_evidence(
+            actor=users["haishu"], case=case, uploaded=SimpleUploadedFile("a.exe", b"MZ"), description="x"
+        )
+    services.add_evidence(
+        actor=users["haishu"], case=case, uploaded=SimpleUploadedFile("a.pdf", b"%PDF"), description="x"
+    )
     services.add_recheck(actor=users["haishu"], case=case, checked_on=dt.date(2026, 9, 30), passed=False)
     with pytest.raises(services.SamplingError, match="复查且整改到位"):
         services.close_case(actor=users["haishu"], case=case, closed_on=dt.date(2026, 10, 1), conclusion="x")
@@ -169,17 +197,23 @@ def test_a_case_does_not_close_without_evidence_or_a_passed_recheck(food_task, u
     assert case.status == CaseStatus.OPEN
 
 
-def test_producer_outside_the_city_gets_a_notice_and_blocks_the_loop_until_sent(food_task, users, parties, lab_users):
+def test_producer_outside_the_city_gets_a_notice_and_blocks_the_loop_until_sent(
+    food_task, users, parties, lab_users
+):
     outside = services.PartyIn("苏州甬禾食品有限公司", make_uscc("320500"), region="江苏省苏州市")
     sample = report(register(food_task, users, parties, producer=outside), lab_users["T1"], sorbic="1.5")
-    assert list(PostProcessingCase.objects.filter(sample=sample).values_list("party", flat=True)) == ["seller"]
+    assert list(PostProcessingCase.objects.filter(sample=sample).values_list("party", flat=True)) == [
+        "seller"
+    ]
     notice = OutsideNotice.objects.get(sample=sample)
     assert notice.region == "江苏省苏州市" and notice.sent_on is None
     event = OutboxEvent.objects.get(topic="sampling.sample_failed")
     assert event.payload["producer_uscc"] is None  # outside the register
 
 
-def test_producer_in_the_city_but_not_in_the_register_is_traced_by_its_code(food_task, users, parties, lab_users):
+def test_producer_in_the_city_but_not_in_the_register_is_traced_by_its_code(
+    food_task, users, parties, lab_users
+):
     unregistered = services.PartyIn("宁波未登记食品厂", make_uscc("330212"))
     sample = report(register(food_task, users, parties, producer=unregistered), lab_users["T1"], sorbic="1.5")
     producer_case = PostProcessingCase.objects.get(sample=sample, party="producer")
@@ -210,15 +244,23 @@ def test_bad_result_changes_nothing(food_task, users, parties, lab_users):
             items=[services.ItemIn(items_of(sample, sorbic="1")[0].item_id, "0.3", "斤")],
         )
     sample.refresh_from_db()
-    assert sample.status == "sampled" and not TestResult.objects.exists() and AuditEntry.objects.count() == before
+    assert (
+        sample.status == "sampled"
+        and not TestResult.objects.exists()
+        and AuditEntry.objects.count() == before
+    )
 
 
 def test_overdue_cases_are_escalated_to_the_city_department(food_task, users, parties, lab_users):
     sample = report(register(food_task, users, parties), lab_users["T1"], sorbic="1.5")
-    assert services.escalate_overdue_cases(actor=users["admin"], today=dt.date(2026, 12, 19)) == 0  # due that day
+    assert (
+        services.escalate_overdue_cases(actor=users["admin"], today=dt.date(2026, 12, 19)) == 0
+    )  # due that day
     assert services.escalate_overdue_cases(actor=users["admin"], today=dt.date(2026, 12, 20)) == 2
     case = PostProcessingCase.objects.filter(sample=sample).first()
     assert case.escalated_on == dt.date(2026, 12, 20) and case.escalated_to.code == "food_coordination"
-    assert services.escalate_overdue_cases(actor=users["admin"], today=dt.date(2026, 12, 21)) == 0  # once only
+    assert (
+        services.escalate_overdue_cases(actor=users["admin"], today=dt.date(2026, 12, 21)) == 0
+    )  # once only
     with pytest.raises(services.NotAllowed):
         services.escalate_overdue_cases(actor=users["haishu"])

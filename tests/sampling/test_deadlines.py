@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from zhijian.core.models import Deadline, RuleValue
+from zhijian.core.models import RuleValue
 from zhijian.core.workdays import load_notice
 from zhijian.sampling.deadlines import rule_for, set_chain_deadline
 from zhijian.sampling.models import Sample
@@ -36,7 +36,10 @@ def test_every_chain_rule_is_seeded_with_its_legal_source():
     assert (food_retest.value, food_retest.unit) == (7, "working_days")
     assert "食品安全法》第八十八条" in food_retest.legal_source
     objection = rule_for("objection", "product", dt.date(2026, 1, 5))
-    assert (objection.value, objection.unit) == (15, "days") and "产品质量法》第十五条" in objection.legal_source
+    assert (objection.value, objection.unit) == (
+        15,
+        "days",
+    ) and "产品质量法》第十五条" in objection.legal_source
     assert all(r.legal_source for r in RuleValue.objects.filter(key__startswith="sampling."))
 
 
@@ -55,7 +58,12 @@ def test_every_chain_rule_is_seeded_with_its_legal_source():
         ("retest_request", dt.date(2025, 9, 30), dt.date(2025, 10, 16), "9 10 11(Sat) 13 14 15 16"),
         # National Day 2026: 10-01..10-07 off, Sat 10-10 worked; 中秋 09-25 off, Sun 09-20 worked
         ("at_lab", dt.date(2026, 9, 29), dt.date(2026, 10, 12), "30 | 8 9 10(Sat) 12"),
-        ("report", dt.date(2026, 9, 18), dt.date(2026, 10, 22), "20(Sun) 21-24 28-30 | 8 9 10(Sat) 12-16 19-22"),
+        (
+            "report",
+            dt.date(2026, 9, 18),
+            dt.date(2026, 10, 22),
+            "20(Sun) 21-24 28-30 | 8 9 10(Sat) 12-16 19-22",
+        ),
     ],
 )
 def test_food_deadlines_over_holidays(kind, start, expected, why):
@@ -75,7 +83,9 @@ def test_a_deadline_running_into_2027_is_provisional_until_the_notice_is_loaded(
     deadline = due("report", "food", dt.date(2026, 12, 15))
     # weekdays only after 2026: 16,17,18,21..25(5 incl. Christmas),28..31(4) = 12 in 2026; 2027: 1,4..8,11,12 = 8
     assert deadline.provisional and deadline.due == dt.date(2027, 1, 12)
-    days = [(dt.date(2027, 1, 1), False, "元旦")] + [(dt.date(2027, 2, d), False, "春节") for d in range(6, 13)]
+    days = [(dt.date(2027, 1, 1), False, "元旦")] + [
+        (dt.date(2027, 2, d), False, "春节") for d in range(6, 13)
+    ]
     load_notice(actor=users["admin"], year=2027, source="测试：2027年放假安排", days=days)
     deadline.refresh_from_db()
     assert not deadline.provisional and deadline.due == dt.date(2027, 1, 13)  # New Year's Day is off

@@ -18,7 +18,17 @@ from zhijian.sampling.models import PostProcessingCase, ResultImportRun, Sample,
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["抽样单编号", "检验项目", "检验结果", "结果单位", "检出限", "单项判定", "报告编号", "报告日期", "收样日期"]
+HEADER = [
+    "抽样单编号",
+    "检验项目",
+    "检验结果",
+    "结果单位",
+    "检出限",
+    "单项判定",
+    "报告编号",
+    "报告日期",
+    "收样日期",
+]
 
 
 @pytest.fixture
@@ -42,7 +52,15 @@ def rows_for(sample, report_no, *, sorbic="0.3", benzoic="未检出", judgement=
     base = [report_no, "2026-09-20", received]
     return [
         [sample.sample_no, "酸价（以脂肪计）（KOH）", "1.5", "mg/g", "", judgement and "合格", *base],
-        [sample.sample_no, "过氧化值", "0.12", "g/100g", "", "", *base],  # the short name, without its parenthesis
+        [
+            sample.sample_no,
+            "过氧化值",
+            "0.12",
+            "g/100g",
+            "",
+            "",
+            *base,
+        ],  # the short name, without its parenthesis
         [sample.sample_no, "苯甲酸及其钠盐（以苯甲酸计）", benzoic, "g/kg", "0.005", "", *base],
         [sample.sample_no, "山梨酸及其钾盐（以山梨酸计）", sorbic, "g/kg", "", judgement, *base],
         [sample.sample_no, "菌落总数", "<10/<10/30/40/50", "CFU/g", "", "", *base],
@@ -62,14 +80,22 @@ def issues(result):
 
 
 def test_a_valid_file_reports_every_sample_and_opens_cases_for_failures(tmp_path, samples, lab_users):
-    rows = rows_for(samples[0], "R1") + rows_for(samples[1], "R2", sorbic="1200", judgement="") + rows_for(samples[2], "R3")
+    rows = (
+        rows_for(samples[0], "R1")
+        + rows_for(samples[1], "R2", sorbic="1200", judgement="")
+        + rows_for(samples[2], "R3")
+    )
     rows[8][3] = "mg/kg"  # sample 2 reports sorbic acid in mg/kg: 1200 mg/kg = 1.2 g/kg > 1.0
     path = write(tmp_path / "results.csv", rows, encoding="gb18030")
     result = import_results(path, actor=lab_users["T1"])
     assert result.ok and result.exit_code == 0, issues(result)
     assert (result.rows, result.samples, result.failed_samples, result.encoding) == (15, 3, 1, "gb18030")
     judged = dict(Sample.objects.values_list("sample_no", "judgement"))
-    assert judged == {samples[0].sample_no: "pass", samples[1].sample_no: "fail", samples[2].sample_no: "pass"}
+    assert judged == {
+        samples[0].sample_no: "pass",
+        samples[1].sample_no: "fail",
+        samples[2].sample_no: "pass",
+    }
     assert TestResult.objects.count() == 15
     assert PostProcessingCase.objects.filter(sample__sample_no=samples[1].sample_no).count() == 2
     assert OutboxEvent.objects.filter(topic="sampling.sample_failed").count() == 1
@@ -79,14 +105,20 @@ def test_a_valid_file_reports_every_sample_and_opens_cases_for_failures(tmp_path
     assert audit.verify()[1] == []
 
 
-def test_any_bad_row_writes_nothing_and_every_problem_is_reported_by_row_and_column(tmp_path, samples, lab_users):
+def test_any_bad_row_writes_nothing_and_every_problem_is_reported_by_row_and_column(
+    tmp_path, samples, lab_users
+):
     rows = rows_for(samples[0], "R1") + rows_for(samples[1], "R2") + rows_for(samples[2], "R3")
     rows[1][2] = "很高"  # row 3
     rows[7][1] = "三聚氰胺"  # row 9: not an item of 糕点
     rows[8][3] = "斤"  # row 10
     rows[11][8] = "2026-09-04"  # row 13: receipt date differs within the sample
-    rows.append(["DC00000000000000", "过氧化值", "0.1", "g/100g", "", "", "R9", "2026-09-20", "2026-09-03"])  # row 17
-    rows.append([samples[0].sample_no, "菌落总数", "<10", "CFU/g", "", "", "R1", "2026-09-20", "2026-09-03"])  # row 18
+    rows.append(
+        ["DC00000000000000", "过氧化值", "0.1", "g/100g", "", "", "R9", "2026-09-20", "2026-09-03"]
+    )  # row 17
+    rows.append(
+        [samples[0].sample_no, "菌落总数", "<10", "CFU/g", "", "", "R1", "2026-09-20", "2026-09-03"]
+    )  # row 18
     path = write(tmp_path / "bad.csv", rows)
     result = import_results(path, actor=lab_users["T1"])
     assert result.exit_code == 1
@@ -127,7 +159,11 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path, samples, lab_us
     counts = (TestResult.objects.count(), PostProcessingCase.objects.count(), OutboxEvent.objects.count())
     again = import_results(path, actor=lab_users["T1"])
     assert again.ok and (again.samples, again.unchanged) == (0, 1)
-    assert (TestResult.objects.count(), PostProcessingCase.objects.count(), OutboxEvent.objects.count()) == counts
+    assert (
+        TestResult.objects.count(),
+        PostProcessingCase.objects.count(),
+        OutboxEvent.objects.count(),
+    ) == counts
     changed = write(tmp_path / "changed.csv", rows_for(samples[0], "R1", sorbic="0.4"))
     assert "结果与已录入的不同" in import_results(changed, actor=lab_users["T1"]).issues[0].message
 
@@ -148,7 +184,10 @@ def test_xlsx_with_a_title_row_and_a_dry_run(tmp_path, samples, lab_users):
 
 def test_cli_exit_codes(tmp_path, samples, lab_users):
     good = write(tmp_path / "good.csv", rows_for(samples[0], "R1"))
-    bad = write(tmp_path / "bad.csv", [[samples[1].sample_no, "过氧化值", "x", "", "", "", "R", "2026-09-20", "2026-09-03"]])
+    bad = write(
+        tmp_path / "bad.csv",
+        [[samples[1].sample_no, "过氧化值", "x", "", "", "", "R", "2026-09-20", "2026-09-03"]],
+    )
     unreadable = tmp_path / "old.xls"
     unreadable.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
     report = tmp_path / "report.xlsx"
@@ -172,12 +211,21 @@ def test_upload_page_runs_the_import_in_the_worker(tmp_path, settings, city, lab
     from zhijian.sampling.models import Category
 
     task = SamplingTask.objects.create(
-        plan=plan, category=Category.objects.get(code="F0401"), stage="circulation", jurisdiction=city["330203"],
-        laboratory=labs["T1"], quota=1, due_on=dt.date(2026, 12, 1),
+        plan=plan,
+        category=Category.objects.get(code="F0401"),
+        stage="circulation",
+        jurisdiction=city["330203"],
+        laboratory=labs["T1"],
+        quota=1,
+        due_on=dt.date(2026, 12, 1),
     )
     sample = services.register_sample(
-        actor="cli", task=task, product_name="糕点", sampled_on=dt.date(2026, 9, 1),
-        seller=services.PartyIn(parties["seller"].name, parties["seller"].uscc), producer=services.PartyIn(""),
+        actor="cli",
+        task=task,
+        product_name="糕点",
+        sampled_on=dt.date(2026, 9, 1),
+        seller=services.PartyIn(parties["seller"].name, parties["seller"].uscc),
+        producer=services.PartyIn(""),
     )
     client = Client()
     assert client.login(username=lab.username, password=PASSWORD)

@@ -133,7 +133,14 @@ def test_unjudgeable_results_are_refused_with_a_reason(measured, unit, message):
 
 @pytest.mark.parametrize(
     ("text", "canonical"),
-    [("ug/Kg", "μg/kg"), ("µg/kg", "μg/kg"), ("微克/千克", "μg/kg"), ("MG/KG", "mg/kg"), ("mg/m3", "mg/m³"), ("％", "%")],
+    [
+        ("ug/Kg", "μg/kg"),
+        ("µg/kg", "μg/kg"),
+        ("微克/千克", "μg/kg"),
+        ("MG/KG", "mg/kg"),
+        ("mg/m3", "mg/m³"),
+        ("％", "%"),
+    ],
 )
 def test_unit_spellings(text, canonical):
     assert canonical_unit(text) == canonical
@@ -156,9 +163,16 @@ _UNITS = ["mg/kg", "μg/kg", "g/kg", "g/100g", "%", "mg/g"]
 )
 def test_judging_is_the_same_whatever_mass_fraction_unit_the_result_is_written_in(value, unit):
     in_limit_unit = convert(value, "mg/kg", unit)
-    assert judge(LEAD_RICE, str(value), "mg/kg").judgement == judge(LEAD_RICE, str(in_limit_unit), unit).judgement
+    assert (
+        judge(LEAD_RICE, str(value), "mg/kg").judgement
+        == judge(LEAD_RICE, str(in_limit_unit), unit).judgement
+    )
 
 
-@given(value=st.decimals(min_value=D("0.0001"), max_value=D("1000"), places=4), a=st.sampled_from(_UNITS), b=st.sampled_from(_UNITS))
+@given(
+    value=st.decimals(min_value=D("0.0001"), max_value=D("1000"), places=4),
+    a=st.sampled_from(_UNITS),
+    b=st.sampled_from(_UNITS),
+)
 def test_conversion_round_trip(value, a, b):
     assert convert(convert(value, a, b), b, a) == value

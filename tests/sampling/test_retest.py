@@ -12,7 +12,14 @@ from tests.sampling.conftest import CAKE_PASS, items_of
 from zhijian.core.models import OutboxEvent
 from zhijian.sampling import services
 from zhijian.sampling.draw import DrawError, draw_retest_lab, pick, replay
-from zhijian.sampling.models import CaseStatus, LoopStatus, Objection, PostProcessingCase, TestItem, TestResult
+from zhijian.sampling.models import (
+    CaseStatus,
+    LoopStatus,
+    Objection,
+    PostProcessingCase,
+    TestItem,
+    TestResult,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +71,10 @@ def test_the_retest_lab_is_never_the_first_lab(labs, seed, first):
 
 
 def test_every_candidate_can_be_drawn(labs):
-    drawn = {draw_retest_lab(first_lab_id=labs["T1"].pk, kind="food", seed=str(n)).laboratory.code for n in range(40)}
+    drawn = {
+        draw_retest_lab(first_lab_id=labs["T1"].pk, kind="food", seed=str(n)).laboratory.code
+        for n in range(40)
+    }
     assert drawn == {"T2", "T3"}
 
 
@@ -109,19 +119,31 @@ def test_product_objection_within_fifteen_days(product_task, users, parties, lab
     assert objection.retest_lab.code == "T2"  # the only other product laboratory on the list (T4 is not)
 
 
-def test_microbiological_failures_are_not_retested_and_only_parties_may_apply(food_task, users, parties, lab_users):
-    sample = failed_sample(food_task, users, parties, lab_users["T1"], values={**CAKE_PASS, "tpc": "2×10⁵/<10/<10/<10/<10"})
+def test_microbiological_failures_are_not_retested_and_only_parties_may_apply(
+    food_task, users, parties, lab_users
+):
+    sample = failed_sample(
+        food_task, users, parties, lab_users["T1"], values={**CAKE_PASS, "tpc": "2×10⁵/<10/<10/<10/<10"}
+    )
     services.serve_result(actor=users["haishu"], sample=sample, served_on=dt.date(2026, 9, 21))
     tpc = TestItem.objects.get(category_id=sample.category_id, code="tpc")
     with pytest.raises(services.SamplingError, match="微生物指标不合格的不予复检"):
         services.file_objection(
-            actor=users["haishu"], sample=sample, applicant_uscc=sample.seller_uscc, applicant_name="x",
-            applied_on=dt.date(2026, 9, 22), item_ids=[tpc.pk],
+            actor=users["haishu"],
+            sample=sample,
+            applicant_uscc=sample.seller_uscc,
+            applicant_name="x",
+            applied_on=dt.date(2026, 9, 22),
+            item_ids=[tpc.pk],
         )
     with pytest.raises(services.SamplingError, match="申请人须为被抽样单位或标称生产者"):
         services.file_objection(
-            actor=users["haishu"], sample=sample, applicant_uscc=parties["yinzhou_shop"].uscc,
-            applicant_name=parties["yinzhou_shop"].name, applied_on=dt.date(2026, 9, 22), item_ids=[tpc.pk],
+            actor=users["haishu"],
+            sample=sample,
+            applicant_uscc=parties["yinzhou_shop"].uscc,
+            applicant_name=parties["yinzhou_shop"].name,
+            applied_on=dt.date(2026, 9, 22),
+            item_ids=[tpc.pk],
         )
 
 
@@ -134,17 +156,31 @@ def test_a_reversing_retest_replaces_the_judgement_withdraws_the_cases_and_keeps
     retest_lab_user = lab_users[objection.retest_lab.code]
     with pytest.raises(services.NotAllowed):  # the first laboratory cannot enter the re-test
         services.record_retest(
-            actor=lab_users["T1"], objection=objection, report_no="F-1", reported_on=dt.date(2026, 10, 9),
+            actor=lab_users["T1"],
+            objection=objection,
+            report_no="F-1",
+            reported_on=dt.date(2026, 10, 9),
             items=[services.ItemIn(sorbic(sample).pk, "0.8")],
         )
     services.record_retest(
-        actor=retest_lab_user, objection=objection, report_no="F-1", reported_on=dt.date(2026, 10, 9),
+        actor=retest_lab_user,
+        objection=objection,
+        report_no="F-1",
+        reported_on=dt.date(2026, 10, 9),
         items=[services.ItemIn(sorbic(sample).pk, "0.8")],
     )
     sample.refresh_from_db()
-    assert (sample.initial_judgement, sample.judgement, sample.loop_status) == ("fail", "pass", LoopStatus.WITHDRAWN)
-    assert set(PostProcessingCase.objects.filter(sample=sample).values_list("status", flat=True)) == {CaseStatus.WITHDRAWN}
-    rounds = dict(TestResult.objects.filter(sample=sample, item=sorbic(sample)).values_list("round", "judgement"))
+    assert (sample.initial_judgement, sample.judgement, sample.loop_status) == (
+        "fail",
+        "pass",
+        LoopStatus.WITHDRAWN,
+    )
+    assert set(PostProcessingCase.objects.filter(sample=sample).values_list("status", flat=True)) == {
+        CaseStatus.WITHDRAWN
+    }
+    rounds = dict(
+        TestResult.objects.filter(sample=sample, item=sorbic(sample)).values_list("round", "judgement")
+    )
     assert rounds == {1: "fail", 2: "pass"}
     event = OutboxEvent.objects.get(topic="sampling.judgement_reversed")
     assert event.payload == {
@@ -163,8 +199,11 @@ def test_a_confirming_retest_emits_the_failure_again(food_task, users, parties, 
     services.serve_result(actor=users["haishu"], sample=sample, served_on=dt.date(2026, 9, 21))
     objection = apply(sample, users, dt.date(2026, 9, 23), seed="7")
     services.record_retest(
-        actor=lab_users[objection.retest_lab.code], objection=objection, report_no="F-1",
-        reported_on=dt.date(2026, 10, 9), items=[services.ItemIn(sorbic(sample).pk, "1.4")],
+        actor=lab_users[objection.retest_lab.code],
+        objection=objection,
+        report_no="F-1",
+        reported_on=dt.date(2026, 10, 9),
+        items=[services.ItemIn(sorbic(sample).pk, "1.4")],
     )
     sample.refresh_from_db()
     assert sample.judgement == "fail" and sample.loop_status == LoopStatus.OPEN
@@ -189,4 +228,8 @@ def test_verify_draw_command(food_task, users, parties, lab_users, capsys):
 def labs_other_than(objection):
     from zhijian.sampling.models import Laboratory
 
-    return Laboratory.objects.filter(code__in=objection.draw_candidates).exclude(pk=objection.retest_lab_id).first()
+    return (
+        Laboratory.objects.filter(code__in=objection.draw_candidates)
+        .exclude(pk=objection.retest_lab_id)
+        .first()
+    )

@@ -22,25 +22,41 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(food_task, users, parties, lab_users, city, enterprise_user):
     yinzhou_task = SamplingTask.objects.create(
-        plan=food_task.plan, category=food_task.category, stage="circulation", jurisdiction=city["330212"],
-        laboratory=food_task.laboratory.__class__.objects.get(code="T2"), quota=5, due_on=dt.date(2026, 12, 1),
+        plan=food_task.plan,
+        category=food_task.category,
+        stage="circulation",
+        jurisdiction=city["330212"],
+        laboratory=food_task.laboratory.__class__.objects.get(code="T2"),
+        quota=5,
+        due_on=dt.date(2026, 12, 1),
     )
 
     def sample(task, seller, actor, lab, values):
         made = services.register_sample(
-            actor=actor, task=task, product_name="桃酥", sampled_on=dt.date(2026, 9, 1),
+            actor=actor,
+            task=task,
+            product_name="桃酥",
+            sampled_on=dt.date(2026, 9, 1),
             seller=services.PartyIn(seller.name, seller.uscc),
             producer=services.PartyIn(parties["producer"].name, parties["producer"].uscc),
         )
         return services.record_results(
-            actor=lab, sample=made, report_no=f"R{made.pk}", reported_on=dt.date(2026, 9, 20),
-            received_on=dt.date(2026, 9, 2), items=items_of(made, **values),
+            actor=lab,
+            sample=made,
+            report_no=f"R{made.pk}",
+            reported_on=dt.date(2026, 9, 20),
+            received_on=dt.date(2026, 9, 2),
+            items=items_of(made, **values),
         )
 
-    haishu = sample(food_task, parties["seller"], users["haishu"], lab_users["T1"], {**CAKE_PASS, "sorbic": "1.9"})
+    haishu = sample(
+        food_task, parties["seller"], users["haishu"], lab_users["T1"], {**CAKE_PASS, "sorbic": "1.9"}
+    )
     yinzhou = sample(yinzhou_task, parties["yinzhou_shop"], users["yinzhou"], lab_users["T2"], CAKE_PASS)
     cases = {c.jurisdiction.code: c for c in PostProcessingCase.objects.filter(sample=haishu)}
-    enterprise = UserFactory(username="t_ent_seller", role=Role.ENTERPRISE, entity_uscc=parties["seller"].uscc)
+    enterprise = UserFactory(
+        username="t_ent_seller", role=Role.ENTERPRISE, entity_uscc=parties["seller"].uscc
+    )
     actors = {**users, **{f"lab_{k}": v for k, v in lab_users.items()}, "enterprise": enterprise}
     return {"samples": {"haishu": haishu, "yinzhou": yinzhou}, "cases": cases, "actors": actors}
 
@@ -90,8 +106,12 @@ def test_samples_pages_and_api(world, actor):
     api_listed = {i["sample_no"] for i in api.get("/api/v1/sampling/samples").json()["items"]}
     for name, sample in world["samples"].items():
         allowed = name in SAMPLE_VISIBLE[actor]
-        assert client.get(f"/sampling/samples/{sample.sample_no}/").status_code == (200 if allowed else 404), name
-        assert api.get(f"/api/v1/sampling/samples/{sample.sample_no}").status_code == (200 if allowed else 404)
+        assert client.get(f"/sampling/samples/{sample.sample_no}/").status_code == (
+            200 if allowed else 404
+        ), name
+        assert api.get(f"/api/v1/sampling/samples/{sample.sample_no}").status_code == (
+            200 if allowed else 404
+        )
         assert (sample.sample_no in listed) == allowed
         assert (sample.sample_no in api_listed) == allowed
 
@@ -122,11 +142,17 @@ def test_only_the_cases_district_or_the_city_may_act_on_it(world, actor, allowed
     assert case.measures.exists() == allowed
 
 
-@pytest.mark.parametrize(("actor", "status"), [("lab_T1", 200), ("lab_T2", 404), ("haishu", 403), ("admin", 403)])
+@pytest.mark.parametrize(
+    ("actor", "status"), [("lab_T1", 200), ("lab_T2", 404), ("haishu", 403), ("admin", 403)]
+)
 def test_only_the_samples_laboratory_gets_the_results_form(world, food_task, parties, actor, status):
     pending = services.register_sample(
-        actor="cli", task=food_task, product_name="蛋黄酥", sampled_on=dt.date(2026, 9, 1),
-        seller=services.PartyIn(parties["seller"].name, parties["seller"].uscc), producer=services.PartyIn(""),
+        actor="cli",
+        task=food_task,
+        product_name="蛋黄酥",
+        sampled_on=dt.date(2026, 9, 1),
+        seller=services.PartyIn(parties["seller"].name, parties["seller"].uscc),
+        producer=services.PartyIn(""),
     )
     response = client_for(world["actors"][actor]).get(f"/sampling/samples/{pending.sample_no}/results/")
     assert response.status_code == status
@@ -148,7 +174,9 @@ def test_a_laboratory_posting_results_for_another_labs_sample_gets_404(world):
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize(("actor", "status"), [("admin", 200), ("haishu", 200), ("lab_T1", 403), ("enterprise", 403)])
+@pytest.mark.parametrize(
+    ("actor", "status"), [("admin", 200), ("haishu", 200), ("lab_T1", 403), ("enterprise", 403)]
+)
 def test_figures_api_permission(world, actor, status):
     response = api_for(world["actors"][actor]).get("/api/v1/sampling/figures?start=2026-01-01&end=2026-12-31")
     assert response.status_code == status

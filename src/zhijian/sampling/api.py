@@ -4,7 +4,6 @@ and the public announcements. Same scoping as the pages; errors as ``{code, mess
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from ninja import Query, Router, Schema, Status
 
@@ -275,21 +274,21 @@ class FiguresOut(Schema):
     end: dt.date
     food_batches: int
     residents: int | None
-    food_batches_per_thousand: Decimal | None
-    food_batches_per_thousand_annualised: Decimal | None
+    food_batches_per_thousand: float | None
+    food_batches_per_thousand_annualised: float | None
     circulation_product_batches: int
     product_batches: int
     judged: int
     evaluative_judged: int
     evaluative_passed: int
-    evaluative_pass_rate: Decimal | None
+    evaluative_pass_rate: float | None
     failed: int
     closure_base: int
     closure_done: int
-    closure_rate: Decimal | None
+    closure_rate: float | None
     reported: int
     reported_on_time: int
-    on_time_report_rate: Decimal | None
+    on_time_report_rate: float | None
 
 
 class FiguresReply(Schema):

@@ -78,16 +78,17 @@ class BulkDeadlines:
     def insert(self, kind: str, rows: Iterable[tuple[int, str, dt.date]]) -> int:
         """Insert deadlines of ``kind`` for (object id, food|product, start) rows that have none yet."""
         object_type = KINDS[kind][0]
-
-        def tuples():
-            for object_id, sample_kind, start in rows:
-                found, due, provisional = self.due(kind, sample_kind, start)
-                yield (object_type, str(object_id), kind, start, int(found.value), due, provisional, found.pk)
-
+        # Computed before the COPY starts: a rule lookup cannot run on a connection that is mid-COPY.
+        values = []
+        for object_id, sample_kind, start in rows:
+            found, due, provisional = self.due(kind, sample_kind, start)
+            values.append(
+                (object_type, str(object_id), kind, start, int(found.value), due, provisional, found.pk)
+            )
         return insert_rows(
             Deadline,
             ("object_type", "object_id", "kind", "start", "working_days", "due", "provisional", "rule"),
-            tuples(),
+            values,
         )
 
 

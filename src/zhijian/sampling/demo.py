@@ -64,7 +64,8 @@ from .models import (
 )
 from .reference import load_reference
 
-SCALES = {"demo": (2_400, 315), "city": (56_400, 3_150)}
+# (food, product) batches of the full year; "test" is a small world for the test suite only.
+SCALES = {"demo": (2_400, 315), "city": (56_400, 3_150), "test": (200, 40)}
 FULL_YEAR = 2025
 SLICE_START, SLICE_END = dt.date(2026, 10, 9), dt.date(2026, 11, 13)
 SLICE_SHARE = 0.06  # of a year's batches, sampled in the autumn-2026 slice
@@ -965,7 +966,7 @@ def prepare(
     load_reference(actor=ACTOR)
     ensure_laboratories()
     world = World(seed, scale)
-    add_local_makers(world, 400 if scale == "demo" else 3000, console)
+    add_local_makers(world, {"city": 3000, "demo": 400}.get(scale, 120), console)
     today = today or dt.date.today()
     with transaction.atomic():
         year = generate_samples(
@@ -1006,7 +1007,7 @@ def load(*, seed: int, scale: str, console) -> None:
     )
     with transaction.atomic():
         serve_failures(world, year + slice_specs)
-        contested = retests(world, year, 0.03)
+        contested = retests(world, year, 0.03 if scale == "city" else 0.25)
         worked = work_cases(world, year, close_share=0.96, today=today)
         work_cases(world, slice_specs, close_share=0.0, today=today)
         from .services import escalate_overdue_cases

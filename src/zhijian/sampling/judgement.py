@@ -352,8 +352,11 @@ def judge(limit: Limit, measured: str, unit: str = "", detection_limit: str = ""
         lod = convert(lod_value, lod_unit, limit.unit)
     elif limit.method_lod is not None:
         lod = limit.method_lod
-    value = convert(reading.value, result_unit, limit.unit) if reading.kind == "number" else None
-    assert reading.kind != "number" or value is not None
+    value = (
+        convert(reading.value, result_unit, limit.unit)
+        if reading.value is not None and reading.kind == "number"
+        else None
+    )
     shown_unit = result_unit or ""
     nd_shown = f"未检出（检出限 {_fmt(lod, limit.unit)}）" if lod is not None else "未检出"
     converted = (

@@ -103,20 +103,23 @@ def update_rows(model, fields: Sequence[str], rows: Sequence[Sequence]) -> None:
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = [cast(Field, meta.get_field(f)) for f in fields]
+    names = [str(c.column) for c in columns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             temp = quote(f"upd_{meta.db_table}")
-            defs = ", ".join(f"{quote(c.column)} {c.db_type(connection)}" for c in columns)
+            defs = ", ".join(
+                f"{quote(n)} {c.db_type(connection)}" for n, c in zip(names, columns, strict=True)
+            )
             cursor.execute(f"CREATE TEMP TABLE {temp} (id bigint PRIMARY KEY, {defs}) ON COMMIT DROP")
-            names = ", ".join(quote(c.column) for c in columns)
-            with cursor.cursor.copy(f"COPY {temp} (id, {names}) FROM STDIN") as copy:  # noqa: S608
+            listed = ", ".join(quote(n) for n in names)
+            with cursor.cursor.copy(f"COPY {temp} (id, {listed}) FROM STDIN") as copy:  # noqa: S608
                 for row in rows:
                     copy.write_row(row)
-            assignments = ", ".join(f"{quote(c.column)} = s.{quote(c.column)}" for c in columns)
+            assignments = ", ".join(f"{quote(n)} = s.{quote(n)}" for n in names)
             cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {temp} AS s WHERE t.id = s.id")  # noqa: S608
             cursor.execute(f"DROP TABLE {temp}")
         else:
-            assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+            assignments = ", ".join(f"{quote(n)} = %s" for n in names)
             sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608
             prepared = [
                 [

@@ -14,7 +14,7 @@ from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.registry.views import page_of
 
 from .. import services
-from ..deadlines import chain_view, deadlines_of
+from ..deadlines import chain_view, deadlines_of, request_kind
 from ..draw import replay
 from ..forms import ObjectionForm, ReceiveForm, ReportForm, SampleForm, ServeForm
 from ..judgement import FAIL
@@ -241,7 +241,7 @@ def sample_objection(request, sample_no: str):
         else:
             messages.success(request, f"已受理，随机抽取的复检机构为：{objection.retest_lab.name}")
             return redirect("sampling:sample_detail", sample_no=sample.sample_no)
-    window = deadlines_of(sample)
+    window = deadlines_of(sample).get(request_kind(sample.kind))
     return render(request, "sampling/objection_form.html", {"form": form, "sample": sample, "window": window})
 
 
