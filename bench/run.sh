@@ -4,6 +4,8 @@
 #   bench/run.sh                  # all three at city scale (1,500,000 rows), a fresh database
 #   BENCH_ROWS=100000 bench/run.sh     # a quick run
 #   bench/run.sh search detail    # reuse the imported bench database, run only these
+#   bench/run.sh sampling         # a year of city-scale laboratory results, in its own database
+#                                 # (SAMPLING_BENCH_DB, default zhijian_sampling_bench, dropped and created)
 #
 # Only the database named by BENCH_DB (must contain "bench") is dropped and created; the demo
 # database, the test database and var/ are never touched. Work files go to bench/out/ (git-ignored);
@@ -46,6 +48,9 @@ PY
   fi
   if [[ " ${steps[*]} " == *" detail "* ]]; then
     "$bin/python" bench/bench_detail.py
+  fi
+  if [[ " ${steps[*]} " == *" sampling "* ]]; then
+    BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} "$bin/python" bench/bench_sampling.py --fresh
   fi
 } 2>&1 | tee "$log"
 echo "log: $log"

@@ -61,14 +61,25 @@ class BulkDeadlines:
 
     def __init__(self) -> None:
         self.calendar = Calendar()
+        self._versions: dict[str, list[RuleValue]] = {}
         self._rules: dict[tuple[str, str, dt.date], RuleValue] = {}
         self._due: dict[tuple[int, dt.date], tuple[dt.date, bool]] = {}
+
+    def _rule(self, kind: str, sample_kind: str, on: dt.date) -> RuleValue:
+        """``rule_for`` with every version of a key read once (the same choice as core.rules.rule)."""
+        key = f"sampling.{sample_kind}.{KINDS[kind][1]}"
+        if key not in self._versions:
+            self._versions[key] = list(RuleValue.objects.filter(key=key).order_by("-valid_from"))
+        for version in self._versions[key]:
+            if version.valid_from <= on and (version.valid_to is None or version.valid_to >= on):
+                return version
+        return rule_for(kind, sample_kind, on)  # raises MissingRule with its message
 
     def due(self, kind: str, sample_kind: str, start: dt.date) -> tuple[RuleValue, dt.date, bool]:
         key = (kind, sample_kind, start)
         found = self._rules.get(key)
         if found is None:
-            found = self._rules[key] = rule_for(kind, sample_kind, start)
+            found = self._rules[key] = self._rule(kind, sample_kind, start)
         cached = self._due.get((found.pk, start))
         if cached is None:
             result = due_after(start, found, self.calendar)

@@ -34,7 +34,7 @@ from .models import (
     TestResult,
     laboratory_id_of,
 )
-from .results import ItemOutcome, ResultWriter, SampleOutcome, sample_facts
+from .results import ItemOutcome, ResultWriter, SampleOutcome
 from .services import NotAllowed
 
 BATCH_SAMPLES = 2000
@@ -51,6 +51,7 @@ COLUMNS = [
     Column("received_on", "收样日期", False, ("收样日期", "样品接收日期", "到样日期", "接样日期")),
 ]
 _FORMULA = ("=", "+", "-", "@")
+_TEXT_COLUMNS = ("sample_no", "item", "unit", "lab_judgement", "report_no")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 _JUDGEMENT_WORDS = {"合格": "pass", "符合": "pass", "不合格": "fail", "不符合": "fail"}
 
@@ -144,11 +145,13 @@ class _Group:
 
     sample_no: str
     first_row: int
-    sample: tuple | None  # (id, category_id, status, sampled_on, received_on, report_no)
+    sample: tuple | None  # (id, category_id, status, sampled_on, received_on, report_no, kind)
     report_no: str = ""
     reported_on: dt.date | None = None
     received_on: dt.date | None = None
     items: list[tuple[int, ItemOutcome]] = field(default_factory=list)
+    item_ids: set[int] = field(default_factory=set)
+    texts: tuple[str, str, str] = ("", "", "")  # report number and dates as the first row wrote them
     broken: bool = False
 
 
@@ -181,7 +184,7 @@ class _Importer:
         self.samples = {
             row[0]: row[1:]
             for row in samples.values_list(
-                "sample_no", "id", "category_id", "status", "sampled_on", "received_on", "report_no"
+                "sample_no", "id", "category_id", "status", "sampled_on", "received_on", "report_no", "kind"
             ).iterator(chunk_size=10_000)
         }
         self.done: dict[str, int] = {}
@@ -212,8 +215,9 @@ class _Importer:
                 self.issue(number, "sample_no", f"抽样单编号“{sample_no}”不存在或不属于本机构")
                 group.broken = True
             self.done.setdefault(sample_no, number)
-        for column, text in raw.items():
-            if column != "measured" and column != "detection_limit" and text.startswith(_FORMULA):
+        for column in _TEXT_COLUMNS:  # figures may start with + or -; text that starts so is refused
+            text = raw.get(column, "")
+            if text[:1] in _FORMULA:
                 self.issue(number, column, f"内容以“{text[0]}”开头，疑似表格公式注入，已拒绝")
                 group.broken = True
                 return group
@@ -234,7 +238,7 @@ class _Importer:
             group.broken = True
             return group
         item_id, item_name, limit = found
-        if any(o.item_id == item_id for _, o in group.items):
+        if item_id in group.item_ids:
             self.issue(number, "item", f"检验项目“{item_name}”在该样品中重复")
             group.broken = True
             return group
@@ -263,13 +267,23 @@ class _Importer:
         group.items.append(
             (number, ItemOutcome(item_id, item_name, measured.strip(), raw.get("unit", "").strip(), verdict))
         )
+        group.item_ids.add(item_id)
         return group
 
     def _sample_fields(self, number: int, raw: dict[str, str], group: _Group) -> None:
-        report_no = raw.get("report_no", "").strip()
+        texts = (
+            raw.get("report_no", "").strip(),
+            raw.get("reported_on", "").strip(),
+            raw.get("received_on", "").strip(),
+        )
+        if number != group.first_row and texts == group.texts:
+            return  # the same report as the sample's first row: nothing new to check
+        report_no, reported_text, received_text = texts
         dates: dict[str, dt.date | None] = {}
-        for column, label in (("reported_on", "报告日期"), ("received_on", "收样日期")):
-            text = raw.get(column, "").strip()
+        for column, label, text in (
+            ("reported_on", "报告日期", reported_text),
+            ("received_on", "收样日期", received_text),
+        ):
             if not text:
                 dates[column] = None
                 if column == "reported_on":
@@ -286,6 +300,7 @@ class _Importer:
             self.issue(number, "report_no", "报告编号不能为空")
             group.broken = True
         if number == group.first_row:
+            group.texts = texts
             group.report_no, group.reported_on, group.received_on = (
                 report_no,
                 dates["reported_on"],
@@ -309,7 +324,7 @@ class _Importer:
         """A sample's rows are complete: check the sample as a whole and queue its report."""
         if group.sample is None or group.broken or not group.items:
             return
-        sample_id, _category, status, sampled_on, received_on, report_no = group.sample
+        sample_id, _category, status, sampled_on, received_on, report_no, kind = group.sample
         row = group.first_row
         receipt = received_on or group.received_on
         if status != SampleStatus.REPORTED:
@@ -329,6 +344,9 @@ class _Importer:
             group.reported_on,
             group.received_on if received_on is None else None,
             [o for _, o in group.items],
+            kind=kind,
+            prior_status=status,
+            prior_received_on=received_on,
         )
         if status == SampleStatus.REPORTED:
             if group.report_no != report_no:
@@ -353,7 +371,7 @@ class _Importer:
             self.result.samples += len(self.pending)
             self.result.failed_samples += sum(1 for o in self.pending if o.judgement == "fail")
             if self.write:
-                self.writer.write(self.pending, sample_facts(o.sample_id for o in self.pending))
+                self.writer.write(self.pending)
             self.pending = []
 
     def _compare_reported(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 from django.db import connection
@@ -77,8 +78,11 @@ class SampleOutcome:
     reported_on: dt.date
     received_on: dt.date | None = None
     items: list[ItemOutcome] = field(default_factory=list)
+    kind: str = ""  # what the writer needs of the sample as it stood: food or product,
+    prior_status: str = ""  # its status,
+    prior_received_on: dt.date | None = None  # and its receipt date if recorded before
 
-    @property
+    @cached_property
     def judgement(self) -> str:
         return FAIL if any(i.verdict.failed for i in self.items) else PASS
 
@@ -158,7 +162,8 @@ class ResultWriter:
         self.cases = 0
         self.notices = 0
 
-    def write(self, outcomes: list[SampleOutcome], facts: dict[int, dict[str, Any]]) -> None:
+    def write(self, outcomes: list[SampleOutcome]) -> None:
+        """Store the reports of samples not reported before (``kind`` and prior state filled in)."""
         if not outcomes:
             return
         insert_rows(
@@ -192,13 +197,12 @@ class ResultWriter:
                 for i in o.items
             ),
         )
-        updates, received, changes, failures = [], [], [], []
+        updates, received, changes, failed = [], [], [], []
         for o in outcomes:
-            f = facts[o.sample_id]
             judgement = o.judgement
-            received_on = f["received_on"] or o.received_on
-            if f["received_on"] is None and o.received_on is not None:
-                received.append((o.sample_id, f["kind"], o.received_on))
+            received_on = o.prior_received_on or o.received_on
+            if o.prior_received_on is None and o.received_on is not None:
+                received.append((o.sample_id, o.kind, o.received_on))
             updates.append(
                 (
                     o.sample_id,
@@ -217,7 +221,7 @@ class ResultWriter:
                     "sampling.result.record",
                     "Sample",
                     str(o.sample_id),
-                    {"status": f["status"]},
+                    {"status": o.prior_status},
                     {
                         "status": SampleStatus.REPORTED,
                         "received_on": received_on.isoformat() if received_on else None,
@@ -230,7 +234,7 @@ class ResultWriter:
                 )
             )
             if judgement == FAIL:
-                failures.append((f, o.reported_on, o.failed_items))
+                failed.append(o)
         update_rows(
             Sample,
             (
@@ -247,7 +251,9 @@ class ResultWriter:
         )
         self.deadlines.insert("report", received)
         audit.record_many(self.actor, changes)
-        self.open_loops(failures)
+        if failed:  # only a failure needs the parties: fetch them for the failures alone
+            facts = sample_facts(o.sample_id for o in failed)
+            self.open_loops([(facts[o.sample_id], o.reported_on, o.failed_items) for o in failed])
 
     def open_loops(self, failures: list[tuple[dict[str, Any], dt.date, list[str]]]) -> None:
         """Open the cases and notices of failing samples and announce the failures."""

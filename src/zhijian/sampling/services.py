@@ -433,9 +433,11 @@ def record_results(
                     reported_on,
                     received_on if sample.received_on is None else None,
                     outcomes,
+                    kind=sample.kind,
+                    prior_status=sample.status,
+                    prior_received_on=sample.received_on,
                 )
-            ],
-            sample_facts([sample.pk]),
+            ]
         )
     sample.refresh_from_db()
     return sample
