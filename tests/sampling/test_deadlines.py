@@ -72,6 +72,39 @@ def test_food_deadlines_over_holidays(kind, start, expected, why):
     assert not deadline.provisional
 
 
+@pytest.mark.parametrize(
+    ("kind", "sample_kind", "start", "expected", "why"),
+    [
+        (
+            "retest_report",
+            "food",
+            dt.date(2026, 2, 11),
+            dt.date(2026, 3, 3),
+            "12 13 14(Sat) | 24-28(Sat) | 3/2 3",
+        ),
+        ("retest_report", "food", dt.date(2025, 9, 29), dt.date(2025, 10, 20), "30 | 9 10 11(Sat) 13-17 20"),
+        ("deliver_to_lab", "product", dt.date(2026, 2, 12), dt.date(2026, 2, 26), "13 14(Sat) | 24 25 26"),
+        (
+            "report",
+            "product",
+            dt.date(2026, 9, 24),
+            dt.date(2026, 10, 29),
+            "(25 中秋) 28-30 | 8 9 10(Sat) 12-16 19-23 26-29",
+        ),
+        (
+            "retest_report",
+            "product",
+            dt.date(2025, 1, 20),
+            dt.date(2025, 2, 21),
+            "21-24 26(Sun) 27 | 5-8(Sat) 10-14 17-21",
+        ),
+    ],
+)
+def test_other_chain_deadlines_over_holidays(kind, sample_kind, start, expected, why):
+    kind = "at_lab" if kind == "deliver_to_lab" else kind
+    assert due(kind, sample_kind, start).due == expected, why
+
+
 def test_calendar_day_limits_ignore_holidays():
     # 产品质量法 第十五条: 十五日, counted in calendar days straight across National Day
     assert due("objection", "product", dt.date(2026, 9, 28)).due == dt.date(2026, 10, 13)

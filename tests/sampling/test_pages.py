@@ -63,6 +63,8 @@ def test_plan_task_sample_results_serve_and_retest_through_the_pages(
     )
     sample = Sample.objects.get()
     assert response.url.endswith(f"/sampling/samples/{sample.sample_no}/")
+    listed = haishu.get("/sampling/samples/?overdue=1").content.decode()
+    assert sample.sample_no in listed and '送检 2026-09-08 <span class="error">超期</span>' in listed
 
     lab = login(lab_users["T1"])
     lab.post(f"/sampling/samples/{sample.sample_no}/receive/", {"received_on": "2026-09-02"})

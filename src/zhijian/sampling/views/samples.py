@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.models import Role
@@ -68,6 +69,7 @@ def sample_list(request):
             "categories": Category.objects.filter(parent__isnull=False),
             "statuses": SampleStatus.choices,
             "is_lab": request.user.role == Role.LAB,
+            "today": timezone.localdate(),
         },
     )
 
