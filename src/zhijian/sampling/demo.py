@@ -244,7 +244,7 @@ class Pools:
     def sellers(self, unit: str, place: str) -> list[tuple]:
         key = (unit, place)
         if key not in self.cache:
-            prefixes = {"retail": ("F52", "F51"), "catering": ("H62",), "products": ("F52", "F51")}[place]
+            prefixes = P.SELLER_CLASSES[place]
             qs = Entity.objects.filter(jurisdiction__code=unit, status="active")
             found: list[tuple] = []
             for prefix in prefixes:
@@ -275,8 +275,10 @@ def _unit_weights(world: World, total_zone: float = sum(P.ZONE_SHARES.values()))
 
 
 def _production(rng: random.Random, sampled_on: dt.date, category: str) -> tuple[str, dt.date | None]:
-    if category in P.NO_PRODUCER:
+    if category in P.NO_PRODUCER or category == "F1101":  # produce and utensils carry no batch
         return "", None
+    if category in P.SELF_MADE:
+        return "", sampled_on  # made on the day in the kitchen
     made = sampled_on - dt.timedelta(days=rng.randint(2, 150 if category.startswith("F") else 600))
     return f"{made:%Y%m%d}{rng.choice('ABCDEF')}{rng.randint(1, 9)}", made
 
@@ -350,12 +352,16 @@ def generate_samples(
                     category=category,
                     unit=unit,
                     product=rng.choice(names),
-                    brand="" if category in P.NO_PRODUCER else rng.choice(P.BRANDS),
-                    spec="散装"
-                    if category in P.NO_PRODUCER
-                    else rng.choice(("500g/袋", "1kg/袋", "5L/桶", "散装称重", "/"))
-                    if kind == Kind.FOOD
-                    else rng.choice(("100m/卷", "50kg/袋", "1220mm×2440mm", "M码", "1800W", "/")),
+                    brand="" if category in P.NO_PRODUCER | P.SELF_MADE else rng.choice(P.BRANDS),
+                    spec=(
+                        "散装"
+                        if category in P.NO_PRODUCER
+                        else (
+                            "/"
+                            if category in P.SELF_MADE
+                            else rng.choice(P.SPECS.get(category, P.SPECS["food"]))
+                        )
+                    ),
                     batch=batch,
                     production_date=made,
                     seller=seller,

@@ -174,7 +174,7 @@ BRANDS = [
     "甬上鲜",
     "越味",
     "江南春",
-    "海天一色",
+    "甬江源",
     "慈城记",
     "宁海湾",
     "溪口",
@@ -235,3 +235,23 @@ FOOD_LABS = ["L01", "L03", "L05", "L02"]
 PRODUCT_LABS = ["L04", "L02"]
 # Functional zones sample for their own area; their share of the city's batches.
 ZONE_SHARES = {"3302Z1": 0.020, "3302Z2": 0.015, "3302Z3": 0.008, "3302Z4": 0.004, "3302Z5": 0.006}
+# Specifications as labels print them, by category (products) or by kind of food.
+SPECS = {
+    "P0101": ["BV 2.5mm² 100m/卷", "BV 2.5mm² 50m/卷"],
+    "P0201": ["BAD85-30W Ex db IIB T4 Gb", "BAD63-50W Ex db IIC T4 Gb"],
+    "P0301": ["50kg/袋", "散装"],
+    "P0401": ["1220mm×2440mm×18mm", "1220mm×2440mm×15mm"],
+    "P0402": ["5L/桶", "18L/桶"],
+    "P0403": ["800mm×800mm", "600mm×1200mm"],
+    "P0501": ["90/48", "110/56", "130/64"],
+    "P0502": ["3岁以上", "36个月以上"],
+    "P0601": ["2000W 220V~", "1800W 220V~"],
+    "P0602": ["45W 220V~", "60W 220V~"],
+    "food": ["500g/袋", "250g/盒", "1kg/袋", "5L/桶", "550mL/瓶", "散装称重"],
+}
+# Where samples are taken (GB/T 4754-2017 classes of the register): shops that sell food, or products.
+SELLER_CLASSES = {
+    "retail": ("F5211", "F5223", "F5221", "F5191"),
+    "catering": ("H6210", "H6220"),
+    "products": ("F5292", "F5261", "F5254", "F5191"),
+}

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhijian.core.models import Job, Role
+from zhijian.core.models import Job, Jurisdiction, Role
 from zhijian.core.scoping import CITY_WIDE, VIEW, get_scoped, restrict
 
 from .. import services
@@ -55,9 +55,15 @@ def home(request):
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     total = sampling_figures(user, start=start, end=end)
     rows = figures_by_jurisdiction(user, start=start, end=end) if user.role in CITY_WIDE else []
+    short = dict(
+        Jurisdiction.objects.filter(code__in=[r.jurisdiction for r in rows]).values_list("code", "short_name")
+    )
     chart = {
-        "names": [r.jurisdiction_name.replace("市场监督管理局", "").replace("分局", "") for r in rows],
-        "per_thousand": [float(r.food_batches_per_thousand or 0) for r in rows],
+        "names": [short.get(r.jurisdiction, r.jurisdiction_name) for r in rows],
+        "per_thousand": [
+            float(r.food_batches_per_thousand) if r.food_batches_per_thousand is not None else None
+            for r in rows
+        ],
         "closure": [float(r.closure_rate) if r.closure_rate is not None else None for r in rows],
     }
     return render(
