@@ -8,6 +8,8 @@
 #                                 # default zhijian_credit_bench), loaded by COPY on first use
 #   bench/run.sh inspections      # the draw; its own database (INSPECTIONS_BENCH_DB, default
 #                                 # zhijian_inspections_bench), its register loaded by COPY
+#   bench/run.sh sampling         # a year of city-scale laboratory results, in its own database
+#                                 # (SAMPLING_BENCH_DB, default zhijian_sampling_bench, dropped and created)
 #
 # Only the database named by BENCH_DB (must contain "bench") is dropped and created; the demo
 # database, the test database and var/ are never touched. Work files go to bench/out/ (git-ignored);
@@ -26,7 +28,7 @@ mkdir -p bench/out
 log=bench/out/run-$(date -u +%Y%m%dT%H%M%SZ).log
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(import search detail credit inspections)
+[ ${#steps[@]} -eq 0 ] && steps=(import search detail credit inspections sampling)
 
 {
   echo "== zhijian bench $(date -u +%FT%TZ)  rows=$BENCH_ROWS  db=$BENCH_DB  steps=${steps[*]}"
@@ -58,6 +60,10 @@ PY
   if [[ " ${steps[*]} " == *" inspections "* ]]; then
     BENCH_DB=${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} \
       DATABASE_URL=$BENCH_PG/${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} "$bin/python" bench/bench_inspections.py
+  fi
+  if [[ " ${steps[*]} " == *" sampling "* ]]; then
+    BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} \
+      DATABASE_URL=$BENCH_PG/${SAMPLING_BENCH_DB:-zhijian_sampling_bench} "$bin/python" bench/bench_sampling.py --fresh
   fi
 } 2>&1 | tee "$log"
 echo "log: $log"

@@ -141,3 +141,5 @@ api.add_router("/credit", credit_router)
 from zhijian.inspections.api import router as inspections_router  # noqa: E402
 
 api.add_router("/inspections/", inspections_router)
+
+api.add_router("/sampling/", "zhijian.sampling.api.router")

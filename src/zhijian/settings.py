@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhijian.portal",
     "zhijian.demo",
     "zhijian.inspections",
+    "zhijian.sampling",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ urlpatterns = [
     path("credit/", include("zhijian.credit.urls")),
     path("inspections/", include("zhijian.inspections.urls")),
     path("public/inspections/", include("zhijian.inspections.public_urls")),
+    path("sampling/", include("zhijian.sampling.urls")),
+    path("public/sampling/", include("zhijian.sampling.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

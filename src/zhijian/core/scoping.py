@@ -8,7 +8,9 @@ a jurisdiction and to an enterprise.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -18,6 +20,9 @@ from .models import Role
 VIEW = "view"
 CHANGE = "change"
 
+# A role's own rule: the user → the condition on rows they may see, or None for no rows at all.
+RoleFilter = Callable[[Any], Q | None]
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -26,6 +31,8 @@ class Scope:
     ``district_field`` is the lookup to the county-level jurisdiction id of a row;
     ``uscc_field`` the lookup to the USCC of the entity a row belongs to (for enterprise users);
     ``public`` the rows anyone may read (``None``: none); ``change_roles`` who may change rows.
+    ``role_filters`` maps a role to a :data:`RoleFilter` that decides that role's rows instead of the
+    jurisdiction and USCC rules (e.g. a laboratory account sees the samples of its own laboratory).
     """
 
     district_field: str
@@ -34,6 +41,7 @@ class Scope:
     change_roles: frozenset[str] = field(
         default_factory=lambda: frozenset({Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT})
     )
+    role_filters: Mapping[str, RoleFilter] = field(default_factory=dict, hash=False)
 
 
 CITY_WIDE = {Role.CITY_ADMIN, Role.DEPARTMENT}
@@ -63,6 +71,10 @@ def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
     role = user.role
     if action == CHANGE and role not in scope.change_roles:
         return queryset.none()
+    role_filter = scope.role_filters.get(role)
+    if role_filter is not None:
+        condition = role_filter(user)
+        return queryset.none() if condition is None else queryset.filter(condition)
     if role in CITY_WIDE:
         return queryset
     if role in (Role.DISTRICT, Role.INSPECTOR):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,11 @@ from .workdays import NoticeError, load_notice
 def home(request):
     if request.user.role == Role.ENTERPRISE:
         return redirect("entity_detail", uscc=request.user.entity_uscc)
+    # A domain app may give a role its own start page (AppConfig.home_for_roles: role → URL name).
+    for config in apps.get_app_configs():
+        start = getattr(config, "home_for_roles", {}).get(request.user.role)
+        if start:
+            return redirect(start)
     visible = restrict(Entity.objects.all(), request.user, VIEW)
     by_status = dict(visible.values_list("status").annotate(n=Count("id")).order_by())
     return render(request, "core/home.html", {"by_status": by_status, "total": sum(by_status.values())})

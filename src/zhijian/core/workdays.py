@@ -97,11 +97,25 @@ def count_working_days(start: dt.date, end: dt.date) -> WorkdayCount:
     return Calendar().count(start, end)
 
 
+def due_after(start: dt.date, rule, calendar: Calendar | None = None) -> DueDate:
+    """The due date of ``rule`` (working days or calendar days, 日) counted from ``start``.
+
+    A limit in calendar days (产品质量法 “十五日”) is never provisional: it needs no holiday notice.
+    """
+    if rule.unit == "working_days":
+        return (calendar or Calendar()).add(start, int(rule.value))
+    if rule.unit == "days":
+        return DueDate(start + dt.timedelta(days=int(rule.value)), False)
+    raise ValueError(f"rule {rule.key} is not counted in working days or days")
+
+
 def set_deadline(*, object_type: str, object_id: str, kind: str, start: dt.date, rule) -> Deadline:
-    """Store (or move) a deadline of ``rule.value`` working days after ``start``."""
-    if rule.unit != "working_days":
-        raise ValueError(f"rule {rule.key} is not counted in working days")
-    result = add_working_days(start, int(rule.value))
+    """Store (or move) a deadline ``rule.value`` working days (or calendar days) after ``start``.
+
+    ``working_days`` keeps the rule's count whatever its unit; ``rule.unit`` says which it is.
+    Only working-day deadlines can be provisional, so only they are ever recomputed.
+    """
+    result = due_after(start, rule)
     deadline, _ = Deadline.objects.update_or_create(
         object_type=object_type,
         object_id=str(object_id),

@@ -1,0 +1,284 @@
+"""Pages of the office: the sampling dashboard with its figures, plans and tasks, announcements,
+the catalogue, and the laboratory's results upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhijian.core.models import Job, Jurisdiction, Role
+from zhijian.core.scoping import CITY_WIDE, VIEW, get_scoped, restrict
+
+from .. import services
+from ..figures import figures_by_jurisdiction, sampling_figures
+from ..forms import AnnouncementForm, PlanForm, TaskForm
+from ..models import (
+    Announcement,
+    Category,
+    Judgement,
+    Laboratory,
+    Sample,
+    SamplingPlan,
+    SamplingTask,
+    Standard,
+    TestItem,
+    laboratory_id_of,
+)
+from ..queries import failures_with_results
+
+STAFF = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR}
+
+
+def _year(request) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.role not in STAFF:
+        return redirect("sampling:sample_list")
+    year = _year(request)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    total = sampling_figures(user, start=start, end=end)
+    rows = figures_by_jurisdiction(user, start=start, end=end) if user.role in CITY_WIDE else []
+    short = dict(
+        Jurisdiction.objects.filter(code__in=[r.jurisdiction for r in rows]).values_list("code", "short_name")
+    )
+    chart = {
+        "names": [short.get(r.jurisdiction, r.jurisdiction_name) for r in rows],
+        "per_thousand": [
+            float(r.food_batches_per_thousand) if r.food_batches_per_thousand is not None else None
+            for r in rows
+        ],
+        "closure": [float(r.closure_rate) if r.closure_rate is not None else None for r in rows],
+    }
+    return render(
+        request,
+        "sampling/home.html",
+        {
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
+            "total": total,
+            "rows": rows,
+            "chart": json.dumps(chart, ensure_ascii=False),
+        },
+    )
+
+
+# --- plans and tasks ---------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request):
+    if request.user.role not in STAFF:
+        raise PermissionDenied
+    year = _year(request)
+    plans = SamplingPlan.objects.filter(year=year)
+    tasks = restrict(SamplingTask.objects.filter(plan__year=year), request.user, VIEW)
+    per_plan: dict[int, list[int]] = {}
+    for plan_id, quota in tasks.values_list("plan_id", "quota"):
+        entry = per_plan.setdefault(plan_id, [0, 0])
+        entry[0] += 1
+        entry[1] += quota
+    sampled = dict(
+        restrict(Sample.objects.filter(task__plan__year=year), request.user, VIEW)
+        .values("task__plan_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("task__plan_id", "n")
+    )
+    return render(
+        request,
+        "sampling/plan_list.html",
+        {
+            "year": year,
+            "plans": [(p, *per_plan.get(p.pk, [0, 0]), sampled.get(p.pk, 0)) for p in plans],
+            "form": PlanForm() if request.user.role in CITY_WIDE else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_new(request):
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.create_plan(
+                actor=request.user, department=request.user.department, **form.cleaned_data
+            )
+        except services.SamplingError as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("sampling:plan_detail", pk=plan.pk)
+    else:
+        messages.error(request, "计划填写有误")
+    return redirect("sampling:plan_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_detail(request, pk: int):
+    if request.user.role not in STAFF:
+        raise PermissionDenied
+    plan = get_object_or_404(SamplingPlan, pk=pk)
+    form = TaskForm(request.POST or None, plan=plan) if request.user.role in CITY_WIDE else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.create_task(actor=request.user, plan=plan, **form.cleaned_data)
+            except services.SamplingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "任务已下达")
+                return redirect("sampling:plan_detail", pk=plan.pk)
+    tasks = (
+        restrict(SamplingTask.objects.filter(plan=plan), request.user, VIEW)
+        .select_related("category", "jurisdiction", "laboratory")
+        .annotate(sampled=Count("samples"), reported=Count("samples", filter=Q(samples__status="reported")))
+    )
+    may_register = request.user.role in (Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT)
+    return render(
+        request,
+        "sampling/plan_detail.html",
+        {"plan": plan, "tasks": tasks, "form": form, "may_register": may_register},
+    )
+
+
+# --- announcements -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def announcement_list(request):
+    if request.user.role not in STAFF:
+        raise PermissionDenied
+    form = AnnouncementForm(request.POST or None) if request.user.role in CITY_WIDE else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                announcement = services.compile_announcement(actor=request.user, **form.cleaned_data)
+            except services.SamplingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"已编制公告草稿：合格 {announcement.passes} 批次，不合格 {announcement.failures} 批次",
+                )
+                return redirect("sampling:announcement_list")
+    visible = (
+        Announcement.objects.all()
+        if request.user.role in CITY_WIDE
+        else restrict(Announcement.objects.all(), None, VIEW)
+    )
+    return render(
+        request,
+        "sampling/announcement_list.html",
+        {"announcements": visible.order_by("-period_end", "-id")[:100], "form": form},
+    )
+
+
+@login_required
+def announcement_preview(request, pk: int):
+    if request.user.role not in CITY_WIDE:
+        raise PermissionDenied
+    announcement = get_scoped(Announcement.objects.all(), request.user, VIEW, pk=pk)
+    failures = list(
+        Sample.objects.filter(announcement=announcement, judgement=Judgement.FAIL).select_related(
+            "category", "laboratory"
+        )
+    )
+    return render(
+        request,
+        "sampling/public_detail.html",
+        {
+            "announcement": announcement,
+            "failures": failures_with_results(failures),
+            "passes": Sample.objects.filter(announcement=announcement, judgement=Judgement.PASS)[:200],
+            "preview": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def announcement_publish(request, pk: int):
+    announcement = get_scoped(Announcement.objects.all(), request.user, VIEW, pk=pk)
+    try:
+        services.publish_announcement(actor=request.user, announcement=announcement)
+        messages.success(request, "公告已发布")
+    except services.SamplingError as exc:
+        messages.error(request, str(exc))
+    return redirect("sampling:announcement_list")
+
+
+# --- catalogue ---------------------------------------------------------------------------------------
+
+
+@login_required
+def catalogue(request):
+    categories = Category.objects.filter(parent__isnull=False).select_related("parent")
+    items = TestItem.objects.select_related("category").order_by("category__sort_order", "sort_order")
+    by_category: dict[int, list] = {}
+    for item in items:
+        by_category.setdefault(item.category_id, []).append(item)
+    return render(
+        request,
+        "sampling/catalogue.html",
+        {
+            "categories": [(c, by_category.get(c.pk, [])) for c in categories],
+            "standards": Standard.objects.all(),
+            "laboratories": Laboratory.objects.all(),
+        },
+    )
+
+
+# --- results upload ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def results_import(request):
+    from ..tasks import import_results_task
+
+    if request.user.role != Role.LAB or laboratory_id_of(request.user) is None:
+        raise PermissionDenied
+    recent = Job.objects.filter(owner=request.user, kind="sampling.results_import").order_by("-id")[:10]
+    if request.method == "GET":
+        return render(request, "sampling/import.html", {"recent": recent})
+    upload = request.FILES.get("file")
+    if upload is None:
+        return render(
+            request, "sampling/import.html", {"error": "请选择要导入的文件", "recent": recent}, status=400
+        )
+    upload_dir = settings.VAR_DIR / "uploads"
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=upload_dir, prefix=f"{uuid.uuid4().hex}-", delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    dry_run = request.POST.get("dry_run") == "1"
+    job = Job.objects.create(
+        kind="sampling.results_import",
+        owner=request.user,
+        title=f"导入检验结果：{upload.name}" + ("（试导入）" if dry_run else ""),
+    )
+    import_results_task.enqueue(job.pk, handle.name, upload.name, dry_run)
+    return redirect(reverse("job_detail", args=[job.pk]))
