@@ -74,7 +74,7 @@ def load_register() -> tuple[Register, dict[int, str]]:
         types=np.array([r[2] for r in rows], dtype=object),
         established=np.array([r[3] for r in rows], dtype="datetime64[D]"),
     )
-    authority = {r[0]: f"{names.get(r[1], '宁波市')}市场监督管理局" for r in rows}
+    authority = {r[0]: names.get(r[1], "宁波市市场监督管理局") for r in rows}
     return register, authority
 
 
