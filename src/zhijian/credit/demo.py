@@ -19,7 +19,7 @@ from zhijian.core.rules import rule
 from zhijian.registry.models import Entity
 
 from .classify import rescore_all
-from .models import CreditRecord, CreditStanding, ListEntry
+from .models import CreditRecord, CreditStanding, ListEntry, ListingProposal
 from .periods import add_period
 from .synthetic import Register, generate, to_date
 
@@ -150,6 +150,7 @@ def _prepare_tour_entity(as_of: dt.date) -> Entity | None:
     if entity is None:
         return None
     CreditRecord.objects.filter(entity=entity).delete()
+    ListingProposal.objects.filter(entity=entity).delete()  # a confirmed one protects its entry
     ListEntry.objects.filter(entity=entity).delete()
     decided = as_of - dt.timedelta(days=300)
     services.record_penalty(
