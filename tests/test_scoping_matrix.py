@@ -144,3 +144,81 @@ def test_inactive_user_is_treated_as_the_public(actors, entities):
     user.is_active = False
     assert not restrict(Entity.objects.all(), user, CHANGE).exists()
     assert not restrict(EntityTag.objects.all(), user).exists()  # tags are not public
+
+
+# Proposals to enter the abnormal list (credit): officers of the entity's district and the city bureau
+# see and decide them; inspectors and enterprises may not use the queue; out of scope answers 404.
+PROPOSAL_OFFICERS = set(VISIBLE) - {"inspector", "enterprise"}
+
+
+@pytest.fixture
+def proposals(entities):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from zhijian.credit import services
+    from zhijian.credit.models import ListGround
+
+    found_on = timezone.localdate() - dt.timedelta(days=3)
+    return {
+        target: services.propose_listing(
+            actor="test",
+            entity=entity,
+            ground=ListGround.UNREACHABLE,
+            reason="双随机抽查发现：通过登记的住所（经营场所）无法联系",
+            source="inspections",
+            source_ref=f"inspections.inspection:{900 + n}",
+            finding="通过登记的住所（经营场所）无法联系",
+            found_on=found_on,
+        )
+        for n, (target, entity) in enumerate(sorted(entities.items()))
+    }
+
+
+@pytest.mark.parametrize("actor", sorted(VISIBLE))
+def test_proposal_queue_page_and_api_list(actors, entities, proposals, actor):
+    page = client_for(actors[actor]).get("/credit/proposals/")
+    api = api_client_for(actors[actor]).get("/api/v1/credit/proposals")
+    if actor not in PROPOSAL_OFFICERS:
+        assert page.status_code == 403
+        assert api.status_code == 403 and api.json()["code"] == "forbidden"
+        return
+    assert page.status_code == 200 and api.status_code == 200
+    listed = {item["uscc"] for item in api.json()["items"]}
+    for target, entity in entities.items():
+        allowed = target in VISIBLE[actor]
+        assert (entity.name in page.content.decode()) == allowed
+        assert (entity.uscc in listed) == allowed
+
+
+@pytest.mark.parametrize("actor", sorted(VISIBLE))
+@pytest.mark.parametrize("target", ["haishu", "yinzhou"])
+@pytest.mark.parametrize("decision", ["confirm", "reject"])
+def test_proposal_decisions_page_and_api(actors, proposals, actor, target, decision):
+    from zhijian.credit.models import ListingProposal
+
+    proposal = proposals[target]
+    allowed = actor in PROPOSAL_OFFICERS and target in VISIBLE[actor]
+    form = {"entered_on": proposal.found_on.isoformat(), "decision_no": "甬异〔2026〕1号", "reason": "理由"}
+    page = client_for(actors[actor]).post(f"/credit/proposals/{proposal.pk}/{decision}/", form)
+    assert page.status_code == (302 if allowed else 404)
+    status = ListingProposal.objects.get(pk=proposal.pk).status
+    assert status == ({"confirm": "confirmed", "reject": "rejected"}[decision] if allowed else "open")
+    # the API answers the same: 404 out of scope; in scope, the decision already taken
+    api = api_client_for(actors[actor]).post(
+        f"/api/v1/credit/proposals/{proposal.pk}/{decision}",
+        {"decision_no": "甬异〔2026〕1号", "reason": "理由"},
+        content_type="application/json",
+    )
+    assert api.status_code == (400 if allowed else 404)
+    assert api.json()["code"] == ("decided" if allowed else "not_found")
+
+
+def test_anonymous_gets_login_or_401_for_proposals(proposals):
+    client = Client()
+    response = client.get("/credit/proposals/")
+    assert response.status_code == 302 and "/login/" in response.url
+    assert client.get("/api/v1/credit/proposals").status_code == 401
+    proposal = proposals["haishu"]
+    assert client.post(f"/api/v1/credit/proposals/{proposal.pk}/reject", {}).status_code == 401

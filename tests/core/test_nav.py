@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 # Pages only staff may use; apps may add public pages (e.g. 抽查公示) beside 公示查询.
-STAFF_PAGES = {"市场主体", "导入", "工作日历", "双随机抽查", "我的检查", "信用监管", "信用修复"}
+STAFF_PAGES = {"市场主体", "导入", "工作日历", "双随机抽查", "我的检查", "信用监管", "信用修复", "列入建议"}
 
 
 def labels(user):
@@ -46,3 +46,8 @@ def test_enterprise_user_sees_no_staff_pages(enterprise_user):
 
 def test_city_admin_sees_the_calendar(users):
     assert "工作日历" in labels(users["admin"])
+
+
+def test_officers_but_not_inspectors_see_the_listing_proposals(users):
+    assert "列入建议" in labels(users["haishu"]) and "列入建议" in labels(users["department"])
+    assert "列入建议" not in labels(users["inspector"])

@@ -76,6 +76,8 @@ def test_recording_a_result_emits_the_event_and_starts_the_publicity_clock_over_
         "department": "海曙区市场监督管理局",  # a district bureau's own task
         "legal_basis": "《企业信息公示暂行条例》第十四条",
         "public": True,
+        "task_title": "企业公示信息抽查",
+        "verification_code": inspection.verification_code,
     }
     assert Task.objects.get(pk=visit["task"].pk).status == Task.Status.COMPLETED
     assert AuditEntry.objects.filter(

@@ -6,13 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
+from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped
 from zhijian.registry.models import Entity
 
 from . import queries, services
-from .models import CreditRecord, ListEntry, RepairApplication, RepairKind
+from .models import CreditRecord, ListEntry, ListingProposal, RepairApplication, RepairKind
 
 router = Router(tags=["credit"])
 
@@ -169,3 +170,162 @@ def decide_repair(request, application_id: int, body: DecisionIn):
     except PermissionDenied as exc:
         return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
     return Status(200, _repair_out(application))
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposals to enter the abnormal list (列入经营异常名录建议)
+
+PROPOSAL_OFFICERS = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
+
+
+class ProposalOut(Schema):
+    id: int
+    uscc: str
+    entity_name: str
+    jurisdiction: str
+    list: str
+    ground: str
+    ground_label: str
+    status: str
+    reason: str
+    source: str
+    source_ref: str
+    source_title: str
+    finding: str
+    found_on: dt.date
+    found_by: str
+    verification_code: str
+    decision_due: dt.date | None
+    decision_due_provisional: bool | None
+    decided_at: dt.datetime | None
+    decision_reason: str
+    list_entry_id: int | None
+
+
+class ProposalPage(Schema):
+    items: list[ProposalOut]
+    offset: int
+    limit: int
+    has_more: bool
+
+
+class ProposalQuery(Schema):
+    status: str = ListingProposal.Status.OPEN
+    offset: int = 0
+    limit: int = 50
+
+
+def _proposal_out(proposal: ListingProposal, deadline) -> dict:
+    return {
+        "id": proposal.pk,
+        "uscc": proposal.entity.uscc,
+        "entity_name": proposal.entity.name,
+        "jurisdiction": proposal.entity.jurisdiction.code,
+        "list": proposal.list,
+        "ground": proposal.ground,
+        "ground_label": proposal.get_ground_display(),
+        "status": proposal.status,
+        "reason": proposal.reason,
+        "source": proposal.source,
+        "source_ref": proposal.source_ref,
+        "source_title": proposal.source_title,
+        "finding": proposal.finding,
+        "found_on": proposal.found_on,
+        "found_by": proposal.found_by,
+        "verification_code": proposal.verification_code,
+        "decision_due": deadline.due if deadline else None,
+        "decision_due_provisional": deadline.provisional if deadline else None,
+        "decided_at": proposal.decided_at,
+        "decision_reason": proposal.decision_reason,
+        "list_entry_id": proposal.entry_id,
+    }
+
+
+def _forbidden():
+    return Status(403, {"code": "forbidden", "message": "只有市局和区县局工作人员可以处理列入建议"})
+
+
+@router.get("/proposals", response={200: ProposalPage, 400: Error, 403: Error})
+def list_proposals(request, params: Query[ProposalQuery]):
+    """Proposals to enter the abnormal list in the caller's jurisdiction (officers), by status."""
+    if request.user.role not in PROPOSAL_OFFICERS:
+        return _forbidden()
+    if params.status not in ListingProposal.Status.values:
+        return Status(
+            400, {"code": "bad_status", "message": "状态须为 open、confirmed、rejected 或 withdrawn"}
+        )
+    if not 1 <= params.limit <= 200 or not 0 <= params.offset <= 100_000:
+        return Status(400, {"code": "bad_paging", "message": "limit须在1–200之间，offset须在0–100000之间"})
+    rows = list(
+        queries.listing_proposals(request.user, status=params.status)[
+            params.offset : params.offset + params.limit + 1
+        ]
+    )
+    deadlines = queries.proposal_deadlines(rows)
+    return Status(
+        200,
+        {
+            "items": [_proposal_out(p, deadlines.get(p.pk)) for p in rows[: params.limit]],
+            "offset": params.offset,
+            "limit": params.limit,
+            "has_more": len(rows) > params.limit,
+        },
+    )
+
+
+class ConfirmIn(Schema):
+    decision_no: str
+    entered_on: dt.date | None = None
+    reason: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+def _decide(request, proposal_id: int, decide):
+    proposal = get_scoped(
+        ListingProposal.objects.select_related("entity", "entity__jurisdiction"),
+        request.user,
+        CHANGE,
+        pk=proposal_id,
+    )
+    try:
+        proposal = decide(proposal)
+    except services.CreditError as exc:
+        return Status(400, {"code": exc.code, "message": str(exc)})
+    except PermissionDenied as exc:
+        return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
+    return Status(200, _proposal_out(proposal, services.proposal_deadline(proposal)))
+
+
+@router.post(
+    "/proposals/{proposal_id}/confirm", response={200: ProposalOut, 400: Error, 403: Error, 404: Error}
+)
+def confirm_proposal(request, proposal_id: int, body: ConfirmIn):
+    """Confirm a proposal: the entity enters the abnormal list (public, classified, enterprise notified)."""
+    return _decide(
+        request,
+        proposal_id,
+        lambda proposal: services.confirm_listing_proposal(
+            actor=request.user,
+            proposal=proposal,
+            decision_no=body.decision_no,
+            entered_on=body.entered_on,
+            reason=body.reason,
+        ),
+    )
+
+
+@router.post(
+    "/proposals/{proposal_id}/reject", response={200: ProposalOut, 400: Error, 403: Error, 404: Error}
+)
+def reject_proposal(request, proposal_id: int, body: RejectIn):
+    """Reject a proposal with a reason; nothing is listed or published."""
+    return _decide(
+        request,
+        proposal_id,
+        lambda proposal: services.reject_listing_proposal(
+            actor=request.user, proposal=proposal, reason=body.reason
+        ),
+    )

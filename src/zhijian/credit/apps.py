@@ -14,6 +14,7 @@ class CreditConfig(AppConfig):
     nav = [
         NavItem("信用监管", "credit_overview", STAFF),
         NavItem("信用修复", "credit_repairs", OFFICERS),
+        NavItem("列入建议", "credit_proposals", OFFICERS),
         NavItem("我的信用", "credit_mine", frozenset({"enterprise"})),
     ]
 

@@ -19,7 +19,7 @@ from zhijian.core.rules import rule
 from zhijian.registry.models import Entity
 
 from .classify import rescore_all
-from .models import CreditRecord, CreditStanding, ListEntry
+from .models import CreditRecord, CreditStanding, ListEntry, ListingProposal
 from .periods import add_period
 from .synthetic import Register, generate, to_date
 
@@ -74,7 +74,7 @@ def load_register() -> tuple[Register, dict[int, str]]:
         types=np.array([r[2] for r in rows], dtype=object),
         established=np.array([r[3] for r in rows], dtype="datetime64[D]"),
     )
-    authority = {r[0]: f"{names.get(r[1], '宁波市')}市场监督管理局" for r in rows}
+    authority = {r[0]: names.get(r[1], "宁波市市场监督管理局") for r in rows}
     return register, authority
 
 
@@ -150,6 +150,7 @@ def _prepare_tour_entity(as_of: dt.date) -> Entity | None:
     if entity is None:
         return None
     CreditRecord.objects.filter(entity=entity).delete()
+    ListingProposal.objects.filter(entity=entity).delete()  # a confirmed one protects its entry
     ListEntry.objects.filter(entity=entity).delete()
     decided = as_of - dt.timedelta(days=300)
     services.record_penalty(

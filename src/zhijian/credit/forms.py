@@ -41,3 +41,13 @@ class RepairForm(forms.Form):
 class DecisionForm(forms.Form):
     approve = forms.ChoiceField(label="决定", choices=[("1", "准予信用修复"), ("0", "不予信用修复")])
     reason = forms.CharField(label="理由", max_length=500)
+
+
+class ProposalConfirmForm(forms.Form):
+    entered_on = forms.DateField(label="列入日期", widget=forms.DateInput(attrs={"type": "date"}))
+    decision_no = forms.CharField(label="列入决定书文号", max_length=80)
+    reason = forms.CharField(label="列入说明（留空则用建议的说明）", max_length=300, required=False)
+
+
+class ProposalRejectForm(forms.Form):
+    reason = forms.CharField(label="不予列入的理由", max_length=300)

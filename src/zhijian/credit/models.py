@@ -416,6 +416,77 @@ class ListDecision(models.Model):
         verbose_name = _("名录决定审核")
 
 
+class ListingProposal(models.Model):
+    """A proposal to put an entity on the 经营异常名录 (列入经营异常名录建议), raised by another domain.
+
+    A spot check that found the firm unreachable at its registered address (通过登记的住所或者经营场所
+    无法联系) or its public information false (公示信息隐瞒真实情况、弄虚作假) proposes the listing on that
+    ground (企业经营异常名录管理暂行办法 Art 4, 8, 9); an officer of the entity's district (or of the
+    city bureau) confirms it — which enters the list through ``services.enter_list`` — or rejects it
+    with a reason. A proposal is not a listing: it is never public, never counts in classification and
+    is shown to staff only. ``source_ref`` names the finding (``inspections.inspection:12``), so a
+    finding proposes once; a corrected finding withdraws a proposal still open.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待确认")
+        CONFIRMED = "confirmed", _("已列入")
+        REJECTED = "rejected", _("不予列入")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    entity = models.ForeignKey("registry.Entity", models.CASCADE, related_name="listing_proposals")
+    list = models.CharField(_("名录"), max_length=10, choices=CreditList.choices, default=CreditList.ABNORMAL)
+    ground = models.CharField(_("列入事由"), max_length=20, choices=ListGround.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    reason = models.CharField(_("建议列入说明"), max_length=300)
+    source = models.CharField(_("来源"), max_length=40)
+    source_ref = models.CharField(max_length=80, unique=True)
+    source_title = models.CharField(_("来源事项"), max_length=200, blank=True)
+    finding = models.CharField(_("发现情况"), max_length=200)
+    found_on = models.DateField(_("查实日期"))
+    found_by = models.CharField(_("发现机关"), max_length=100, blank=True)
+    verification_code = models.CharField(_("核验码"), max_length=16, blank=True)
+    proposed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_by = models.ForeignKey("core.User", models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_reason = models.CharField(_("处理理由"), max_length=300, blank=True)
+    entry = models.OneToOneField(
+        ListEntry,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        verbose_name=_("列入的名录记录"),
+    )
+
+    scope = Scope(
+        district_field="entity__jurisdiction_id",
+        uscc_field=None,
+        public=None,
+        change_roles=CREDIT_WRITERS,
+    )
+
+    class Meta:
+        verbose_name = _("列入经营异常名录建议")
+        verbose_name_plural = _("列入经营异常名录建议")
+        ordering = ["found_on", "id"]
+        indexes = [
+            models.Index(fields=["status", "found_on"], name="credit_proposal_status"),
+            models.Index(fields=["entity", "status"], name="credit_proposal_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_list_display()}：{self.get_ground_display()}（{self.get_status_display()}）"
+
+    @property
+    def inspection_id(self) -> int | None:
+        """The spot check the proposal cites, when it came from one."""
+        prefix = "inspections.inspection:"
+        if self.source_ref.startswith(prefix) and self.source_ref[len(prefix) :].isdigit():
+            return int(self.source_ref[len(prefix) :])
+        return None
+
+
 class RepairKind(models.TextChoices):
     ABNORMAL_REMOVAL = "abnormal_removal", _("移出经营异常名录")
     PUBLICITY_END = "publicity_end", _("提前停止公示行政处罚信息")

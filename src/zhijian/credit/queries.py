@@ -23,6 +23,7 @@ from .models import (
     CreditStanding,
     ListDecision,
     ListEntry,
+    ListingProposal,
     Publicity,
     RepairApplication,
 )
@@ -126,6 +127,48 @@ def pending_decisions(user) -> QuerySet[ListDecision]:
     return restrict(
         ListDecision.objects.filter(status=ListDecision.Status.PENDING), user, VIEW
     ).select_related("entry", "entry__entity", "proposed_by")
+
+
+def listing_proposals(
+    user, *, status: str = ListingProposal.Status.OPEN, district: int | None = None
+) -> QuerySet[ListingProposal]:
+    """Proposals to enter the abnormal list that ``user`` may see: open ones oldest finding first
+    (their decision deadline runs from it), decided ones latest first."""
+    qs = restrict(ListingProposal.objects.all(), user, VIEW).select_related(
+        "entity", "entity__jurisdiction", "decided_by", "entry"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if district:
+        qs = qs.filter(entity__jurisdiction_id=district)
+    if status == ListingProposal.Status.OPEN:
+        return qs.order_by("found_on", "id")
+    return qs.order_by("-decided_at", "-id")
+
+
+def proposal_counts(user) -> dict[str, int]:
+    """How many proposals ``user`` sees per status."""
+    counts = dict(
+        restrict(ListingProposal.objects.all(), user, VIEW)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {status: counts.get(status, 0) for status in ListingProposal.Status.values}
+
+
+def proposal_deadlines(proposals) -> dict[int, Deadline]:
+    ids = [str(p.pk) for p in proposals]
+    rows = Deadline.objects.filter(
+        object_type="credit.ListingProposal", kind="credit.abnormal.listing_decision", object_id__in=ids
+    )
+    return {int(d.object_id): d for d in rows}
+
+
+def open_proposals_of(user, entity: Entity) -> QuerySet[ListingProposal]:
+    return restrict(
+        ListingProposal.objects.filter(entity=entity, status=ListingProposal.Status.OPEN), user, VIEW
+    )
 
 
 def live_breakdown(entity: Entity, as_of: dt.date | None = None) -> list[tuple[str, str, object]]:

@@ -33,6 +33,7 @@ from .models import (
     ListDecision,
     ListEntry,
     ListGround,
+    ListingProposal,
     PenaltyMeasure,
     Publicity,
     RecordKind,
@@ -357,10 +358,14 @@ def _check_ground(list_code: str, ground: str) -> None:
 
 
 def authority_of(actor) -> str:
+    """The authority in whose name an officer decides: her county-level bureau (an office's staff
+    decide for their district's bureau; jurisdiction names are the bureaus' full names), else the
+    city bureau."""
     if _is_system(actor):
         return "系统"
-    if actor.jurisdiction_id:
-        return f"{actor.jurisdiction.name}市场监督管理局"
+    jurisdiction = actor.jurisdiction if actor.jurisdiction_id else None
+    if jurisdiction is not None:
+        return (jurisdiction.district or jurisdiction).name
     return "宁波市市场监督管理局"
 
 
@@ -406,7 +411,8 @@ def enter_list(
     _notify(
         entity,
         f"列入{entry.get_list_display()}",
-        f"因“{entry.get_ground_display()}”，自{entered_on:%Y年%m月%d日}起列入{entry.get_list_display()}。{entry.entry_reason}",
+        f"因“{entry.get_ground_display()}”，自{entered_on:%Y年%m月%d日}起列入{entry.get_list_display()}。{entry.entry_reason}"
+        + (f"（决定书文号：{entry.decision_no}）" if entry.decision_no else ""),
     )
     classify.reclassify_entity(entity.pk, trigger=Trigger.LIST, actor=actor)
     return entry
@@ -438,6 +444,237 @@ def remove_from_list(*, actor, entry: ListEntry, removed_on: dt.date, reason: st
     _remove(entry, actor=actor, removed_on=removed_on, reason=reason.strip(), action="credit.list_remove")
     classify.reclassify_entity(entry.entity_id, trigger=Trigger.LIST, actor=actor)
     return entry
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposals to enter the abnormal list (列入经营异常名录建议)
+
+PROPOSAL_FIELDS = (
+    "entity_id",
+    "list",
+    "ground",
+    "status",
+    "reason",
+    "source_ref",
+    "source_title",
+    "finding",
+    "found_on",
+    "found_by",
+    "verification_code",
+    "decision_reason",
+    "entry_id",
+)
+PROPOSAL_DEADLINE = "credit.abnormal.listing_decision"
+
+
+def _proposal_deadline(proposal: ListingProposal) -> Deadline:
+    """The decision is due 10 working days after the finding was established (查实之日; Art 8–9)."""
+    return set_deadline(
+        object_type="credit.ListingProposal",
+        object_id=str(proposal.pk),
+        kind=PROPOSAL_DEADLINE,
+        start=proposal.found_on,
+        rule=rule(PROPOSAL_DEADLINE, on=proposal.found_on),
+    )
+
+
+def proposal_deadline(proposal: ListingProposal) -> Deadline | None:
+    return Deadline.objects.filter(
+        object_type="credit.ListingProposal", object_id=str(proposal.pk), kind=PROPOSAL_DEADLINE
+    ).first()
+
+
+@transaction.atomic
+def propose_listing(
+    *,
+    actor,
+    entity: Entity,
+    ground: str,
+    reason: str,
+    source: str,
+    source_ref: str,
+    finding: str,
+    found_on: dt.date,
+    source_title: str = "",
+    found_by: str = "",
+    verification_code: str = "",
+) -> ListingProposal | None:
+    """Propose entering ``entity`` on the abnormal list on another domain's finding (列入经营异常名录建议).
+
+    Idempotent on ``source_ref``, one proposal per finding: the same finding offered again changes
+    nothing; a changed finding amends a proposal still open and reopens one a correction withdrew; a
+    proposal already confirmed or rejected stays as decided. Nothing is proposed (``None``) while the
+    entity is on the list on that ground already. The decision deadline runs from the finding.
+    """
+    _require(actor, entity)
+    _check_ground(CreditList.ABNORMAL, ground)
+    if not source_ref:
+        raise CreditError("source_required", "列入建议须注明来源")
+    if not reason.strip():
+        raise CreditError("reason_required", "请填写列入说明")
+    if found_on > timezone.localdate():
+        raise CreditError("future_date", "查实日期不能晚于今天")
+    values = {
+        "ground": ground,
+        "reason": reason.strip()[:300],
+        "source_title": source_title.strip()[:200],
+        "finding": finding.strip()[:200],
+        "found_on": found_on,
+        "found_by": found_by.strip()[:100],
+        "verification_code": verification_code.strip()[:16],
+    }
+    proposal = ListingProposal.objects.select_for_update().filter(source_ref=source_ref).first()
+    if proposal is not None:
+        decided = (ListingProposal.Status.CONFIRMED, ListingProposal.Status.REJECTED)
+        unchanged = all(getattr(proposal, name) == value for name, value in values.items())
+        if proposal.status in decided or (proposal.status == ListingProposal.Status.OPEN and unchanged):
+            return proposal
+        before = _snapshot(proposal, PROPOSAL_FIELDS)
+        action = (
+            "credit.proposal_reopen"
+            if proposal.status == ListingProposal.Status.WITHDRAWN
+            else "credit.proposal_amend"
+        )
+        for name, value in values.items():
+            setattr(proposal, name, value)
+        proposal.status = ListingProposal.Status.OPEN
+        proposal.decided_by, proposal.decided_at, proposal.decision_reason = None, None, ""
+        proposal.save()
+        audit.record(
+            actor,
+            audit.Change(
+                action, "ListingProposal", str(proposal.pk), before, _snapshot(proposal, PROPOSAL_FIELDS)
+            ),
+        )
+        _proposal_deadline(proposal)
+        return proposal
+    if ListEntry.objects.filter(
+        entity=entity, list=CreditList.ABNORMAL, ground=ground, status=ListEntry.Status.IN_FORCE
+    ).exists():
+        return None
+    proposal = ListingProposal.objects.create(
+        entity=entity, list=CreditList.ABNORMAL, source=source[:40], source_ref=source_ref[:80], **values
+    )
+    audit.record(
+        actor,
+        audit.Change(
+            "credit.proposal_create",
+            "ListingProposal",
+            str(proposal.pk),
+            None,
+            _snapshot(proposal, PROPOSAL_FIELDS),
+        ),
+    )
+    _proposal_deadline(proposal)
+    return proposal
+
+
+@transaction.atomic
+def withdraw_listing_proposal(*, actor, proposal: ListingProposal, reason: str) -> ListingProposal:
+    """Withdraw a proposal whose finding was corrected (撤回). A decided proposal stays as decided:
+    a listing in force is removed only through removal or credit repair."""
+    proposal = ListingProposal.objects.select_for_update().get(pk=proposal.pk)
+    _require(actor, proposal)
+    if not reason.strip():
+        raise CreditError("reason_required", "请填写撤回原因")
+    if proposal.status != ListingProposal.Status.OPEN:
+        return proposal
+    before = _snapshot(proposal, PROPOSAL_FIELDS)
+    proposal.status = ListingProposal.Status.WITHDRAWN
+    proposal.decided_by = None if _is_system(actor) else actor
+    proposal.decided_at = timezone.now()
+    proposal.decision_reason = reason.strip()[:300]
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record(
+        actor,
+        audit.Change(
+            "credit.proposal_withdraw",
+            "ListingProposal",
+            str(proposal.pk),
+            before,
+            _snapshot(proposal, PROPOSAL_FIELDS),
+        ),
+    )
+    return proposal
+
+
+def _open_proposal_for_decision(actor, proposal: ListingProposal) -> ListingProposal:
+    proposal = ListingProposal.objects.select_for_update().select_related("entity").get(pk=proposal.pk)
+    if _is_system(actor):
+        raise PermissionDenied("列入经营异常名录建议须由工作人员处理")
+    _require(actor, proposal)
+    if proposal.status != ListingProposal.Status.OPEN:
+        raise CreditError("decided", f"该列入建议已处理（{proposal.get_status_display()}）")
+    return proposal
+
+
+@transaction.atomic
+def confirm_listing_proposal(
+    *,
+    actor,
+    proposal: ListingProposal,
+    decision_no: str,
+    entered_on: dt.date | None = None,
+    reason: str = "",
+) -> ListingProposal:
+    """Confirm a proposal (作出列入决定): the entity enters the abnormal list through :func:`enter_list`
+    (in force and public from ``entered_on``, the enterprise notified, reclassed)."""
+    proposal = _open_proposal_for_decision(actor, proposal)
+    if not decision_no.strip():
+        raise CreditError("decision_no_required", "请填写列入决定书文号")
+    entered_on = entered_on or timezone.localdate()
+    if entered_on < proposal.found_on:
+        raise CreditError("bad_date", f"列入日期不能早于查实日期（{proposal.found_on:%Y-%m-%d}）")
+    before = _snapshot(proposal, PROPOSAL_FIELDS)
+    entry = enter_list(
+        actor=actor,
+        entity=proposal.entity,
+        list_code=proposal.list,
+        ground=proposal.ground,
+        entered_on=entered_on,
+        reason=reason.strip() or proposal.reason,
+        decision_no=decision_no.strip(),
+    )
+    proposal.status = ListingProposal.Status.CONFIRMED
+    proposal.entry = entry
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.decision_reason = reason.strip()[:300]
+    proposal.save(update_fields=["status", "entry", "decided_by", "decided_at", "decision_reason"])
+    audit.record(
+        actor,
+        audit.Change(
+            "credit.proposal_confirm",
+            "ListingProposal",
+            str(proposal.pk),
+            before,
+            _snapshot(proposal, PROPOSAL_FIELDS),
+        ),
+    )
+    return proposal
+
+
+@transaction.atomic
+def reject_listing_proposal(*, actor, proposal: ListingProposal, reason: str) -> ListingProposal:
+    """Reject a proposal with a reason (不予列入); nothing becomes public, the enterprise is not told."""
+    proposal = _open_proposal_for_decision(actor, proposal)
+    if not reason.strip():
+        raise CreditError("reason_required", "请填写不予列入的理由")
+    before = _snapshot(proposal, PROPOSAL_FIELDS)
+    proposal.status = ListingProposal.Status.REJECTED
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.decision_reason = reason.strip()[:300]
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    audit.record(
+        actor,
+        audit.Change(
+            "credit.proposal_reject",
+            "ListingProposal",
+            str(proposal.pk),
+            before,
+            _snapshot(proposal, PROPOSAL_FIELDS),
+        ),
+    )
+    return proposal
 
 
 def serious_candidates(on: dt.date | None = None):

@@ -1,7 +1,9 @@
-"""Event handlers: results from other domains become credit records (信用信息归集).
+"""Event handlers: results from other domains become credit records (信用信息归集) and proposals.
 
 Idempotent: a record is keyed on the origin's own identifiers (``source_ref``), so an event offered
-again changes nothing; a corrected spot-check result updates the record it produced.
+again changes nothing; a corrected spot-check result updates the record it produced. A spot-check
+result that is a ground of the abnormal list proposes the listing (列入经营异常名录建议), keyed on the
+inspection as well; officers confirm or reject it (``services.confirm_listing_proposal``).
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.apps import apps
+
 from zhijian.core.events import subscriber
 from zhijian.registry.models import Entity
 
 from . import services
-from .models import CreditRecord, RecordKind, Sector, Severity
+from .models import CreditRecord, ListGround, ListingProposal, RecordKind, Sector, Severity
 
 logger = logging.getLogger(__name__)
 SYSTEM = "system:credit"
@@ -79,6 +83,73 @@ def record_inspection_result(event) -> None:
         source="inspections",
         source_ref=source_ref,
         **fields,
+    )
+
+
+# Spot-check results that are grounds of the 经营异常名录 (企业经营异常名录管理暂行办法 Art 4 (三)(四),
+# Art 8–9; 企业信息公示暂行条例 Art 17/18): they propose the listing, an officer decides.
+ABNORMAL_GROUNDS = {
+    "unreachable": ListGround.UNREACHABLE,
+    "false_disclosure": ListGround.FALSE_INFO,
+}
+
+
+def _inspection_citation(p) -> tuple[str, str]:
+    """(task title, verification code) of the inspection: from the payload, else looked up.
+
+    Events emitted before the payload carried them name only the ids; the lookup reads the
+    inspections app's table when that app is installed.
+    """
+    title, code = p.get("task_title") or "", p.get("verification_code") or ""
+    if (not title or not code) and apps.is_installed("zhijian.inspections"):
+        inspection = (
+            apps.get_model("inspections", "Inspection")
+            .objects.filter(pk=p.get("inspection_id"))
+            .values("task__title", "verification_code")
+            .first()
+        )
+        if inspection:
+            title, code = title or inspection["task__title"], code or inspection["verification_code"]
+    return title, code
+
+
+@subscriber("inspections.result_recorded", "credit.propose_abnormal_listing")
+def propose_abnormal_listing(event) -> None:
+    """An unreachable firm or false public information proposes the abnormal list; a corrected
+    result withdraws a proposal still open (a confirmed listing stays: removal or repair undo it)."""
+    p = event.payload
+    source_ref = f"inspections.inspection:{p['inspection_id']}"
+    label = p.get("result_label") or p.get("result_code", "")
+    ground = ABNORMAL_GROUNDS.get(p.get("result_code", ""))
+    if ground is None:
+        for proposal in ListingProposal.objects.filter(
+            source_ref=source_ref, status=ListingProposal.Status.OPEN
+        ):
+            services.withdraw_listing_proposal(
+                actor=SYSTEM, proposal=proposal, reason=f"检查结果已更正为“{label}”"
+            )
+        return
+    entity = _entity(p.get("entity_id"), p.get("uscc"))
+    if entity is None:
+        logger.warning("inspection %s: entity %s not in the register", p.get("inspection_id"), p.get("uscc"))
+        return
+    found_on = dt.date.fromisoformat(p["completed_on"])
+    task_title, verification_code = _inspection_citation(p)
+    department = p.get("department", "")
+    cited = "，".join(part for part in (task_title, department) if part)
+    reason = f"{found_on:%Y年%m月%d日}双随机抽查发现：{label}" + (f"（{cited}）" if cited else "")
+    services.propose_listing(
+        actor=SYSTEM,
+        entity=entity,
+        ground=ground,
+        reason=reason,
+        source="inspections",
+        source_ref=source_ref,
+        source_title=task_title,
+        finding=label,
+        found_on=found_on,
+        found_by=department,
+        verification_code=verification_code,
     )
 
 

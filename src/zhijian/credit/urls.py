@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import enterprise_views, model_views, public_views, views
+from . import enterprise_views, model_views, proposal_views, public_views, views
 
 urlpatterns = [
     path("", views.overview, name="credit_overview"),
@@ -14,6 +14,9 @@ urlpatterns = [
     path("decisions/<int:pk>/review/", views.review, name="credit_review"),
     path("repairs/", views.repair_list, name="credit_repairs"),
     path("repairs/<int:pk>/decide/", views.decide, name="credit_decide"),
+    path("proposals/", proposal_views.proposal_list, name="credit_proposals"),
+    path("proposals/<int:pk>/confirm/", proposal_views.proposal_confirm, name="credit_proposal_confirm"),
+    path("proposals/<int:pk>/reject/", proposal_views.proposal_reject, name="credit_proposal_reject"),
     path("mine/", enterprise_views.mine, name="credit_mine"),
     path("mine/apply/<str:target>/<int:pk>/", enterprise_views.apply, name="credit_apply"),
     path("models/", model_views.model_list, name="credit_models"),

@@ -76,6 +76,9 @@ def overview(request):
             "may_run": may_run_batch(request.user),
             "engines": ENGINES,
             "pending_decisions": queries.pending_decisions(request.user)[:20],
+            "open_proposals": (
+                queries.listing_proposals(request.user).count() if request.user.role != Role.INSPECTOR else 0
+            ),
         },
     )
 
@@ -122,6 +125,7 @@ def entity_credit(request, uscc: str):
             "history": queries.history_of(request.user, entity)[:24],
             "records": queries.records_of(request.user, entity)[:200],
             "entries": queries.list_entries_of(request.user, entity),
+            "proposals": queries.open_proposals_of(request.user, entity),
             "may_change": may_change,
             "penalty_form": PenaltyForm(),
             "abnormal_form": AbnormalForm(),

@@ -970,6 +970,8 @@ def _emit_result(inspection: Inspection) -> None:
             "department": department,
             "legal_basis": legal_basis_text(task),
             "public": task.publish_results,
+            "task_title": task.title,
+            "verification_code": inspection.verification_code,
         },
     )
 
