@@ -67,7 +67,7 @@ def reset_register() -> None:
         cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
         cursor.execute(
             "TRUNCATE registry_entity, registry_entitytag, registry_lifecycleevent, registry_importrun, "
-            "core_auditentry, core_auditcheckpoint, core_eventdelivery, core_outboxevent RESTART IDENTITY"
+            "core_auditentry, core_auditcheckpoint, core_eventdelivery, core_outboxevent RESTART IDENTITY CASCADE"
         )
         cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
 

@@ -69,7 +69,7 @@ def test_valid_file_is_imported_with_history_audit_and_derived_fields(tmp_path, 
     assert created.after["count"] == 2
     image = next(e for e in created_entities(created) if e["uscc"] == company.uscc)
     assert image["name"] == company.name and image["registered_capital"] == "100"
-    assert image["jurisdiction_id"] == haishu.pk and image["established_on"] == "2019-03-15"
+    assert image["jurisdiction_id"] == str(haishu.pk) and image["established_on"] == "2019-03-15"
     assert AuditEntry.objects.filter(action="registry.import").exists()
     assert audit.verify()[1] == []
 

@@ -92,3 +92,12 @@ def test_bigram_statistics_bound_the_matches_of_a_fragment(haishu, monkeypatch):
     assert statistics is not None and statistics.rows == 400
     assert 80 <= statistics.most_matches("快餐店") <= 120  # 100 names have it
     assert statistics.most_matches("恒达") < 10  # no name has it: below the rarest common bigram
+
+
+def test_boilerplate_pairs_are_not_indexed_yet_found(users, haishu):
+    """'有限公司' is made of pairs nearly every name has: no pairs are kept for it, LIKE finds it."""
+    assert name_bigrams("宁波恒达有限公司") == ["恒达", "波恒", "达有"]
+    EntityFactory(jurisdiction=haishu, name="宁波恒达有限公司")
+    EntityFactory(jurisdiction=haishu, name="宁波恒达五金店")
+    found = {e.name for e in search_entities(users["admin"], EntityFilter(q="有限公司"), need=51)}
+    assert found == {"宁波恒达有限公司"}

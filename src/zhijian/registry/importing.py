@@ -28,8 +28,8 @@ from .validation import COLUMNS, RowValidator
 from .writing import StagedWriter
 
 # Rows written per staged chunk: large enough that per-statement costs vanish, small enough that
-# progress moves and the staging table stays in memory.
-CHUNK = 50_000
+# progress moves and the staging table stays in PostgreSQL's temporary buffers (8 MB by default).
+CHUNK = 20_000
 # Bulk mode (writing.py) from about this many rows up; a register CSV row is about 230 bytes.
 BULK_MIN_ROWS = 200_000
 BYTES_PER_ROW = 230
@@ -179,13 +179,11 @@ def _run(
     label: str,
 ) -> None:
     jurisdictions = list(Jurisdiction.objects.all())
-    vendor = connection.vendor
     if parallel:
-        settings = Settings(timezone.localdate(), frozenset(allowed) if allowed is not None else None, vendor)
+        settings = Settings(timezone.localdate(), frozenset(allowed) if allowed is not None else None)
         batches = validated_batches_parallel(path, jurisdictions, settings)
     else:
-        validator = RowValidator(jurisdictions, allowed=allowed)
-        batches = validated_batches_serial(table, validator, vendor)
+        batches = validated_batches_serial(table, RowValidator(jurisdictions, allowed=allowed))
     writer = StagedWriter(
         actor=actor,
         source=f"导入：{result.file_name}",
@@ -194,7 +192,7 @@ def _run(
         label=label,
         bulk=_bulk_mode(path),
     )
-    chunk: list[tuple] = []
+    chunk: list[str] = []
     labels = {c.field: table.labels.get(c.field, c.label) for c in COLUMNS}
     for batch in batches:
         result.rows += batch.count
@@ -203,7 +201,7 @@ def _run(
         if result.issues:
             chunk = []  # nothing more is written once a row has failed; validation goes on
         else:
-            chunk.extend(batch.rows)
+            chunk.extend(batch.lines)
             if len(chunk) >= CHUNK:
                 writer.flush(chunk)
                 chunk = []

@@ -19,7 +19,9 @@ from pathlib import Path
 from queue import Empty
 
 BATCH = 5000
-QUEUE_DEPTH = 4
+# Batches the validating child may run ahead: more than a chunk, so that it keeps working while the
+# parent waits on the database writing the previous chunk.
+QUEUE_DEPTH = 24
 
 
 @dataclass(frozen=True)
@@ -37,25 +39,24 @@ class Unit:
 
 @dataclass
 class Batch:
-    """Up to BATCH consecutive rows of the file: the valid ones staged, the invalid ones' problems."""
+    """Up to BATCH consecutive rows of the file: the valid ones as staging lines, the others' problems."""
 
     count: int = 0
-    rows: list[tuple] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # writing.stage_line of each valid row
     issues: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, field, message)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How to validate and stage, picklable for the child."""
+    """How to validate, picklable for the child."""
 
     today: dt.date
     allowed: frozenset[int] | None
-    vendor: str
 
 
-def validated_batches_serial(table, validator, vendor: str) -> Iterator[Batch]:
+def validated_batches_serial(table, validator) -> Iterator[Batch]:
     """Batches of the whole file, validated in this process."""
-    from .writing import stage_row
+    from .writing import stage_line
 
     batch = Batch()
     for number, raw in table.records():
@@ -64,7 +65,7 @@ def validated_batches_serial(table, validator, vendor: str) -> Iterator[Batch]:
         if errors:
             batch.issues.extend((number, f, m) for f, m in errors)
         else:
-            batch.rows.append(stage_row(number, clean, vendor))
+            batch.lines.append(stage_line(number, clean))
         if batch.count >= BATCH:
             yield batch
             batch = Batch()
@@ -84,7 +85,7 @@ def _child(path: str, jurisdictions, settings: Settings, queue) -> None:
         table = open_table(Path(path), COLUMNS)
         allowed = set(settings.allowed) if settings.allowed is not None else None
         validator = RowValidator(jurisdictions, today=settings.today, allowed=allowed)
-        for batch in validated_batches_serial(table, validator, settings.vendor):
+        for batch in validated_batches_serial(table, validator):
             queue.put(("batch", batch))
         queue.put(("done", None))
     except UnreadableFile as exc:

@@ -100,7 +100,7 @@ def search_entities(
 
 def _newest_window(qs: QuerySet[Entity], fragment: str, need: int | None) -> int | None:
     """The lowest id bound of a newest window holding ``need`` matches of ``fragment``, or None."""
-    if need is None or connection.vendor != "postgresql" or not name_bigrams(fragment):
+    if need is None or connection.vendor != "postgresql":
         return None
     statistics = bigram_statistics()
     if statistics is not None and statistics.most_matches(fragment) < INDEX_IS_CHEAP:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 from django.db import connection
@@ -54,7 +55,7 @@ COMPARED = (
     "contact_phone",
 )
 STAGE_FIELDS = ("n", "uscc", *COMPARED, "tags", "name_grams")
-_USCC, _TAGS = STAGE_FIELDS.index("uscc"), STAGE_FIELDS.index("tags")
+_USCC, _TAGS, _NAME = STAGE_FIELDS.index("uscc"), STAGE_FIELDS.index("tags"), STAGE_FIELDS.index("name")
 # A file may leave these columns out; then the register keeps what it holds for them.
 OPTIONAL_FIELDS = {
     "registered_capital": ("registered_capital",),
@@ -89,28 +90,64 @@ _STAGE_TYPES = {
 BULK_TABLES = ("registry_entity", "registry_lifecycleevent")
 
 
-def stage_row(number: int, clean: dict, vendor: str) -> tuple:
-    """A validated row as a staging tuple: JSON-native values (dates and amounts as text)."""
+def stage_line(number: int, clean: dict) -> str:
+    """A validated row as one line of PostgreSQL's COPY text format, in STAGE_FIELDS order.
+
+    Lines are what travels from the validating process to the database (and into the audit
+    attachment) untouched: the parent process does no per-row work on a first load.
+    """
     capital = clean["registered_capital"]
-    grams = clean["name_grams"]
-    return (
-        number,
-        clean["uscc"],
-        clean["name"],
-        clean["entity_type"],
-        clean["legal_representative"],
-        None if capital is None else str(capital),
-        clean["established_on"].isoformat(),
-        clean["status"],
-        clean["address"],
-        clean["industry_code"],
-        clean["cluster"],
-        clean["jurisdiction_id"],
-        clean["office_id"],
-        clean["contact_phone"],
-        ",".join(clean["tags"]),
-        _array_literal(grams) if vendor == "postgresql" else json.dumps(grams, ensure_ascii=False),
+    office = clean["office_id"]
+    return copy_line(
+        (
+            str(number),
+            clean["uscc"],
+            clean["name"],
+            clean["entity_type"],
+            clean["legal_representative"],
+            None if capital is None else str(capital),
+            clean["established_on"].isoformat(),
+            clean["status"],
+            clean["address"],
+            clean["industry_code"],
+            clean["cluster"],
+            str(clean["jurisdiction_id"]),
+            None if office is None else str(office),
+            clean["contact_phone"],
+            ",".join(clean["tags"]),
+            _array_literal(clean["name_grams"]),
+        )
     )
+
+
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_UNESCAPES = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def copy_line(values: tuple[str | None, ...] | list[str | None]) -> str:
+    """Text fields as one COPY text line: tab-separated, ``\\N`` for NULL, backslash escapes."""
+    nulls = values.count(None)
+    line = "\t".join("\\N" if v is None else v for v in values)
+    # Fast path: no field holds a tab, newline or backslash (only the NULL markers have one).
+    if (
+        line.count("\\") == nulls
+        and line.count("\t") == len(values) - 1
+        and "\n" not in line
+        and "\r" not in line
+    ):
+        return line
+    return "\t".join("\\N" if v is None else "".join(_ESCAPES.get(c, c) for c in v) for v in values)
+
+
+def parse_copy_line(line: str) -> list[str | None]:
+    """The fields of a COPY text line (the inverse of :func:`copy_line`)."""
+    return [
+        None
+        if f == "\\N"
+        else (_ESCAPED.sub(lambda m: _UNESCAPES.get(m.group(1), m.group(1)), f) if "\\" in f else f)
+        for f in line.split("\t")
+    ]
 
 
 def _array_literal(items: list[str]) -> str:
@@ -146,12 +183,14 @@ class StagedWriter:
         self.bulk = bulk and write and self.postgres
         self._rebuild: list[str] = []
         self.empty_register = False  # known empty: every row is new, nothing to match
+        if self.postgres:
+            with connection.cursor() as cursor:
+                # A chunk's sort and hash fit in memory; index builds get room (this transaction only).
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         self._create_stage()
         if self.bulk:
             self._drop_indexes_and_keys()
-            with connection.cursor() as cursor:  # under the lock the dropped indexes took
-                cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM registry_entity)")
-                self.empty_register = cursor.fetchone()[0]
 
     # -- staging ---------------------------------------------------------------------------------
 
@@ -171,14 +210,26 @@ class StagedWriter:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TAG}")
 
-    def _stage(self, cursor, rows: list[tuple]) -> None:
+    def _stage(self, cursor, lines: list[str]) -> None:
         # TRUNCATE leaves no dead rows behind in PostgreSQL; SQLite has only DELETE.
         empty = "TRUNCATE" if self.postgres else "DELETE FROM"
         cursor.execute(f"{empty} {STAGE}")
         cursor.execute(f"{empty} {STAGE_TAG}")
-        _copy(cursor, STAGE, STAGE_FIELDS, rows)
-        tags = [(row[_USCC], tag) for row in rows if row[_TAGS] for tag in row[_TAGS].split(",")]
-        _copy(cursor, STAGE_TAG, ("uscc", "tag"), tags)
+        columns = ", ".join(STAGE_FIELDS)
+        if self.postgres:
+            with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+                copy.write("\n".join(lines) + "\n")
+            cursor.execute(
+                f"INSERT INTO {STAGE_TAG} (uscc, tag) SELECT uscc, unnest(string_to_array(tags, ',')) "
+                f"FROM {STAGE} WHERE tags <> ''"
+            )
+        else:
+            rows = [_sqlite_stage_row(parse_copy_line(line)) for line in lines]
+            placeholders = ", ".join(["%s"] * len(STAGE_FIELDS))
+            cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({placeholders})", rows)
+            tags = [(row[_USCC], tag) for row in rows if row[_TAGS] for tag in row[_TAGS].split(",")]
+            if tags:
+                cursor.executemany(f"INSERT INTO {STAGE_TAG} (uscc, tag) VALUES (%s, %s)", tags)
         if self.empty_register:
             return
         # Matching by USCC, one index probe per row: a correlated subquery keeps the plan fixed
@@ -189,19 +240,21 @@ class StagedWriter:
 
     # -- one chunk -------------------------------------------------------------------------------
 
-    def flush(self, rows: list[tuple]) -> None:
-        """Write one chunk of staged rows (see :func:`stage_row`), in file order."""
-        if not rows:
+    def flush(self, lines: list[str]) -> None:
+        """Write one chunk of staged lines (see :func:`stage_line`), in file order."""
+        if not lines:
             return
         self.chunks += 1
         with connection.cursor() as cursor:
-            self._stage(cursor, rows)
+            self._stage(cursor, lines)
             existing: set[str] = set()
             if not self.empty_register:
                 cursor.execute(f"SELECT uscc FROM {STAGE} WHERE entity_id IS NOT NULL")
                 existing = {uscc for (uscc,) in cursor.fetchall()}
             updates = self._differences(cursor) if existing else []
-        new_rows = [row for row in rows if row[_USCC] not in existing] if existing else rows
+        new_rows = (
+            [line for line in lines if line.split("\t", 2)[_USCC] not in existing] if existing else lines
+        )
         self.created += len(new_rows)
         self.changed += len(updates)
         self.unchanged += len(existing) - len(updates)
@@ -214,12 +267,11 @@ class StagedWriter:
         with connection.cursor() as cursor:
             self._drop_stage(cursor)
             if self._rebuild:
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
                 for statement in self._rebuild:
                     cursor.execute(statement)
                 self._rebuild = []
 
-    def _insert(self, new_rows: list[tuple]) -> None:
+    def _insert(self, new_rows: list[str]) -> None:
         if not new_rows:
             return
         now = timezone.now()
@@ -262,8 +314,13 @@ class StagedWriter:
                 "Entity",
                 f"{self.label} #{self.chunks}",
                 None,
-                {"count": len(new_rows), "source": self.source, "columns": list(STAGE_FIELDS[:-1])},
-                attachment=json.dumps([row[:-1] for row in new_rows], ensure_ascii=False).encode(),
+                {
+                    "count": len(new_rows),
+                    "source": self.source,
+                    "columns": list(STAGE_FIELDS),
+                    "format": "PostgreSQL COPY text, one line per entity",
+                },
+                attachment=("\n".join(new_rows) + "\n").encode(),
             ),
         )
 
@@ -350,33 +407,52 @@ class StagedWriter:
     # -- bulk mode -------------------------------------------------------------------------------
 
     def _drop_indexes_and_keys(self) -> None:
-        """Drop the plain indexes and foreign keys of BULK_TABLES, remembering how to restore them."""
+        """Drop the plain indexes and foreign keys of BULK_TABLES, remembering how to restore them.
+
+        Into an empty register (known under the lock) every row is new: the USCC's unique
+        constraint goes too and is built once at the end, which also proves the codes unique.
+        """
         with connection.cursor() as cursor:
             # Readers wait until the import commits; nobody else writes the register meanwhile.
             for table in BULK_TABLES:
                 cursor.execute(f"LOCK TABLE {self.q(table)} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute("SELECT NOT EXISTS (SELECT 1 FROM registry_entity)")
+            self.empty_register = cursor.fetchone()[0]
             cursor.execute(
                 "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
+                "JOIN pg_am am ON am.oid = c.relam "
                 "WHERE t.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary "
-                "AND t.relnamespace = 'public'::regnamespace",
+                "AND t.relnamespace = 'public'::regnamespace AND am.amname <> 'gin'",
                 [list(BULK_TABLES)],
             )
             indexes = cursor.fetchall()
+            kinds = ["f", "u"] if self.empty_register else ["f"]
             cursor.execute(
                 "SELECT t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ANY(%s) AND c.contype = 'f' "
-                "AND t.relnamespace = 'public'::regnamespace",
-                [list(BULK_TABLES)],
+                "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ANY(%s) AND c.contype = ANY(%s) "
+                "AND t.relnamespace = 'public'::regnamespace "
+                # a unique constraint that foreign keys point at must stay
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid "
+                "AND c.contype = 'u') ORDER BY c.contype",
+                [list(BULK_TABLES), kinds],
             )
             keys = cursor.fetchall()
             for table, name, _definition in keys:
                 cursor.execute(f"ALTER TABLE {self.q(table)} DROP CONSTRAINT {self.q(name)}")
             for name, _definition in indexes:
                 cursor.execute(f"DROP INDEX {self.q(name)}")
-        self._rebuild = [definition for _name, definition in indexes] + [
+        # Unique constraints first ('u' sorts after 'f': reversed), then indexes, then foreign keys.
+        self._rebuild = [
+            f"ALTER TABLE {self.q(table)} ADD CONSTRAINT {self.q(name)} {definition}"
+            for table, name, definition in reversed(keys)
+            if definition.startswith("UNIQUE")
+        ]
+        self._rebuild += [definition for _name, definition in indexes]
+        self._rebuild += [
             f"ALTER TABLE {self.q(table)} ADD CONSTRAINT {self.q(name)} {definition}"
             for table, name, definition in keys
+            if not definition.startswith("UNIQUE")
         ]
 
 
@@ -415,21 +491,16 @@ def _python_value(field: str, value):
     return value
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """COPY on PostgreSQL, executemany elsewhere, into a raw (staging) table."""
-    if not rows:
-        return
-    quoted = ", ".join(columns)
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    placeholders = ", ".join(["%s"] * len(columns))
-    cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", rows)
+def _sqlite_stage_row(fields: list[str | None]) -> list:
+    """A parsed stage line as SQLite parameters: the bigrams as JSON text, the row number an int."""
+    row: list = list(fields)
+    row[0] = int(row[0])
+    row[-1] = json.dumps(name_bigrams(row[_NAME] or ""), ensure_ascii=False)
+    return row
 
 
 def created_entities(entry) -> list[dict]:
     """The entities an ``entity.create_many`` audit entry records, as dicts of its named columns."""
     columns = entry.after["columns"]
-    return [dict(zip(columns, row, strict=True)) for row in json.loads(bytes(entry.attachment))]
+    lines = bytes(entry.attachment).decode().splitlines()
+    return [dict(zip(columns, parse_copy_line(line), strict=True)) for line in lines]
