@@ -32,6 +32,16 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_user_cache():
+    """Each test starts with no user remembered by the authentication backend (ids are reused)."""
+    from zhijian.core import auth
+
+    auth._recent.clear()
+    yield
+    auth._recent.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

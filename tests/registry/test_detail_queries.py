@@ -10,13 +10,13 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_detail_page_runs_four_queries_once_the_session_is_cached(users, entities):
+def test_detail_page_runs_three_queries_once_session_and_user_are_cached(users, entities):
     client = Client()
     assert client.login(username=users["haishu"].username, password=PASSWORD)
     url = f"/entities/{entities['haishu'].uscc}/"
-    assert client.get(url).status_code == 200  # warms the session cache
+    assert client.get(url).status_code == 200  # warms the session cache and the user cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    # user with jurisdiction, entity with jurisdiction and office, its tags, its history
-    assert len(queries) == 4, [q["sql"] for q in queries]
+    # entity with jurisdiction and office, its tags, its history
+    assert len(queries) == 3, [q["sql"] for q in queries]

@@ -10,3 +10,15 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "平台核心"
     nav = [NavItem("工作日历", "calendar_notice", ADMIN)]
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .auth import forget_user
+        from .models import User
+
+        def forget(sender, instance, **kwargs):
+            forget_user(instance.pk)
+
+        post_save.connect(forget, sender=User, dispatch_uid="core.forget_user_on_save", weak=False)
+        post_delete.connect(forget, sender=User, dispatch_uid="core.forget_user_on_delete", weak=False)

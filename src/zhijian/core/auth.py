@@ -1,19 +1,42 @@
-"""Authentication backend: the user of each request comes with what scoping needs, in one query."""
+"""Authentication backend: the user of each request comes with what scoping needs, in one query.
+
+Every page asks for the user's county-level jurisdiction; without ``select_related`` each paid one
+more query for it. A worker process keeps a user it loaded for USER_CACHE_SECONDS, so that a busy
+page does not read the same user row on every request: a deactivation, a role change or a new
+password takes effect within that time in every process (and at once for new logins).
+"""
 
 from __future__ import annotations
+
+import copy
+import time
 
 from django.contrib.auth.backends import ModelBackend
 
 from .models import User
 
+USER_CACHE_SECONDS = 30.0
+_recent: dict[int, tuple[float, User]] = {}
+
 
 class ScopedUserBackend(ModelBackend):
-    """Django's model backend, loading a request's user together with its jurisdiction and department.
-
-    Every scoped read asks for the user's county-level jurisdiction; without this each page paid
-    one more query for it.
-    """
+    """Django's model backend, loading a request's user with its jurisdiction and department."""
 
     def get_user(self, user_id):
+        now = time.monotonic()
+        cached = _recent.get(user_id)
+        if cached is not None and now - cached[0] < USER_CACHE_SECONDS:
+            return copy.copy(cached[1])  # requests may annotate their user; never share one object
         user = User.objects.select_related("jurisdiction", "department").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if user is None or not self.user_can_authenticate(user):
+            _recent.pop(user_id, None)
+            return None
+        if len(_recent) > 10_000:
+            _recent.clear()
+        _recent[user_id] = (now, copy.copy(user))
+        return user
+
+
+def forget_user(user_id: int) -> None:
+    """Drop a user from this process's cache (tests, and saves made in this process)."""
+    _recent.pop(user_id, None)

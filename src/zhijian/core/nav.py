@@ -8,9 +8,11 @@ new domain app adds its pages without editing the shared template.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.translation import get_language
 
 PUBLIC = "public"
 
@@ -24,6 +26,12 @@ class NavItem:
 
 def items_for(user) -> list[tuple[str, str]]:
     role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+    return _items_for_role(role, get_language())
+
+
+@lru_cache(maxsize=64)
+def _items_for_role(role: str | None, language: str | None) -> list[tuple[str, str]]:
+    """The header's links of a role: the same on every page, so worked out once per process."""
     shown = []
     for config in apps.get_app_configs():
         for item in getattr(config, "nav", ()):

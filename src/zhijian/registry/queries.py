@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import Max, Q, QuerySet
 
 from zhijian.core.codes import looks_like_uscc, normalize_uscc
-from zhijian.core.scoping import VIEW, restrict
+from zhijian.core.scoping import VIEW, get_scoped, restrict
 
-from .models import Entity, EntityStatus, EntityType, Tag
+from .models import Entity, EntityStatus, EntityTag, EntityType, LifecycleEvent, Tag
 from .search import bigram_statistics, name_bigrams
 
 
@@ -113,3 +113,32 @@ def _newest_window(qs: QuerySet[Entity], fragment: str, need: int | None) -> int
         if qs.filter(id__gt=bound, name__contains=fragment).order_by()[:need].count() >= need:
             return bound
     return None
+
+
+@dataclass(frozen=True)
+class EntityDetail:
+    """What the detail page shows of one entity: the entity, its tags' labels, its history."""
+
+    entity: Entity
+    tags: list[str]
+    history: list[LifecycleEvent]
+
+
+def entity_detail(user, uscc: str, *, history_limit: int = 200) -> EntityDetail:
+    """The entity ``uscc`` if ``user`` may see it (else Http404), with its tags and history.
+
+    The register's most-visited page: the entity is read through the scoping function; its tags
+    and history belong to it and are read by its id alone, without the bigram column.
+    """
+    entity = get_scoped(
+        Entity.objects.select_related("jurisdiction", "office").defer("name_grams"), user, VIEW, uscc=uscc
+    )
+    labels = dict(Tag.choices)
+    tags = [
+        str(labels.get(t, t))
+        for t in EntityTag.objects.filter(entity_id=entity.pk).values_list("tag", flat=True)
+    ]
+    history = list(
+        LifecycleEvent.objects.filter(entity_id=entity.pk).order_by("-occurred_on", "-id")[:history_limit]
+    )
+    return EntityDetail(entity, tags, history)

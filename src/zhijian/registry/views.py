@@ -16,11 +16,11 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.models import Job
 from zhijian.core.reference import county_units
-from zhijian.core.scoping import VIEW, get_scoped, restrict
 
+from . import queries
 from .exports import write_entities_xlsx
 from .industries import cluster_choices, divisions, industry_label
-from .models import Entity, EntityStatus, EntityType, LifecycleEvent, Tag
+from .models import Entity, EntityStatus, EntityType, Tag
 from .queries import EntityFilter, search_entities
 
 PAGE_SIZE = 50
@@ -70,17 +70,15 @@ def entity_list(request):
 
 @login_required
 def entity_detail(request, uscc: str):
-    entity = get_scoped(
-        Entity.objects.select_related("jurisdiction", "office"), request.user, VIEW, uscc=uscc
-    )
-    history = restrict(LifecycleEvent.objects.filter(entity=entity), request.user, VIEW)[:200]
+    detail = queries.entity_detail(request.user, uscc)
+    entity = detail.entity
     return render(
         request,
         "registry/entity_detail.html",
         {
             "entity": entity,
-            "history": history,
-            "tags": entity.tags.all(),
+            "history": detail.history,
+            "tags": detail.tags,
             "industry": industry_label(entity.industry_code),
             "cluster": dict(cluster_choices()).get(entity.cluster, ""),
         },
