@@ -25,12 +25,18 @@ cat <<TXT
   接口文档:             http://$host:$port/api/v1/docs
 
   Demo accounts (password for all: zhijian-demo):
-    admin       市局管理员（全市）
-    credit      市局处室人员（信用监管处）
-    haishu      海曙区局人员
-    yinzhou     鄞州区局人员
-    inspector   海曙区局执法检查人员
-    enterprise  企业用户（一家海曙企业）
+    admin         市局管理员（全市）
+    credit        市局处室人员（信用监管处）
+    food          市局处室人员（食品协调处）
+    product       市局处室人员（产品监管处）
+    haishu        海曙区局人员
+    yinzhou       鄞州区局人员
+    inspector     海曙区局执法检查人员（手机页面 /inspections/field/）
+    inspector2    海曙区局执法检查人员（同组）
+    enterprise    企业用户（一家海曙企业）
+    lab_food      检验检测机构人员（食品）
+    lab_product   检验检测机构人员（产品）
+    lab_mingzhou  检验检测机构人员（复检机构）
 
   Background worker log: var/worker.log.  Stop with Ctrl-C.
 TXT

@@ -12,8 +12,18 @@ from django.db import migrations, models
 
 
 def fill_name_grams(apps, schema_editor):
-    from zhijian.registry.search import name_bigrams
+    from zhijian.registry.search import STOP_GRAMS, name_bigrams
 
+    if schema_editor.connection.vendor == "postgresql":
+        # One set-based statement: a city's 1.5 million names in seconds, not row by row. The pairs
+        # are those of registry/search.name_bigrams, sorted by code point as Python sorts them.
+        schema_editor.execute(
+            "UPDATE registry_entity SET name_grams = ARRAY(SELECT g FROM (SELECT DISTINCT "
+            'substr(name, i, 2) COLLATE "C" AS g FROM generate_series(1, char_length(name) - 1) AS i) AS pairs '
+            "WHERE g <> ALL(%s) ORDER BY g)",
+            params=[sorted(STOP_GRAMS)],
+        )
+        return
     Entity = apps.get_model("registry", "Entity")
     batch = []
     for entity in Entity.objects.only("id", "name").iterator(chunk_size=5000):
