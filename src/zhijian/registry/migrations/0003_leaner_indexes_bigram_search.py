@@ -35,10 +35,15 @@ def fill_name_grams(apps, schema_editor):
     Entity.objects.bulk_update(batch, ["name_grams"])
 
 
-def swap_search_index(apps, schema_editor):
+def drop_trigram_index(apps, schema_editor):
+    # Before the fill: every updated row would otherwise also be written to the trigram index.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS registry_entity_name_trgm")
+
+
+def create_bigram_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("DROP INDEX IF EXISTS registry_entity_name_trgm")
     # A larger pending list lets bulk imports append new entries cheaply and merge them in big sorted runs.
     schema_editor.execute(
         "CREATE INDEX registry_entity_name_grams ON registry_entity USING gin (name_grams) "
@@ -47,10 +52,14 @@ def swap_search_index(apps, schema_editor):
     schema_editor.execute("ALTER TABLE registry_entity ALTER COLUMN name_grams SET STATISTICS 1000")
 
 
+def drop_bigram_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS registry_entity_name_grams")
+
+
 def restore_trigram_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("DROP INDEX IF EXISTS registry_entity_name_grams")
     schema_editor.execute(
         "CREATE INDEX IF NOT EXISTS registry_entity_name_trgm ON registry_entity USING gin (name gin_trgm_ops)"
     )
@@ -105,6 +114,7 @@ class Migration(migrations.Migration):
             model_name='entity',
             constraint=models.UniqueConstraint(fields=('uscc',), name='entity_uscc_unique'),
         ),
+        migrations.RunPython(drop_trigram_index, restore_trigram_index),
         migrations.RunPython(fill_name_grams, migrations.RunPython.noop),
-        migrations.RunPython(swap_search_index, restore_trigram_index),
+        migrations.RunPython(create_bigram_index, drop_bigram_index),
     ]
