@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from zhijian.core.nav import NavItem
+from zhijian.core.nav import PUBLIC, NavItem
 
 STAFF = frozenset({"city_admin", "department", "district", "inspector"})
 OFFICERS = frozenset({"city_admin", "department", "district"})
@@ -16,6 +16,7 @@ class CreditConfig(AppConfig):
         NavItem("信用修复", "credit_repairs", OFFICERS),
         NavItem("列入建议", "credit_proposals", OFFICERS),
         NavItem("我的信用", "credit_mine", frozenset({"enterprise"})),
+        NavItem("信用名录", "credit_public_lists", frozenset({PUBLIC})),
     ]
 
     def ready(self) -> None:

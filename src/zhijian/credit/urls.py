@@ -22,6 +22,7 @@ urlpatterns = [
     path("models/", model_views.model_list, name="credit_models"),
     path("models/new/", model_views.model_new, name="credit_model_new"),
     path("models/<int:pk>/activate/", model_views.model_activate, name="credit_model_activate"),
+    path("lists/public/", public_views.public_lists, name="credit_public_lists"),
     path("report/<str:uscc>/", public_views.credit_report, name="credit_report"),
     path("report/<str:uscc>/report.pdf", public_views.credit_report_pdf, name="credit_report_pdf"),
 ]
