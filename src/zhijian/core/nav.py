@@ -31,13 +31,15 @@ def items_for(user) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=64)
 def _items_for_role(role: str | None, language: str | None) -> list[tuple[str, str]]:
-    """The header's links of a role: the same on every page, so worked out once per process."""
-    shown = []
+    """The header's links of a role: its own work first, then the public pages; worked out once per process."""
+    own, public = [], []
     for config in apps.get_app_configs():
         for item in getattr(config, "nav", ()):
-            if PUBLIC in item.roles or (role is not None and role in item.roles):
-                shown.append((str(item.label), reverse(item.url_name)))
-    return shown
+            if role is not None and role in item.roles:
+                own.append((str(item.label), reverse(item.url_name)))
+            elif PUBLIC in item.roles:
+                public.append((str(item.label), reverse(item.url_name)))
+    return own + public
 
 
 def navigation(request):
