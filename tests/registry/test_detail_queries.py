@@ -20,3 +20,12 @@ def test_detail_page_runs_three_queries_once_session_and_user_are_cached(users, 
     assert response.status_code == 200
     # entity with jurisdiction and office, its tags, its history
     assert len(queries) == 3, [q["sql"] for q in queries]
+
+
+def test_detail_page_links_the_entitys_credit_file_and_public_report(users, entities):
+    client = Client()
+    assert client.login(username=users["haishu"].username, password=PASSWORD)
+    uscc = entities["haishu"].uscc
+    page = client.get(f"/entities/{uscc}/").content.decode()
+    assert f'href="/credit/entities/{uscc}/"' in page and f'href="/credit/report/{uscc}/"' in page
+    assert client.get(f"/credit/entities/{uscc}/").status_code == 200
