@@ -63,9 +63,26 @@ def goto(page: Page, url: str) -> None:
         raise PageBroken(f"{url}: HTTP {response.status if response else 'no response'}")
 
 
+PASSWORD = os.environ.get("ZHIJIAN_PASSWORD", "zhijian-demo")
+
+
+def logged_in(browser, base: str, user: str, password: str = PASSWORD):
+    """A new browser context logged in as ``user``: (context, page, failures of that page)."""
+    context = browser.new_context(base_url=base, viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    failures = watch(page)
+    goto(page, "/login/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    if "/login/" in page.url:
+        raise PageBroken(f"login as {user} failed")
+    return context, page, failures
+
+
 def main(base: str) -> None:
     user = os.environ.get("ZHIJIAN_USER", "haishu")
-    password = os.environ.get("ZHIJIAN_PASSWORD", "zhijian-demo")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -83,16 +100,7 @@ def main(base: str) -> None:
             public.close()
 
             # A district user: search, a detail page, the import page.
-            staff = browser.new_context(base_url=base, viewport=VIEWPORT, locale="zh-CN")
-            page = staff.new_page()
-            failures = watch(page)
-            goto(page, "/login/")
-            page.fill("input[name=username]", user)
-            page.fill("input[name=password]", password)
-            with page.expect_navigation():
-                page.click("main form button[type=submit]")
-            if "/login/" in page.url:
-                raise PageBroken(f"login as {user} failed")
+            staff, page, failures = logged_in(browser, base, user)
             goto(page, "/entities/")
             page.fill("form.filters input[name=q]", "宁波")
             with page.expect_navigation():

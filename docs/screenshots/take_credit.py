@@ -15,30 +15,14 @@ import sys
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from take import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, PageBroken, goto, shoot, watch  # noqa: E402
-
-PASSWORD = os.environ.get("ZHIJIAN_PASSWORD", "zhijian-demo")
-
-
-def login(browser, base: str, user: str):
-    context = browser.new_context(base_url=base, viewport=VIEWPORT, locale="zh-CN")
-    page = context.new_page()
-    failures = watch(page)
-    goto(page, "/login/")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    if "/login/" in page.url:
-        raise PageBroken(f"login as {user} failed")
-    return context, page, failures
+from take import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, PageBroken, goto, logged_in, shoot, watch  # noqa: E402
 
 
 def main(base: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context, page, failures = login(browser, base, "credit")
+            context, page, failures = logged_in(browser, base, "credit")
             goto(page, "/credit/")
             page.wait_for_selector("#chart[data-ready='1'] canvas")
             shoot(page, failures, "credit-distribution.png")
@@ -47,7 +31,7 @@ def main(base: str) -> None:
                 page.locator("table#standings tbody a").first.click()
             shoot(page, failures, "credit-entity.png")
             context.close()
-            context, page, failures = login(browser, base, "enterprise")
+            context, page, failures = logged_in(browser, base, "enterprise")
             goto(page, "/credit/mine/")
             shoot(page, failures, "credit-mine.png")
             uscc = page.locator("main p.muted").first.inner_text().split("·")[0].strip()

@@ -1,6 +1,6 @@
 """Screenshots of 双随机、一公开 for the README, from a running demo (make demo, or gunicorn on a port).
 
-    .venv/bin/python docs/screenshots/take_inspections.py http://127.0.0.1:8103
+.venv/bin/python docs/screenshots/take_inspections.py http://127.0.0.1:8103
 """
 
 from __future__ import annotations

@@ -14,23 +14,7 @@ import sys
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from take import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, PageBroken, goto, shoot, watch  # noqa: E402
-
-PASSWORD = os.environ.get("ZHIJIAN_PASSWORD", "zhijian-demo")
-
-
-def logged_in(browser, base: str, user: str):
-    context = browser.new_context(base_url=base, viewport=VIEWPORT, locale="zh-CN")
-    page = context.new_page()
-    failures = watch(page)
-    goto(page, "/login/")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    if "/login/" in page.url:
-        raise PageBroken(f"login as {user} failed")
-    return context, page, failures
+from take import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, PageBroken, goto, logged_in, shoot, watch  # noqa: E402
 
 
 def main(base: str) -> None:

@@ -98,7 +98,7 @@ def test_cli_verify_exits_non_zero_on_a_break(capsys):
     assert "第 2 条记录的内容与其哈希不符" in capsys.readouterr().out
 
 
-def _write_with_attachment(payload=b'[["91330203MA2XXXXX0A", "x"]]'):
+def _write_with_attachment(payload=b'[["91330203MA2ABCDE0A", "x"]]'):
     with transaction.atomic():
         audit.record(
             "importer",
@@ -119,7 +119,7 @@ def test_altered_attachment_is_reported():
     _write_with_attachment()
     _untriggered(
         "UPDATE core_auditentry SET attachment = %s WHERE action = 'thing.create_many'",
-        [b'[["91330203MA2XXXXX0A", "forged"]]'],
+        [b'[["91330203MA2ABCDE0A", "forged"]]'],
     )
     _, breaks = audit.verify()
     assert [(b.seq, b.kind) for b in breaks] == [(1, "altered")]

@@ -17,8 +17,8 @@ def test_a_line_parses_back_to_its_fields(values):
 
 def test_plain_fields_take_the_fast_path_unchanged():
     assert (
-        copy_line(["91330203MA2XXXXX0A", None, "宁波恒达机械有限公司"])
-        == "91330203MA2XXXXX0A\t\\N\t宁波恒达机械有限公司"
+        copy_line(["91330203MA2ABCDE0A", None, "宁波恒达机械有限公司"])
+        == "91330203MA2ABCDE0A\t\\N\t宁波恒达机械有限公司"
     )
 
 

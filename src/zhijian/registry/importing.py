@@ -46,14 +46,17 @@ class ImportIssue:
 
 
 @dataclass
-class ImportResult:
+class ImportReport:
+    """What came of importing a file, whatever it held: rows read, problems, whether it could be read.
+
+    ``exit_code`` is what every import command exits with: 0 done, 1 validation errors, 2 unreadable.
+    Each kind of import adds its own counts.
+    """
+
     file_name: str
     encoding: str = ""
     dry_run: bool = False
     rows: int = 0
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
     issues: list[ImportIssue] = field(default_factory=list)
     unreadable: str = ""
     run_id: int | None = None
@@ -65,6 +68,15 @@ class ImportResult:
     @property
     def exit_code(self) -> int:
         return 2 if self.unreadable else (1 if self.issues else 0)
+
+
+@dataclass
+class ImportResult(ImportReport):
+    """A register import: entities created, changed and found unchanged."""
+
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
 
 
 class PermissionDenied(Exception):

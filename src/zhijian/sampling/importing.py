@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zhijian.core import audit
 from zhijian.core.models import Role
-from zhijian.registry.importing import ImportIssue
+from zhijian.registry.importing import ImportIssue, ImportReport
 from zhijian.registry.tables import Column, UnreadableFile, open_table
 
 from .judgement import JUDGEMENT_LABELS, JudgementError, Limit, judge
@@ -57,29 +57,14 @@ _JUDGEMENT_WORDS = {"合格": "pass", "符合": "pass", "不合格": "fail", "�
 
 
 @dataclass
-class ResultsImport:
-    """What came of an import; ``exit_code`` 0 ok, 1 validation errors, 2 unreadable file."""
+class ResultsImport(ImportReport):
+    """A laboratory's results import: samples judged, failures, cases and notices opened."""
 
-    file_name: str
-    encoding: str = ""
-    dry_run: bool = False
-    rows: int = 0
     samples: int = 0
     failed_samples: int = 0
     unchanged: int = 0
     cases: int = 0
     notices: int = 0
-    issues: list[ImportIssue] = field(default_factory=list)
-    unreadable: str = ""
-    run_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.issues and not self.unreadable
-
-    @property
-    def exit_code(self) -> int:
-        return 2 if self.unreadable else (1 if self.issues else 0)
 
     def summary(self) -> str:
         verb = "试导入通过，未写入任何数据" if self.dry_run else "导入完成"
