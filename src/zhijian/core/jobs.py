@@ -7,10 +7,13 @@ a rich progress bar. The operation itself does not know which.
 
 from __future__ import annotations
 
+import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.utils import timezone
 
 from .models import Job
@@ -59,3 +62,18 @@ def cli_progress(description: str):
             bar.update(task, completed=done, total=total or None)
 
         yield update
+
+
+def start_upload_job(*, owner, kind: str, title: str, upload, dry_run: bool, task) -> Job:
+    """Keep an uploaded file under var/uploads and queue ``task(job_id, path, file_name, dry_run)``.
+
+    The file is streamed to disk (never held in memory); the task removes it when it is done.
+    """
+    upload_dir = settings.VAR_DIR / "uploads"
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=upload_dir, prefix=f"{uuid.uuid4().hex}-", delete=False) as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    job = Job.objects.create(kind=kind, owner=owner, title=title + ("（试导入）" if dry_run else ""))
+    task.enqueue(job.pk, handle.name, upload.name, dry_run)
+    return job

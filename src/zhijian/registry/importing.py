@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -69,6 +69,27 @@ class ImportReport:
     def exit_code(self) -> int:
         return 2 if self.unreadable else (1 if self.issues else 0)
 
+    def summary(self) -> str:
+        """One Chinese sentence on a clean import, for the job page and the command line."""
+        return f"{self._verb()}：共 {self.rows} 行（编码：{self.encoding}）"
+
+    def _verb(self) -> str:
+        return "试导入通过，未写入任何数据" if self.dry_run else "导入完成"
+
+    def job_result(self) -> dict:
+        """What a background job keeps of the import for its page: counts, summary, the first problems."""
+        counts = {f.name: getattr(self, f.name) for f in fields(self) if f.type in ("int", int)}
+        return {
+            **counts,
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "encoding": self.encoding,
+            "unreadable": self.unreadable,
+            "summary": self.summary() if self.ok else "",
+            "issues": [[i.row, i.column, i.message] for i in self.issues[:1000]],
+            "issue_count": len(self.issues),
+        }
+
 
 @dataclass
 class ImportResult(ImportReport):
@@ -77,6 +98,52 @@ class ImportResult(ImportReport):
     created: int = 0
     changed: int = 0
     unchanged: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self._verb()}：共 {self.rows} 行，新增 {self.created}，变更 {self.changed}，"
+            f"未变 {self.unchanged}（编码：{self.encoding}）"
+        )
+
+
+def open_checked(path: Path, columns, report: ImportReport) -> Table | None:
+    """Open an import file and map its header, or record in ``report`` why not and return None.
+
+    An unreadable file sets ``report.unreadable`` (exit code 2); a missing required column is a
+    problem on the header's row (exit code 1). Every import starts here.
+    """
+    try:
+        table = open_table(path, columns)
+    except UnreadableFile as exc:
+        report.unreadable = str(exc)
+        return None
+    report.encoding = table.encoding
+    missing = [c for c in columns if c.required and c.field not in table.columns]
+    if missing:
+        report.issues = [ImportIssue(table.header_row, c.label, f"缺少必填列“{c.label}”") for c in missing]
+        return None
+    return table
+
+
+def run_import_job(job_id: int, path: str, file_name: str, dry_run: bool, import_file) -> dict:
+    """The body of every upload's background task: import as the job's owner, keep the outcome.
+
+    ``import_file(path, *, actor, dry_run, progress, file_name)`` returns an :class:`ImportReport`.
+    The uploaded file is removed afterwards.
+    """
+    from zhijian.core.jobs import job_progress, running
+    from zhijian.core.models import Job, User
+
+    job = Job.objects.get(pk=job_id)
+    actor = User.objects.get(pk=job.owner_id) if job.owner_id is not None else "system"
+    with running(job_id):
+        report = import_file(
+            Path(path), actor=actor, dry_run=dry_run, progress=job_progress(job_id), file_name=file_name
+        )
+        outcome = report.job_result()
+        Job.objects.filter(pk=job_id).update(result=outcome)
+    Path(path).unlink(missing_ok=True)
+    return outcome
 
 
 class PermissionDenied(Exception):
@@ -97,7 +164,7 @@ def _allowed_jurisdictions(actor) -> set[int] | None:
     return {district_id}
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
@@ -122,17 +189,10 @@ def import_entities(
     path = Path(path)
     allowed = _allowed_jurisdictions(actor)
     result = ImportResult(file_name=file_name or path.name, dry_run=dry_run)
-    try:
-        table = open_table(path, COLUMNS)
-    except UnreadableFile as exc:
-        result.unreadable = str(exc)
+    table = open_checked(path, COLUMNS, result)
+    if table is None:
         return result
-    result.encoding = table.encoding
-    missing = [c for c in COLUMNS if c.required and c.field not in table.columns]
-    if missing:
-        result.issues = [ImportIssue(table.header_row, c.label, f"缺少必填列“{c.label}”") for c in missing]
-        return result
-    digest = _sha256(path)
+    digest = file_sha256(path)
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES
     try:

@@ -1,29 +1,55 @@
-"""The error report of an import, as an XLSX a person can open beside the file."""
+"""How an import's outcome is shown: as an XLSX a person opens beside the file, and on the terminal.
+
+Both work on any :class:`zhijian.registry.importing.ImportReport` (the register, a laboratory's
+results): the outcome in one sentence, the import's own counts, every problem by row and column.
+"""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from openpyxl import Workbook
+from rich.console import Console
+from rich.table import Table
 
 from .exports import safe_cell
 
+SHOWN = 50
 
-def write_issue_report(result, out) -> None:
+
+def outcome(report) -> str:
+    if report.unreadable:
+        return "文件无法读取：" + report.unreadable
+    return report.summary() if report.ok else f"发现 {len(report.issues)} 处错误，未写入任何数据"
+
+
+def write_issue_report(report, out) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("导入报告")
-    sheet.append(["文件", safe_cell(result.file_name)])
-    sheet.append(
-        [
-            "结果",
-            "文件无法读取：" + result.unreadable
-            if result.unreadable
-            else ("通过" if result.ok else f"{len(result.issues)} 处错误，未写入"),
-        ]
-    )
-    sheet.append(
-        ["行数", result.rows, "新增", result.created, "变更", result.changed, "未变", result.unchanged]
-    )
+    sheet.append(["文件", safe_cell(report.file_name)])
+    sheet.append(["结果", safe_cell(outcome(report))])
+    counts = [(f.name, getattr(report, f.name)) for f in fields(report) if f.type in ("int", int)]
+    sheet.append([value for pair in counts for value in pair])
     sheet.append([])
     sheet.append(["行", "列", "问题"])
-    for issue in result.issues:
+    for issue in report.issues:
         sheet.append([issue.row, safe_cell(issue.column), safe_cell(issue.message)])
     book.save(out)
+
+
+def print_outcome(report, *, report_path: str | None = None) -> None:
+    """The outcome on the terminal: the first SHOWN problems as a table, or the summary."""
+    if report.unreadable:
+        Console(stderr=True).print(f"[red]{outcome(report)}[/red]")
+        return
+    out = Console()
+    if not report.issues:
+        out.print(report.summary())
+        return
+    table = Table("行", "列", "问题", title=outcome(report))
+    for issue in report.issues[:SHOWN]:
+        table.add_row(str(issue.row), issue.column, issue.message)
+    out.print(table)
+    if len(report.issues) > SHOWN:
+        more = "，见报告文件" if report_path else "，用 --report 导出全部"
+        out.print(f"……另有 {len(report.issues) - SHOWN} 处错误{more}")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job
 from zhijian.core.reference import county_units
 
@@ -125,16 +123,12 @@ def import_upload(request):
         return render(
             request, "registry/import.html", {"error": "请选择要导入的文件", "recent": recent}, status=400
         )
-    upload_dir = settings.VAR_DIR / "uploads"
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=upload_dir, prefix=f"{uuid.uuid4().hex}-", delete=False) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    dry_run = request.POST.get("dry_run") == "1"
-    job = Job.objects.create(
-        kind="registry.import",
+    job = start_upload_job(
         owner=request.user,
-        title=f"导入市场主体：{upload.name}" + ("（试导入）" if dry_run else ""),
+        kind="registry.import",
+        title=f"导入市场主体：{upload.name}",
+        upload=upload,
+        dry_run=request.POST.get("dry_run") == "1",
+        task=import_entities_task,
     )
-    import_entities_task.enqueue(job.pk, handle.name, upload.name, dry_run)
     return redirect(reverse("job_detail", args=[job.pk]))

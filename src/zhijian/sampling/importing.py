@@ -10,7 +10,6 @@ commits only when every row was valid and this is not a dry run. A sample's rows
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +19,8 @@ from django.utils import timezone
 
 from zhijian.core import audit
 from zhijian.core.models import Role
-from zhijian.registry.importing import ImportIssue, ImportReport
-from zhijian.registry.tables import Column, UnreadableFile, open_table
+from zhijian.registry.importing import ImportIssue, ImportReport, file_sha256, open_checked
+from zhijian.registry.tables import Column, UnreadableFile
 
 from .judgement import JUDGEMENT_LABELS, JudgementError, Limit, judge
 from .models import (
@@ -67,9 +66,8 @@ class ResultsImport(ImportReport):
     notices: int = 0
 
     def summary(self) -> str:
-        verb = "试导入通过，未写入任何数据" if self.dry_run else "导入完成"
         return (
-            f"{verb}：共 {self.rows} 行，{self.samples} 个样品出具结论（不合格 {self.failed_samples}），"
+            f"{self._verb()}：共 {self.rows} 行，{self.samples} 个样品出具结论（不合格 {self.failed_samples}），"
             f"未变 {self.unchanged}；新开核查处置 {self.cases} 件、外地协查函 {self.notices} 份（编码：{self.encoding}）"
         )
 
@@ -138,14 +136,6 @@ class _Group:
     item_ids: set[int] = field(default_factory=set)
     texts: tuple[str, str, str] = ("", "", "")  # report number and dates as the first row wrote them
     broken: bool = False
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _laboratory_of(actor) -> int | None:
@@ -392,18 +382,11 @@ def import_results(
     path = Path(path)
     lab_id = _laboratory_of(actor)
     result = ResultsImport(file_name=file_name or path.name, dry_run=dry_run)
-    try:
-        table = open_table(path, COLUMNS)
-    except UnreadableFile as exc:
-        result.unreadable = str(exc)
-        return result
-    result.encoding = table.encoding
-    missing = [c for c in COLUMNS if c.required and c.field not in table.columns]
-    if missing:
-        result.issues = [ImportIssue(table.header_row, c.label, f"缺少必填列“{c.label}”") for c in missing]
+    table = open_checked(path, COLUMNS, result)
+    if table is None:
         return result
     labels = {c.field: table.labels.get(c.field, c.label) for c in COLUMNS}
-    digest = _sha256(path)
+    digest = file_sha256(path)
     try:
         with transaction.atomic():
             importer = _Importer(result, actor, lab_id, labels, write=not dry_run)
@@ -458,24 +441,3 @@ def import_results(
     except UnreadableFile as exc:
         result.unreadable = str(exc)
     return result
-
-
-def write_issue_report(result: ResultsImport, out) -> None:
-    """The import's outcome and every issue, as an XLSX a laboratory opens beside its file."""
-    from openpyxl import Workbook
-
-    from zhijian.registry.exports import safe_cell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("导入报告")
-    sheet.append(["文件", safe_cell(result.file_name)])
-    if result.unreadable:
-        outcome = "文件无法读取：" + result.unreadable
-    else:
-        outcome = result.summary() if result.ok else f"{len(result.issues)} 处错误，未写入"
-    sheet.append(["结果", safe_cell(outcome)])
-    sheet.append([])
-    sheet.append(["行", "列", "问题"])
-    for issue in result.issues:
-        sheet.append([issue.row, safe_cell(issue.column), safe_cell(issue.message)])
-    book.save(out)

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
-import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job, Jurisdiction, Role
 from zhijian.core.scoping import CITY_WIDE, VIEW, get_scoped, restrict
 
@@ -269,16 +267,12 @@ def results_import(request):
         return render(
             request, "sampling/import.html", {"error": "请选择要导入的文件", "recent": recent}, status=400
         )
-    upload_dir = settings.VAR_DIR / "uploads"
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=upload_dir, prefix=f"{uuid.uuid4().hex}-", delete=False) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    dry_run = request.POST.get("dry_run") == "1"
-    job = Job.objects.create(
-        kind="sampling.results_import",
+    job = start_upload_job(
         owner=request.user,
-        title=f"导入检验结果：{upload.name}" + ("（试导入）" if dry_run else ""),
+        kind="sampling.results_import",
+        title=f"导入检验结果：{upload.name}",
+        upload=upload,
+        dry_run=request.POST.get("dry_run") == "1",
+        task=import_results_task,
     )
-    import_results_task.enqueue(job.pk, handle.name, upload.name, dry_run)
     return redirect(reverse("job_detail", args=[job.pk]))

@@ -9,15 +9,11 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
-from rich.table import Table
 
 from zhijian.core.jobs import cli_progress
 from zhijian.core.models import User
 from zhijian.registry.importing import PermissionDenied, import_entities
-from zhijian.registry.reports import write_issue_report
-
-SHOWN = 50
+from zhijian.registry.reports import print_outcome, write_issue_report
 
 
 class Command(BaseCommand):
@@ -33,7 +29,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, file, dry_run, report, username, **options):
-        console = Console(stderr=True)
         actor = "cli"
         if username:
             actor = User.objects.filter(username=username, is_active=True).first()
@@ -46,23 +41,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if report:
             write_issue_report(result, report)
-        out = Console()
-        if result.unreadable:
-            console.print(f"[red]文件无法读取：{result.unreadable}[/red]")
-        elif result.issues:
-            table = Table("行", "列", "问题", title=f"发现 {len(result.issues)} 处错误，未写入任何数据")
-            for issue in result.issues[:SHOWN]:
-                table.add_row(str(issue.row), issue.column, issue.message)
-            out.print(table)
-            if len(result.issues) > SHOWN:
-                out.print(
-                    f"……另有 {len(result.issues) - SHOWN} 处错误"
-                    + ("，见报告文件" if report else "，用 --report 导出全部")
-                )
-        else:
-            verb = "试导入通过（未写入）" if dry_run else "导入完成"
-            out.print(
-                f"{verb}：共 {result.rows} 行，新增 {result.created}，变更 {result.changed}，"
-                f"未变 {result.unchanged}（编码：{result.encoding}）"
-            )
+        print_outcome(result, report_path=report)
         sys.exit(result.exit_code)

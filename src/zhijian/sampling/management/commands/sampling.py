@@ -15,13 +15,9 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from rich.console import Console
-from rich.table import Table
 
 from zhijian.core.jobs import cli_progress
 from zhijian.core.models import User
-
-SHOWN = 50
 
 
 class Command(BaseCommand):
@@ -53,7 +49,8 @@ class Command(BaseCommand):
         )
 
     def import_results(self, *, file, dry_run, report, username, **options):
-        from zhijian.sampling.importing import import_results, write_issue_report
+        from zhijian.registry.reports import print_outcome, write_issue_report
+        from zhijian.sampling.importing import import_results
         from zhijian.sampling.services import NotAllowed
 
         actor = "cli"
@@ -68,21 +65,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if report:
             write_issue_report(result, report)
-        out = Console()
-        if result.unreadable:
-            Console(stderr=True).print(f"[red]文件无法读取：{result.unreadable}[/red]")
-        elif result.issues:
-            table = Table("行", "列", "问题", title=f"发现 {len(result.issues)} 处错误，未写入任何数据")
-            for issue in result.issues[:SHOWN]:
-                table.add_row(str(issue.row), issue.column, issue.message)
-            out.print(table)
-            if len(result.issues) > SHOWN:
-                out.print(
-                    f"……另有 {len(result.issues) - SHOWN} 处错误"
-                    + ("，见报告文件" if report else "，用 --report 导出全部")
-                )
-        else:
-            out.print(result.summary())
+        print_outcome(result, report_path=report)
         sys.exit(result.exit_code)
 
     def escalate(self, *, today, **options):
