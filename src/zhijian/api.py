@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from zhijian.core.access import api_login, api_public, check_api_policy
 from zhijian.core.errors import ErrorOut, install_api_handlers
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.core.tokens import issue_token, user_for_token
@@ -22,6 +23,7 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            check_api_policy(request, user)
         return user
 
 
@@ -36,6 +38,12 @@ class BrowserSession(SessionAuth):
             return super()._get_key(request)
         except HttpError as exc:
             raise HttpError(403, "CSRF") from exc
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            check_api_policy(request, user)
+        return user
 
 
 api = NinjaAPI(
@@ -64,6 +72,7 @@ class TokenOut(Schema):
 
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: Error}, tags=["auth"])
+@api_public
 def create_token(request, body: TokenIn):
     user = authenticate(request, username=body.username, password=body.password)
     if user is None or not user.is_active:
@@ -120,6 +129,7 @@ class EntityQuery(Schema):
 
 
 @api.get("/entities", response={200: EntityPage, 400: Error}, tags=["registry"])
+@api_login
 def list_entities(request, params: Query[EntityQuery]):
     """Entities the caller may see; ``q`` is a USCC (spaces and lower case tolerated) or a name fragment."""
     if not 1 <= params.limit <= 200 or params.offset < 0 or params.offset > 100_000:
@@ -139,6 +149,7 @@ def list_entities(request, params: Query[EntityQuery]):
 
 
 @api.get("/entities/{uscc}", response={200: EntityOut, 404: Error}, tags=["registry"])
+@api_login
 def get_entity(request, uscc: str):
     return get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc.upper())
 

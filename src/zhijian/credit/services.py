@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijian.core import audit
+from zhijian.core.access import allows
 from zhijian.core.errors import DomainError
 from zhijian.core.models import Deadline, Role
 from zhijian.core.rules import rule
@@ -1080,10 +1081,7 @@ def decide_repair(
 
 
 def _may_manage_models(actor) -> bool:
-    return not _is_system(actor) and (
-        actor.role == Role.CITY_ADMIN
-        or (actor.role == Role.DEPARTMENT and actor.department_id and actor.department.code == "credit")
-    )
+    return not _is_system(actor) and allows(actor, "credit.models")
 
 
 @transaction.atomic
