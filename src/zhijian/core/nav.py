@@ -60,9 +60,9 @@ def _current(links: list[NavLink], path: str) -> NavLink | None:
     """The link whose URL is the longest prefix of ``path`` (the home page matches only itself)."""
     best = None
     for link in links:
-        if path == link.url or (link.url != "/" and path.startswith(link.url)):
-            if best is None or len(link.url) > len(best.url):
-                best = link
+        matches = path == link.url or (link.url != "/" and path.startswith(link.url))
+        if matches and (best is None or len(link.url) > len(best.url)):
+            best = link
     return best
 
 
