@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.models import Job, Role
 from zhijian.core.reference import county_units
-from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
+from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, can, get_scoped
 from zhijian.registry.models import Entity
 from zhijian.registry.views import page_of
 
@@ -73,6 +73,8 @@ def overview(request):
             "totals": totals,
             "total": sum(totals.values()),
             "runs": ScoringRun.objects.select_related("model_version")[:5],
+            # A batch's counts are the whole city's: only city-wide staff see them.
+            "city_wide": request.user.role in CITY_WIDE,
             "may_run": may_run_batch(request.user),
             "engines": ENGINES,
             "pending_decisions": queries.pending_decisions(request.user)[:20],
