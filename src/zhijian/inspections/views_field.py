@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.models import Role
 from zhijian.core.scoping import VIEW, get_scoped
+from zhijian.core.uploads import upload_limit
 
 from . import queries, services
 from .forms import ResultForm
@@ -85,6 +86,7 @@ def visit(request, pk: int):
 
 @login_required
 @require_POST
+@upload_limit("inspections.photo")
 def photo(request, pk: int):
     _inspector(request)
     inspection = _my_visit(request, pk)

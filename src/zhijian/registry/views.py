@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job
 from zhijian.core.reference import county_units
+from zhijian.core.uploads import upload_limit
 
 from . import queries
 from .exports import write_entities_xlsx
@@ -112,6 +113,7 @@ def import_form(request):
 
 @login_required
 @require_POST
+@upload_limit("registry.import")
 def import_upload(request):
     from .tasks import import_entities_task
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
+from zhijian.core.uploads import upload_limit
 from zhijian.registry.views import page_of
 
 from .. import services
@@ -140,6 +141,7 @@ def case_recheck(request, pk: int):
 
 @login_required
 @require_POST
+@upload_limit("sampling.evidence")
 def case_evidence(request, pk: int):
     case = _case(request, pk, CHANGE)
     form = EvidenceForm(request.POST, request.FILES, prefix="e")

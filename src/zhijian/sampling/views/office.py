@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job, Jurisdiction, Role
 from zhijian.core.scoping import CITY_WIDE, VIEW, get_scoped, restrict
+from zhijian.core.uploads import upload_limit
 
 from .. import services
 from ..figures import figures_by_jurisdiction, sampling_figures
@@ -254,6 +255,7 @@ def catalogue(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@upload_limit("sampling.results_import")
 def results_import(request):
     from ..tasks import import_results_task
 
