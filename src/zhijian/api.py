@@ -12,6 +12,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from zhijian.core.access import api_login, api_public, check_api_policy
 from zhijian.core.errors import ErrorOut, install_api_handlers
+from zhijian.core.openapi import document_errors
+from zhijian.core.params import Id
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.core.tokens import issue_token, user_for_token
 from zhijian.registry.models import Entity
@@ -58,6 +60,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_api_handlers(api)
+document_errors(api)  # every operation's document lists the framework's refusals too
 Error = ErrorOut  # the one error body; routers import it from here or from core.errors
 
 
@@ -118,7 +121,7 @@ class EntityPage(Schema):
 
 class EntityQuery(Schema):
     q: str = ""
-    jurisdiction: int | None = None
+    jurisdiction: Id | None = None
     entity_type: str = ""
     status: str = ""
     industry: str = ""

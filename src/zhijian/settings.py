@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "zhijian.core.uploads.UploadLimitMiddleware",  # before CSRF, the first to read a body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhijian.core.params.InputGuardMiddleware",  # a NUL byte in a parameter: 400
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhijian.core.middleware.RequestIdMiddleware",

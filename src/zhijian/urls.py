@@ -29,3 +29,4 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
+handler400 = "zhijian.core.params.bad_request"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
 from zhijian.core.models import Job, Role
+from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, can, get_scoped
 from zhijian.registry.models import Entity
@@ -81,7 +82,7 @@ def standing_list(request):
     credit_class = request.GET.get("class", "")
     rows, page, has_next = page_of(
         queries.standings(
-            request.user, district=int(district) if district.isdigit() else None, credit_class=credit_class
+            request.user, district=int_param(request.GET, "district"), credit_class=credit_class
         ),
         request.GET,
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import login_view, policy_view
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job
+from zhijian.core.params import page_param
 from zhijian.core.reference import county_units
 from zhijian.core.uploads import upload_limit
 
@@ -25,8 +26,7 @@ PAGE_SIZE = 50
 
 
 def page_number(params) -> int:
-    page = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
-    return max(1, min(page, 10_000))
+    return page_param(params)
 
 
 def page_of(queryset, params, size: int = PAGE_SIZE):

@@ -8,7 +8,9 @@ import datetime as dt
 from ninja import Query, Router, Schema, Status
 
 from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.errors import ErrorOut
 from zhijian.core.models import Jurisdiction
+from zhijian.core.params import Id
 from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, get_scoped, user_district_id
 
 from . import services
@@ -27,9 +29,7 @@ from .queries import (
 router = Router(tags=["sampling"])
 
 
-class Error(Schema):
-    code: str
-    message: str
+Error = ErrorOut  # the one error body: {code, message, fields}
 
 
 class ResultOut(Schema):
@@ -116,7 +116,7 @@ class SampleQuery(Schema):
     kind: str = ""
     status: str = ""
     judgement: str = ""
-    jurisdiction: int | None = None
+    jurisdiction: Id | None = None
     overdue: bool = False
     offset: int = 0
     limit: int = 50
