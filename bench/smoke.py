@@ -86,6 +86,7 @@ SMOKE: list[Step] = [
         db="inspections",
         fresh=True,
     ),
+    Step("events", "bench_events.py", ("--failing", "50"), db="events"),
     Step(
         "sampling",
         "bench_sampling.py",

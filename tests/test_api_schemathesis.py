@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from tests.factories import UserFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Role
 from zhijian.core.tokens import issue_token
 
@@ -62,10 +63,10 @@ def demo_token(city, entities):
     from zhijian.credit.classify import rescore_all
 
     credit.record_penalty(
-        actor="test", entity=entities["haishu"], measures=["fine"], title="销售不合格产品",
+        actor=SystemActor("test"), entity=entities["haishu"], measures=["fine"], title="销售不合格产品",
         occurred_on=dt.date(2026, 9, 1),
     )  # fmt: skip
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     admin = UserFactory(username="st_admin", role=Role.CITY_ADMIN)
     return issue_token(admin)[0]
 

@@ -15,9 +15,11 @@ from django.test import Client
 
 from tests.credit.conftest import AS_OF
 from tests.factories import PASSWORD
-from zhijian.credit import demo, services
+from zhijian.core.access import SystemActor
+from zhijian.credit import services
 from zhijian.credit.classify import rescore_all
 from zhijian.credit.models import CreditRecord
+from zhijian.demo.credit import loader as demo
 from zhijian.demo.generator import EntityGenerator, write_csv
 from zhijian.registry.importing import import_entities
 
@@ -36,7 +38,7 @@ def test_the_demo_stores_penalty_measures_as_lists(city, tmp_path):
     # given a small register and the credit demo loaded on it
     path = tmp_path / "register.csv"
     write_csv(path, list(EntityGenerator(2025, 400, today=AS_OF).rows()))
-    assert import_entities(path, actor="test", parallel=False).ok
+    assert import_entities(path, actor=SystemActor("test"), parallel=False).ok
     demo.load(seed=2025, scale="demo", console=None, as_of=AS_OF)
     # then every penalty's measures is a list of measure codes, and the report shows their names
     penalties = list(CreditRecord.objects.filter(kind="penalty", source="demo"))
@@ -53,7 +55,7 @@ def test_the_demo_stores_penalty_measures_as_lists(city, tmp_path):
 def _double_encoded(entity) -> CreditRecord:
     """A penalty stored the way the old demo loader stored it: a JSON string holding the array."""
     record = services.record_penalty(
-        actor="test",
+        actor=SystemActor("test"),
         entity=entity,
         measures=["fine"],
         title="销售不合格产品",
@@ -69,11 +71,11 @@ def test_the_migration_decodes_double_encoded_measures_and_leaves_the_rest(entit
     broken = _double_encoded(entities["yinzhou"])
     assert broken.measures == '["fine"]'  # what the public report spelled out character by character
     healthy = services.record_penalty(
-        actor="test", entity=entities["haishu"], measures=["warning", "fine"], title="虚假宣传",
+        actor=SystemActor("test"), entity=entities["haishu"], measures=["warning", "fine"], title="虚假宣传",
         occurred_on=dt.date(2026, 9, 2),
     )  # fmt: skip
     odd = services.record_credit_record(
-        actor="test", entity=entities["haishu"], kind="complaint", severity="general", title="投诉",
+        actor=SystemActor("test"), entity=entities["haishu"], kind="complaint", severity="general", title="投诉",
         occurred_on=dt.date(2026, 9, 3), source="complaints", public=False,
     )  # fmt: skip
     CreditRecord.objects.filter(pk=odd.pk).update(measures="not json")
@@ -97,7 +99,7 @@ def test_the_public_report_names_the_measures_after_the_repair(entities):
 
 def test_district_staff_see_no_city_wide_batch_figures_on_the_credit_page(users, entities):
     # given a city-wide batch over both districts
-    run = rescore_all(actor="test")
+    run = rescore_all(actor=SystemActor("test"))
     assert run.entities == 2
     # when a 海曙 officer opens the credit page
     page = _client(users["haishu"]).get("/credit/")
