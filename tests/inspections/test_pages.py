@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -19,7 +18,17 @@ from zhijian.core.tokens import issue_token
 from zhijian.inspections import services
 from zhijian.inspections.models import Draw, Inspection, Task
 
-from .factories import CheckItemFactory, classify, drawn, firms, inspector_user, plan_for, task_for
+from .factories import (
+    CheckItemFactory,
+    after_the_lottery,
+    classify,
+    drawn,
+    firms,
+    inspector_user,
+    next_issue,
+    plan_for,
+    task_for,
+)
 
 pytestmark = pytest.mark.django_db
 VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_draw.py"
@@ -69,11 +78,12 @@ def test_the_stand_alone_verifier_agrees_on_public_and_full_packages(scene, user
     full = client_for(users["haishu"]).get(f"/inspections/draws/{draw.pk}/full.json").json()
     result = run_verifier(tmp_path, full)
     assert result.returncode == 0, result.stdout
-    assert "re-drawing gives exactly the published list" in result.stdout
+    assert "re-drawing gives exactly the published ranked list" in result.stdout
+    assert "every stored team (members, positions, lead flags) is the re-run's" in result.stdout
     # The verifier can fail: swap one drawn firm for one that was not drawn.
-    chosen = {s["uscc"] for s in full["selected"]}
+    chosen = {s["uscc"] for s in full["ranked"]}
     intruder = next(line[:18] for line in full["eligible"] if line[:18] not in chosen)
-    full["selected"][0]["uscc"] = intruder
+    full["ranked"][0]["uscc"] = intruder
     result = run_verifier(tmp_path, full)
     assert result.returncode == 1 and "FAIL  re-drawing" in result.stdout
     public = public.json()
@@ -154,15 +164,20 @@ def test_staff_create_a_task_commit_and_draw_through_the_pages(city, users):
     response = client.post("/inspections/tasks/new/", form)
     task = Task.objects.get()
     assert response.url == f"/inspections/tasks/{task.pk}/"
-    due = (timezone.localtime() + dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    lottery = next_issue()
     client.post(
-        f"/inspections/tasks/{task.pk}/commit/", {"beacon_source": "双色球第2026136期", "beacon_due_at": due}
+        f"/inspections/tasks/{task.pk}/commit/",
+        {**lottery, "beacon_date": lottery["beacon_date"].isoformat()},
     )
     draw = Draw.objects.get(task=task)
     early = client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "1 2 3"}, follow=True)
     assert "尚未产生" in early.content.decode()
-    Draw.objects.filter(pk=draw.pk).update(beacon_due_at=timezone.now() - dt.timedelta(minutes=1))
-    client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "01 07 13 22 28 31 + 05"})
+    with after_the_lottery(draw):
+        wrong = client.post(
+            f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "1 7 13 22 28 31 + 5"}, follow=True
+        )
+        assert "应写作“01 07 13 22 28 31 + 05”" in wrong.content.decode()
+        client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "01 07 13 22 28 31 + 05"})
     draw.refresh_from_db()
     assert draw.status == "drawn" and draw.selected_count == 2  # ⌈40 × 0.05⌉ unclassified firms
     page = client.get(f"/inspections/tasks/{task.pk}/").content.decode()

@@ -728,15 +728,15 @@ def perform_draw(*, actor, draw: Draw, beacon_value: str) -> Draw:
             raise InspectionError("draw_done", "该次抽取已执行或已作废")
         if draw.algorithm != algorithm.FORMAT:
             raise InspectionError("draw_format", f"该次抽取使用旧算法 {draw.algorithm}，请重新公布抽取参数")
-        try:
-            beacon_value = algorithm.canonical_beacon_value(algorithm.game_of(draw.beacon_game), beacon_value)
-        except algorithm.DrawInputError as exc:
-            raise InspectionError("beacon_value", str(exc)) from None
         if timezone.now() < draw.beacon_due_at:
             due = timezone.localtime(draw.beacon_due_at)
             raise InspectionError(
                 "beacon_pending", f"公共随机数尚未产生（预定于 {due:%Y-%m-%d %H:%M} 开奖），不能抽取"
             )
+        try:
+            beacon_value = algorithm.canonical_beacon_value(algorithm.game_of(draw.beacon_game), beacon_value)
+        except algorithm.DrawInputError as exc:
+            raise InspectionError("beacon_value", str(exc)) from None
         seed = algorithm.seed_of(draw.frozen_sha256, draw.secret, beacon_value)
         key_seed = algorithm.key_seed_of(seed, draw.salt)
         selected = algorithm.select(snapshot.members_of(draw.pk), draw.ratios, key_seed)
