@@ -11,7 +11,7 @@ from django.urls import reverse
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.models import Entity
 
-from . import queries, snapshot
+from . import algorithm, queries, snapshot
 from .models import Draw, Inspection
 from .qr import qr_svg
 from .services import legal_basis_text
@@ -56,6 +56,9 @@ def draw_detail(request, pk: int):
             "q": text,
             "superseded_by": draw.task.draws.filter(number=draw.number + 1).first(),
             "replaces": draw.task.draws.filter(number=draw.number - 1).first(),
+            "beacon_template": (
+                algorithm.GAMES[draw.beacon_game].template if draw.beacon_game in algorithm.GAMES else ""
+            ),
         },
     )
 
