@@ -417,3 +417,15 @@ def test_city_task_draws_across_districts(staff, city, register):
     task = task_for(staff["department"], plan, districts=[city["330203"], city["330212"]])
     draw = committed(staff["department"], task)
     assert draw.eligible_count == 125
+
+
+def test_the_demo_draws_are_drawn_at_once_and_verify(staff, city, register):
+    """The demo commits the day before a past lottery day and draws after it (the services' clock
+    only): its draws are complete, verifiable, and the same for the same seed on the same day."""
+    from zhijian.inspections import demo
+
+    task = task_for(staff["haishu"], plan_for(staff["haishu"], city["330203"]))
+    draw = demo._commit_and_draw(staff["haishu"], task, 7, "测试", "05 08 16 21 29 32 + 14")
+    assert draw.status == Draw.Status.DRAWN and verify_draw(draw) == []
+    assert draw.committed_at < draw.beacon_due_at < draw.drawn_at
+    assert draw.secret == demo._secret(7, "测试") and draw.salt == demo._secret(7, "测试 salt")

@@ -179,6 +179,9 @@ class _DemoClock:
     def localtime(self, value=None):
         return timezone.localtime(value or self.at)
 
+    def __getattr__(self, name):
+        return getattr(timezone, name)
+
 
 def _commit_and_draw(actor, task: Task, seed: int, label: str, beacon: str):
     game = algorithm.GAMES["ssq"]
