@@ -16,7 +16,7 @@ from tests.factories import PASSWORD
 from zhijian.core.models import Jurisdiction
 from zhijian.core.tokens import issue_token
 from zhijian.inspections import services
-from zhijian.inspections.models import Draw, Inspection, Task
+from zhijian.inspections.models import Draw, Inspection, InspectionMember, Task
 
 from .factories import (
     CheckItemFactory,
@@ -267,6 +267,20 @@ def test_cli_verify_passes_and_fails_on_tampering(scene, capsys):
     with pytest.raises(SystemExit) as exit_code:
         call_command("inspections", "verify", str(draw.pk))
     assert exit_code.value.code == 1 and "核验失败" in capsys.readouterr().out
+
+
+def test_cli_verify_fails_when_a_lead_flag_is_moved(scene, capsys):
+    """Issue 15: `inspections verify` did not check the assignment's lead flag (组长)."""
+    draw = scene["draw"]
+    call_command("inspections", "verify", str(draw.pk))
+    assert "核验通过" in capsys.readouterr().out
+    member = InspectionMember.objects.filter(inspection__draw=draw, position=1).first()
+    InspectionMember.objects.filter(inspection=member.inspection, lead=True).update(lead=False)
+    InspectionMember.objects.filter(pk=member.pk).update(lead=True)
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("inspections", "verify", str(draw.pk))
+    out = capsys.readouterr().out
+    assert exit_code.value.code == 1 and "检查组（成员、顺序或组长）与重算结果不符" in out
 
 
 def test_figures_count_joint_tasks_credit_and_on_time_publicity(city, users):

@@ -18,11 +18,13 @@ canonical spelling; each firm's key is SHA-256(SHA-256(seed ‖ salt) ‖ USCC);
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import math
 import re
 import secrets
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -431,15 +433,30 @@ def rank_stratum(key_seed: bytes, usccs: list[bytes], count: int) -> list[tuple[
         widen += 1
 
 
+@contextmanager
+def _without_gc():
+    """Pause the cyclic garbage collector: a draw allocates only acyclic values (bytes, tuples), and
+    at city scale the collections its allocations trigger (each scanning a Django process's
+    objects) cost more than the ranking itself (bench/RESULTS.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def select(members: Mapping[str, list[bytes]], ratios: Mapping[str, str], key_seed: bytes) -> list[Selected]:
     """Draw from each stratum with the keys of ``key_seed`` (:func:`key_seed_of`); the result lists
     strata in A, B, C, D, U order, each by rank."""
     chosen: list[Selected] = []
-    for stratum in STRATA:
-        usccs = members.get(stratum, [])
-        count = stratum_count(len(usccs), ratios[stratum])
-        for rank, (key, uscc) in enumerate(rank_stratum(key_seed, usccs, count), start=1):
-            chosen.append(Selected(uscc.decode("ascii"), stratum, rank, key.hex()))
+    with _without_gc():
+        for stratum in STRATA:
+            usccs = members.get(stratum, [])
+            count = stratum_count(len(usccs), ratios[stratum])
+            for rank, (key, uscc) in enumerate(rank_stratum(key_seed, usccs, count), start=1):
+                chosen.append(Selected(uscc.decode("ascii"), stratum, rank, key.hex()))
     return chosen
 
 
@@ -450,7 +467,9 @@ def selected_text(selected: Iterable[Selected]) -> bytes:
 
 def drawn_text(usccs: Iterable[str]) -> bytes:
     """The public drawn list: the drawn USCCs alone, lines ``USCC\\n`` in byte order."""
-    return "".join(u + "\n" for u in sorted(usccs)).encode("ascii")
+    lines = sorted(usccs)
+    lines.append("")
+    return "\n".join(lines).encode("ascii")
 
 
 def count_strata(canonical: bytes) -> dict[str, int]:

@@ -92,9 +92,11 @@ def verify_draw(draw: Draw) -> list[Problem]:
 
 def _checked_frozen_text(draw: Draw, problems: list[Problem]) -> bytes | None:
     try:
-        algorithm.beacon_for(
-            draw.beacon_game, draw.beacon_issue, timezone.localtime(draw.beacon_due_at).date()
+        beacon = algorithm.beacon_for(
+            draw.beacon_game, draw.beacon_issue, draw.beacon_due_at.astimezone(algorithm.BEIJING).date()
         )
+        if beacon != draw_beacon(draw):
+            raise algorithm.DrawInputError("开奖时间不是该彩票的开奖时间")
         if draw.beacon_due_at <= draw.committed_at:
             raise algorithm.DrawInputError("开奖时间不在公布抽取参数之后")
         return frozen_text_of(draw).encode("utf-8")
@@ -197,6 +199,11 @@ def verify_assignment(
     results = assign(inputs)
     if result_digest(results) != run.result_sha256:
         problems.append(Problem("assignment_result", f"第{run.number}次人员匹配重算结果与记录不符"))
+    teams = sum(1 for r in results if r["team"])
+    if (run.assigned, run.unassignable) != (teams, len(results) - teams):
+        problems.append(
+            Problem("assignment_result", f"第{run.number}次人员匹配记录的已分派、未分派户数与重算结果不符")
+        )
     notes = dict(
         Inspection.objects.filter(draw=draw, status=Inspection.Status.UNASSIGNABLE).values_list(
             "entity__uscc", "assignment_note"
