@@ -422,7 +422,7 @@ def test_city_task_draws_across_districts(staff, city, register):
 def test_the_demo_draws_are_drawn_at_once_and_verify(staff, city, register):
     """The demo commits the day before a past lottery day and draws after it (the services' clock
     only): its draws are complete, verifiable, and the same for the same seed on the same day."""
-    from zhijian.inspections import demo
+    from zhijian.demo.inspections import loader as demo
 
     task = task_for(staff["haishu"], plan_for(staff["haishu"], city["330203"]))
     draw = demo._commit_and_draw(staff["haishu"], task, 7, "测试", "05 08 16 21 29 32 + 14")

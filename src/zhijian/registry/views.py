@@ -122,4 +122,4 @@ def import_upload(request):
         dry_run=request.POST.get("dry_run") == "1",
         task=import_entities_task,
     )
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))
