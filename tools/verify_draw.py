@@ -100,11 +100,16 @@ def lottery_ok(frozen):
     year, month, day = int(due.group(1)), int(due.group(2)), int(due.group(3))
     prefix = str(year) if digits == 7 else f"{year % 100:02d}"
     issue = beacon["issue"]
+    day = datetime.date(year, month, day)
+    draw_days = sum(
+        1 for n in range(day.timetuple().tm_yday) if (day - datetime.timedelta(n)).weekday() in weekdays
+    )
     return (
         re.fullmatch(f"[0-9]{{{digits}}}", issue) is not None
         and issue.startswith(prefix)
         and not issue.endswith("000")
-        and datetime.date(year, month, day).weekday() in weekdays
+        and int(issue[len(prefix) :]) <= draw_days
+        and day.weekday() in weekdays
         and due.group(4) == at
         and beacon["due"] > frozen["committed_at"]  # same offset and form: text order is time order
     )

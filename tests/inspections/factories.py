@@ -87,11 +87,14 @@ SSQ = algorithm.GAMES["ssq"]
 
 
 def next_issue(after=None, game=SSQ) -> dict:
-    """The lottery arguments of a commitment: the next draw day of ``game`` and an issue number of
-    its year."""
+    """The lottery arguments of a commitment: the next draw day of ``game`` and its issue number if
+    the lottery never paused (the count of its draw days so far that year)."""
     on = algorithm.next_draw_day(game, after or timezone.now())
+    count = sum(
+        1 for n in range(on.timetuple().tm_yday) if (on - dt.timedelta(days=n)).weekday() in game.weekdays
+    )
     prefix = str(on.year) if game.issue_digits == 7 else f"{on.year % 100:02d}"
-    return {"beacon_game": game.code, "beacon_issue": prefix + "136", "beacon_date": on}
+    return {"beacon_game": game.code, "beacon_issue": f"{prefix}{count:03d}", "beacon_date": on}
 
 
 def committed(actor, task, secret: str | None = None, salt: str | None = None, **beacon):

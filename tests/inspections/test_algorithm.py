@@ -148,6 +148,10 @@ def test_the_lottery_is_fixed_by_game_issue_and_draw_day():
         algorithm.beacon_for("ssq", "2025133", dt.date(2026, 11, 17))
     with pytest.raises(DrawInputError, match="5位数字"):
         algorithm.beacon_for("dlt", "2026134", dt.date(2026, 11, 18))
+    # 双色球 draw days of 2026 up to Sunday 11 January: Thu 1, Sun 4, Tue 6, Thu 8, Sun 11.
+    with pytest.raises(DrawInputError, match="最多开奖5期"):
+        algorithm.beacon_for("ssq", "2026006", dt.date(2026, 1, 11))
+    assert algorithm.beacon_for("ssq", "2026005", dt.date(2026, 1, 11)).issue == "2026005"
     with pytest.raises(DrawInputError, match="不支持"):
         algorithm.beacon_for("lotto", "2026133", dt.date(2026, 11, 17))
 

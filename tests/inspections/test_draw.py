@@ -173,7 +173,7 @@ def test_the_commitment_is_archived_in_the_audit_chain(staff, city, register):
     assert "salt" not in entry.after and draw.salt not in archived.decode()
     assert audit.verify()[1] == []
     # A draw row rewritten to match a new frozen text no longer matches the archive.
-    Draw.objects.filter(pk=draw.pk).update(beacon_issue=str(int(draw.beacon_issue) + 1))
+    Draw.objects.filter(pk=draw.pk).update(beacon_issue=str(int(draw.beacon_issue) - 1))
     draw.refresh_from_db()
     Draw.objects.filter(pk=draw.pk).update(
         frozen_sha256=algorithm.sha256_hex(services.frozen_text_of(draw).encode())

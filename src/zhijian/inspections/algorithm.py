@@ -252,6 +252,14 @@ def due_text(due: dt.datetime) -> str:
     return due.astimezone(BEIJING).replace(microsecond=0).isoformat()
 
 
+def draw_days_until(game: Game, day: dt.date) -> int:
+    """The game's draw days from 1 January to ``day`` inclusive: the highest issue number it can have
+    reached (fewer if the lottery paused, as it does at the Spring Festival)."""
+    return sum(
+        1 for n in range(day.timetuple().tm_yday) if (day - dt.timedelta(days=n)).weekday() in game.weekdays
+    )
+
+
 def canonical_issue(game: Game, issue: str, due: dt.datetime) -> str:
     """The issue number exactly as the lottery writes it: YYYYNNN (福彩) or YYNNN (大乐透), of the
     due date's year; any other spelling is refused."""
@@ -263,6 +271,12 @@ def canonical_issue(game: Game, issue: str, due: dt.datetime) -> str:
     if not issue.startswith(prefix) or issue.endswith("000"):
         raise DrawInputError(
             f"期号“{issue}”与开奖日期的年份不符：{year}年的期号为“{prefix}NNN”，如“{example}”"
+        )
+    day = due.astimezone(BEIJING).date()
+    draw_days = draw_days_until(game, day)
+    if int(issue[len(prefix) :]) > draw_days:
+        raise DrawInputError(
+            f"{game.name}到{day:%Y-%m-%d}为止本年最多开奖{draw_days}期，不可能是第{issue}期：请核对期号和开奖日期"
         )
     return issue
 

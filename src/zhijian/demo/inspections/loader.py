@@ -155,10 +155,7 @@ def _secret(seed: int, label: str) -> str:
 
 def _issue(game: algorithm.Game, on: dt.date) -> str:
     """A plausible issue number for a draw day: the count of the game's draw days so far this year."""
-    day, count = dt.date(on.year, 1, 1), 0
-    while day <= on:
-        count += day.weekday() in game.weekdays
-        day += dt.timedelta(days=1)
+    count = algorithm.draw_days_until(game, on)
     return f"{on.year}{count:03d}" if game.issue_digits == 7 else f"{on.year % 100:02d}{count:03d}"
 
 

@@ -100,10 +100,15 @@
     var year = Number(due[1]);
     var prefix = game[0] === 7 ? String(year) : ("0" + (year % 100)).slice(-2);
     var issue = f.beacon.issue;
-    var weekday = (new Date(Date.UTC(year, Number(due[2]) - 1, Number(due[3]))).getUTCDay() + 6) % 7;
+    var day = Date.UTC(year, Number(due[2]) - 1, Number(due[3]));
+    var weekday = (new Date(day).getUTCDay() + 6) % 7;
+    var drawDays = 0;  // the game's draw days from 1 January to the draw day: the issue cannot be later
+    for (var t = Date.UTC(year, 0, 1); t <= day; t += 86400000) {
+      if (game[1].indexOf((new Date(t).getUTCDay() + 6) % 7) >= 0) drawDays += 1;
+    }
     return new RegExp("^[0-9]{" + game[0] + "}$").test(issue) && issue.indexOf(prefix) === 0 &&
-      !/000$/.test(issue) && game[1].indexOf(weekday) >= 0 && due[4] === game[2] &&
-      f.beacon.due > f.committed_at;
+      !/000$/.test(issue) && Number(issue.slice(prefix.length)) <= drawDays &&
+      game[1].indexOf(weekday) >= 0 && due[4] === game[2] && f.beacon.due > f.committed_at;
   }
 
   function sortedUnique(list) {
