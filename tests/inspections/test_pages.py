@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -335,3 +336,19 @@ def test_an_inspector_declares_her_own_conflict_from_her_page(scene):
     other = scene["li"]
     client.post(f"/inspections/inspectors/{other.pk}/conflict/", {"uscc": firm.uscc, "reason": "代他人声明"})
     assert not other.conflicts.exists()  # only her own, or staff for her
+
+
+def test_cli_commits_to_a_lottery_issue_and_refuses_a_wrong_day(city, users, capsys):
+    haishu = city["330203"]
+    firms(haishu, 6, start=8700)
+    task = task_for(users["haishu"], plan_for(users["haishu"], haishu))
+    lottery = next_issue()
+    wrong_day = (
+        lottery["beacon_date"] + dt.timedelta(days=1)
+    ).isoformat()  # 双色球 never draws two days running
+    args = ["inspections", "commit", str(task.pk), "--game", "ssq", "--issue", lottery["beacon_issue"]]
+    with pytest.raises(CommandError, match="不开奖"):
+        call_command(*args, "--draw-date", wrong_day, "--as", users["haishu"].username)
+    call_command(*args, "--draw-date", lottery["beacon_date"].isoformat(), "--as", users["haishu"].username)
+    draw = Draw.objects.get(task=task)
+    assert "承诺值" in capsys.readouterr().out and draw.beacon_issue == lottery["beacon_issue"]
