@@ -429,3 +429,34 @@ def test_the_demo_draws_are_drawn_at_once_and_verify(staff, city, register):
     assert draw.status == Draw.Status.DRAWN and verify_draw(draw) == []
     assert draw.committed_at < draw.beacon_due_at < draw.drawn_at
     assert draw.secret == demo._secret(7, "测试") and draw.salt == demo._secret(7, "测试 salt")
+
+
+def test_each_commitment_is_named_for_the_signed_audit_head(staff, city, register, monkeypatch):
+    """Where the core archives commitments into its signed heads (core.audit.archive_commitment),
+    the freeze and the draw each name theirs, and verify holds them to it."""
+    calls = []
+
+    def archive_commitment(*, actor, kind, key, sha256, detail=None):
+        calls.append((kind, key, sha256))
+        return audit.record(
+            actor,
+            audit.Change(
+                "audit.commitment",
+                "Commitment",
+                key,
+                None,
+                {"kind": kind, "key": key, "sha256": sha256, "detail": detail or {}},
+            ),
+        )
+
+    monkeypatch.setattr(audit, "archive_commitment", archive_commitment, raising=False)
+    task = task_for(staff["haishu"], plan_for(staff["haishu"], city["330203"]))
+    draw = drawn(staff["haishu"], task)
+    assert calls == [
+        ("inspections.draw", f"draw:{draw.pk}:frozen", draw.frozen_sha256),
+        ("inspections.draw", f"draw:{draw.pk}:drawn", draw.drawn_sha256),
+    ]
+    assert verify_draw(draw) == []
+    Draw.objects.filter(pk=draw.pk).update(drawn_sha256="0" * 64)
+    draw.refresh_from_db()
+    assert "archive" in {p.what for p in verify_draw(draw)}

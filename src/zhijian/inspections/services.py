@@ -573,7 +573,22 @@ def _freeze(
             attachment=frozen,
         ),
     )
+    archive_in_signed_head(
+        actor, f"draw:{draw.pk}:frozen", draw.frozen_sha256, {"task": task.pk, "number": number}
+    )
     return draw
+
+
+COMMITMENT_KIND = "inspections.draw"
+
+
+def archive_in_signed_head(actor, key: str, sha256: str, detail: dict) -> None:
+    """Name a draw's commitment in the next signed audit-chain head (issue 15, item 2:
+    ``core.audit.archive_commitment``) where the core offers it; until then the audit entry that
+    carries the frozen text is the archive, and the signed heads, once they exist, cover it too."""
+    archive = getattr(audit, "archive_commitment", None)
+    if archive is not None:
+        archive(actor=actor, kind=COMMITMENT_KIND, key=key, sha256=sha256, detail=detail)
 
 
 def frozen_text_of(draw: Draw) -> str:
@@ -758,6 +773,12 @@ def perform_draw(*, actor, draw: Draw, beacon_value: str) -> Draw:
                 {"status": Draw.Status.COMMITTED},
                 {**_draw_public(draw), "secret": draw.secret},
             ),
+        )
+        archive_in_signed_head(
+            actor,
+            f"draw:{draw.pk}:drawn",
+            draw.drawn_sha256,
+            {"seed": draw.seed, "count": draw.selected_count},
         )
     return draw
 

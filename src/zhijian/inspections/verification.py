@@ -126,7 +126,20 @@ def _verify_archive(draw: Draw) -> list[Problem]:
         or (entry["after"] or {}).get("frozen_sha256") != draw.frozen_sha256
     ):
         return [Problem("archive", "审计日志存档的冻结参数与公布的冻结参数哈希不符（事后改动）")]
+    # Commitments named in the signed heads (where the core archives them): each must still match.
+    named = {
+        f"draw:{draw.pk}:frozen": draw.frozen_sha256,
+        f"draw:{draw.pk}:drawn": draw.drawn_sha256,
+    }
+    for key, after in AuditEntry.objects.filter(
+        action=COMMITMENT_ACTION, object_id__in=list(named)
+    ).values_list("object_id", "after"):
+        if (after or {}).get("sha256") != named[key]:
+            return [Problem("archive", f"签名链头存档的承诺值（{key}）与公布的哈希不符（事后改动）")]
     return []
+
+
+COMMITMENT_ACTION = "audit.commitment"  # core.audit.archive_commitment's entries
 
 
 def _verify_chain(draw: Draw) -> list[Problem]:
