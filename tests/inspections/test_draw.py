@@ -460,3 +460,21 @@ def test_each_commitment_is_named_for_the_signed_audit_head(staff, city, registe
     Draw.objects.filter(pk=draw.pk).update(drawn_sha256="0" * 64)
     draw.refresh_from_db()
     assert "archive" in {p.what for p in verify_draw(draw)}
+
+
+def test_a_task_left_with_a_committed_draw_of_the_old_format_is_redrawn(staff, city, register):
+    task = task_for(staff["haishu"], plan_for(staff["haishu"], city["330203"]))
+    old = committed(staff["haishu"], task)
+    Draw.objects.filter(pk=old.pk).update(algorithm="zhijian-draw/1")
+    old.refresh_from_db()
+    with after_the_lottery(old):
+        with pytest.raises(InspectionError) as refused:
+            services.perform_draw(actor=staff["haishu"], draw=old, beacon_value=BEACON)
+        assert refused.value.code == "draw_format"
+        new = services.redraw(
+            actor=staff["haishu"],
+            task=task,
+            **_redraw_kwargs(**next_issue(old.beacon_due_at + dt.timedelta(days=1))),
+        )
+    assert new.algorithm == algorithm.FORMAT and new.number == 2
+    assert [p.what for p in verify_draw(Draw.objects.get(pk=old.pk))] == ["format"]

@@ -814,7 +814,8 @@ def redraw(
             raise InspectionError(
                 "redraw_limit", f"每项任务最多重新抽取{limit}次（{REDRAW_RULE}），本任务已达上限"
             )
-        if current.status == Draw.Status.COMMITTED and timezone.now() >= current.beacon_due_at:
+        legacy = current.algorithm != algorithm.FORMAT  # a /1 draw can no longer be performed
+        if current.status == Draw.Status.COMMITTED and timezone.now() >= current.beacon_due_at and not legacy:
             raise InspectionError(
                 "redraw_after_beacon", "本次抽取的公共随机数已产生：须先执行抽取并公示结果，再说明理由重抽"
             )

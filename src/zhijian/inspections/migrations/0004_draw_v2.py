@@ -18,6 +18,9 @@ RULES = [
 
 
 def forwards(apps, schema_editor):
+    # Draws made under zhijian-draw/1 get the limit too: a task whose /1 draw was committed but not
+    # performed (it can no longer be) is redrawn under /2.
+    apps.get_model("inspections", "Draw").objects.filter(algorithm="zhijian-draw/1").update(redraw_limit=2)
     RuleValue = apps.get_model("core", "RuleValue")
     for key, value, unit, valid_from, source, note in RULES:
         RuleValue.objects.update_or_create(
