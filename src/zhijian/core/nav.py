@@ -88,3 +88,10 @@ def navigation(request):
         "breadcrumbs": crumbs,
         "back_url": current.url if current is not None and current.url != request.path else "",
     }
+
+
+def site(request):
+    """Template context: the site's identity (``settings.SITE``) for the masthead and footer."""
+    from django.conf import settings
+
+    return {"site": settings.SITE}
