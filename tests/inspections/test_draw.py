@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from unittest import mock
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -239,6 +240,17 @@ def test_a_drawn_lottery_must_be_performed_before_a_redraw(staff, city, register
         )
     assert refused.value.code == "redraw_after_beacon"
     assert Draw.objects.get(pk=draw.pk).status == Draw.Status.COMMITTED
+    # … and the public page says that the lottery is out and the draw not yet performed.
+    from django.test import Client
+
+    page = Client().get(f"/public/inspections/draws/{draw.pk}/").content.decode()
+    assert 'id="draw-overdue"' not in page
+    with after_the_lottery(draw):
+        from zhijian.inspections import public
+
+        with mock.patch.object(public, "timezone", services.timezone):
+            page = Client().get(f"/public/inspections/draws/{draw.pk}/").content.decode()
+    assert 'id="draw-overdue"' in page and "尚未执行" in page
 
 
 def test_verify_names_a_tampered_snapshot_and_a_swapped_firm(staff, city, register):

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from zhijian.core.access import public_view
 from zhijian.core.scoping import VIEW, get_scoped
@@ -59,6 +60,7 @@ def draw_detail(request, pk: int):
             "q": text,
             "superseded_by": draw.task.draws.filter(number=draw.number + 1).first(),
             "replaces": draw.task.draws.filter(number=draw.number - 1).first(),
+            "overdue": draw.status == Draw.Status.COMMITTED and timezone.now() >= draw.beacon_due_at,
             "beacon_template": (
                 algorithm.GAMES[draw.beacon_game].template if draw.beacon_game in algorithm.GAMES else ""
             ),
