@@ -86,6 +86,13 @@ SMOKE: list[Step] = [
         db="inspections",
         fresh=True,
     ),
+    Step(
+        "experiment_draw_v1_v2",
+        "experiment_draw_v1_v2.py",
+        ("66e5d4c",),  # the draw of zhijian-draw/1, read from the history
+        db="inspections",
+        env={"ROUNDS": "1"},
+    ),
     Step("events", "bench_events.py", ("--failing", "50"), db="events"),
     Step(
         "sampling",
