@@ -139,8 +139,8 @@ def main() -> None:
     from zhijian.core.reference import load_city
     from zhijian.credit.models import CreditStanding
     from zhijian.inspections import algorithm, services
-    from zhijian.inspections.services import draws as draw_services
     from zhijian.inspections.models import CheckItem, Draw, Method, Specialty
+    from zhijian.inspections.services import draws as draw_services
     from zhijian.inspections.verification import verify_draw
     from zhijian.registry.models import Entity
 
