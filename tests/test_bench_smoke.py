@@ -47,3 +47,23 @@ def test_every_platform_name_a_benchmark_imports_exists(script):
                 assert hasattr(module, alias.name) or importlib.util.find_spec(
                     f"{node.module}.{alias.name}"
                 ), f"{script.name}: {node.module} has no {alias.name}"
+
+
+@pytest.mark.parametrize("script", _benchmarks(), ids=lambda p: p.name)
+def test_no_benchmark_imports_the_platform_before_django_is_set_up(script):
+    """A module-level ``from zhijian…`` import runs before ``django_setup`` and fails on settings."""
+    tree = ast.parse(script.read_text(encoding="utf-8"))
+    early = [
+        node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("zhijian")
+    ] + [
+        alias.name
+        for node in tree.body
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name.startswith("zhijian")
+    ]
+    assert not early, (
+        f"{script.name} imports {early} at module level: import inside main() after django_setup"
+    )
