@@ -40,7 +40,7 @@ class Step:
 
     name: str
     script: str
-    args: tuple[str, ...] = ()
+    args: tuple = ()  # strings, or callables run just before the step that return one
     db: str = "register"  # suffix of the database name; steps sharing it run on the same data
     fresh: bool = False  # drop, create and ``zhijian setup`` the database before this step
     env: dict[str, str] = field(default_factory=dict)
@@ -86,6 +86,10 @@ SMOKE: list[Step] = [
         db="inspections",
         fresh=True,
     ),
+    # The pre-issue-15 algorithm, taken from git, against today's, on the draw bench_inspections made.
+    Step(
+        "experiment_draw_v1_v2", "experiment_draw_v1_v2.py", (lambda: old_draw_algorithm(),), db="inspections"
+    ),
     Step("events", "bench_events.py", ("--failing", "50"), db="events"),
     Step(
         "sampling",
@@ -94,6 +98,18 @@ SMOKE: list[Step] = [
         db="sampling",
     ),
 ]
+
+
+def old_draw_algorithm(revision: str = "66e5d4c") -> str:
+    """zhijian-draw/1's algorithm.py (the revision before issue 15) as a file, for the A/B experiment."""
+    path = OUT / "algorithm_v1.py"
+    shown = subprocess.run(  # noqa: S603
+        ["git", "-C", str(ROOT), "show", f"{revision}:src/zhijian/inspections/algorithm.py"],  # noqa: S607
+        capture_output=True,
+        check=True,
+    )
+    path.write_bytes(shown.stdout)
+    return str(path)
 
 
 def database(step: Step) -> str:
@@ -133,7 +149,8 @@ def run(step: Step) -> tuple[bool, float]:
     if step.fresh:
         recreate(env["BENCH_DB"])
         subprocess.run([sys.executable, "-m", "zhijian.cli", "setup"], env=env, check=True, cwd=ROOT)  # noqa: S603
-    done = subprocess.run([sys.executable, str(BENCH_DIR / step.script), *step.args], env=env, cwd=ROOT)  # noqa: S603
+    args = [a() if callable(a) else a for a in step.args]
+    done = subprocess.run([sys.executable, str(BENCH_DIR / step.script), *args], env=env, cwd=ROOT)  # noqa: S603
     return done.returncode == 0, time.perf_counter() - started
 
 
@@ -149,7 +166,8 @@ def main(argv: list[str]) -> int:
         if wanted and step.name not in wanted:
             continue
         print(
-            f"\n##### bench-smoke {step.name}: {step.script} {' '.join(step.args)}  [{database(step)}]",
+            f"\n##### bench-smoke {step.name}: {step.script} "
+            f"{' '.join(a if isinstance(a, str) else '…' for a in step.args)}  [{database(step)}]",
             flush=True,
         )
         ok, seconds = run(step)
