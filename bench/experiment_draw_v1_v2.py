@@ -40,6 +40,7 @@ if not os.path.exists(old):  # a git revision: its algorithm.py, read from the h
     old = handle.name
 spec = importlib.util.spec_from_file_location("algorithm_v1", old)
 v1 = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = v1  # a dataclass in the module looks its module up
 spec.loader.exec_module(v1)
 draw = Task.objects.filter(status="drawn").order_by("-pk").first().draws.get(number=1)
 members = snapshot.members_of(draw.pk)
