@@ -16,3 +16,4 @@ class InspectionsConfig(AppConfig):
         NavItem("抽查公示", "inspections_public:index", frozenset({PUBLIC})),
     ]
     demo_loader = "zhijian.inspections.demo.load"
+    indicators = "zhijian.inspections.indicators.definitions"

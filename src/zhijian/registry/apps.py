@@ -11,3 +11,4 @@ class RegistryConfig(AppConfig):
     label = "registry"
     verbose_name = "市场主体库"
     nav = [NavItem("市场主体", "entity_list", STAFF), NavItem("导入", "entity_import", WRITERS)]
+    indicators = "zhijian.registry.indicators.definitions"

@@ -16,4 +16,5 @@ class SamplingConfig(AppConfig):
         NavItem("抽检公告", "sampling_public:announcements", frozenset({PUBLIC})),
     ]
     demo_loader = "zhijian.sampling.demo.load"
+    indicators = "zhijian.sampling.indicators.definitions"
     home_for_roles = {"lab": "sampling:sample_list"}

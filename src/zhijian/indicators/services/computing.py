@@ -1,0 +1,169 @@
+"""Computing the computed indicators (计算指标) for a period, on the database or on Spark.
+
+Every definition an app declares (:func:`zhijian.core.hooks.indicator_sources`) is one Ibis
+expression: here it runs on the application database (compiled to its dialect and executed on
+Django's connection) or on a :class:`~zhijian.core.analytics.ParquetEngine` (Spark, DuckDB) fed
+with Parquet exports of the same tables. One query per indicator and period answers every
+county-level jurisdiction at once; the city's value is summed from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import ibis.expr.operations as ops
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zhijian.core import audit
+from zhijian.core.access import is_system, require
+from zhijian.core.analytics import ParquetEngine, batch_memory, compile_sql
+from zhijian.core.hooks import IndicatorSource, indicator_sources
+from zhijian.core.models import Jurisdiction
+
+from ..models import ComputedValue
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed figure: a jurisdiction's numerator, denominator and value for a period."""
+
+    code: str
+    jurisdiction_id: int
+    numerator: int
+    denominator: int | None
+    value: Decimal | None
+
+
+def definitions() -> dict[str, IndicatorSource]:
+    return indicator_sources()
+
+
+def unbound_tables(expr) -> list:
+    """The application tables an expression reads (what a Parquet engine must be given)."""
+    return [op.to_expr() for op in expr.op().find(ops.UnboundTable)]
+
+
+def run(expr, engine: ParquetEngine | None = None) -> list[tuple]:
+    """The rows of ``expr``: on the database, or on ``engine``."""
+    if engine is not None:
+        for table in unbound_tables(expr):
+            engine.register(table)
+        return list(engine.batches(expr))
+    sql = compile_sql(expr).replace("%", "%%")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [])
+        return cursor.fetchall()
+
+
+def value_of(
+    definition: IndicatorSource, numerator: int | None, denominator: int | None, start: dt.date, end: dt.date
+) -> Decimal | None:
+    """``numerator × scale ÷ denominator`` (annualised for a part-year), to four places."""
+    if numerator is None or (denominator is not None and denominator == 0):
+        return None
+    value = Decimal(int(numerator)) * definition.scale
+    if denominator is not None:
+        value /= Decimal(int(denominator))
+    days = (end - start).days + 1
+    if definition.annualise and days < 365:
+        value = value * Decimal(365) / Decimal(days)
+    return value.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _is_ratio(definition: IndicatorSource, rows: Sequence[tuple]) -> bool:
+    return definition.city_denominator == "same" or any(r[2] is not None for r in rows)
+
+
+def compute(
+    code: str,
+    start: dt.date,
+    end: dt.date,
+    district_id: int | None = None,
+    *,
+    engine: ParquetEngine | None = None,
+    city: Jurisdiction | None = None,
+) -> list[Figure]:
+    """Figures of indicator ``code`` for the period: one per county-level jurisdiction with records,
+    and the city's (unless ``district_id`` narrows to one jurisdiction)."""
+    definition = definitions()[code]
+    everything = run(definition.compute(start, end, district_id), engine)
+    rows = [r for r in everything if r[0] is not None]
+    total = next((r for r in everything if r[0] is None), None)
+    figures = [
+        Figure(
+            code,
+            int(d),
+            int(n or 0),
+            None if den is None else int(den),
+            value_of(definition, n or 0, den, start, end),
+        )
+        for d, n, den in rows
+    ]
+    if district_id is None:
+        city = city or Jurisdiction.objects.get(level=Jurisdiction.Level.CITY)
+        figures = [f for f in figures if f.jurisdiction_id != city.pk]
+        numerator = sum(int(r[1] or 0) for r in rows)
+        denominator: int | None
+        if total is not None:  # the definition's own city-wide figure (numerators that do not add up)
+            numerator, denominator = int(total[1] or 0), None if total[2] is None else int(total[2])
+        elif not _is_ratio(definition, rows):
+            denominator = None
+        elif definition.city_denominator == "same":
+            denominator = max((int(r[2] or 0) for r in rows), default=0) or None
+        else:
+            denominator = sum(int(r[2]) for r in rows if r[2] is not None) or None
+        city_value = value_of(definition, numerator, denominator, start, end)
+        if _is_ratio(definition, rows) and denominator is None:
+            city_value = None
+        figures.append(Figure(code, city.pk, numerator, denominator, city_value))
+    return figures
+
+
+def compute_values(
+    *,
+    actor,
+    start: dt.date,
+    end: dt.date,
+    codes: Iterable[str] | None = None,
+    engine: ParquetEngine | None = None,
+) -> int:
+    """Recompute and store the figures of ``codes`` (every computed indicator) for one period."""
+    require(actor, "indicators.compute")
+    codes = list(codes or definitions())
+    city = Jurisdiction.objects.get(level=Jurisdiction.Level.CITY)
+    now = timezone.now()
+    with transaction.atomic(), batch_memory():
+        made: list[ComputedValue] = []
+        for code in codes:
+            for figure in compute(code, start, end, engine=engine, city=city):
+                made.append(
+                    ComputedValue(
+                        code=code,
+                        jurisdiction_id=figure.jurisdiction_id,
+                        period_start=start,
+                        period_end=end,
+                        numerator=figure.numerator,
+                        denominator=figure.denominator,
+                        value=figure.value,
+                        computed_at=now,
+                    )
+                )
+        ComputedValue.objects.filter(code__in=codes, period_start=start, period_end=end).delete()
+        ComputedValue.objects.bulk_create(made)
+        audit.record(
+            str(actor) if is_system(actor) else actor,  # the audit log names a system actor by its name
+            audit.Change(
+                "indicators.values.compute",
+                "ComputedValue",
+                f"{start.isoformat()}/{end.isoformat()}",
+                None,
+                {"codes": codes, "rows": len(made)},
+            ),
+        )
+    return len(made)
