@@ -2,14 +2,12 @@
 data; statuses, district values and reporting need a login and follow the pages' scoping. Errors as
 ``{code, message, fields}``."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
-from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.access import allows, api_policy, api_public
 from zhijian.core.errors import NotFound
 from zhijian.core.models import Jurisdiction
 from zhijian.core.scoping import VIEW, get_scoped
@@ -80,6 +78,10 @@ class StatusOut(Schema):
 class ValueQuery(Schema):
     code: str = ""
     year: int | None = None
+
+
+class StatusQuery(Schema):
+    on: dt.date | None = None
 
 
 class ReportIn(Schema):
@@ -156,20 +158,20 @@ def _values(user, params: ValueQuery) -> list[dict]:
 @router.get("/values", auth=None, response=list[ValueOut])
 @api_public
 def values(request, params: Query[ValueQuery]):
-    """Values the caller may see: the city's computed and locked values for anyone; a logged-in
-    officer also those of her jurisdictions (a token in the header is honoured when present)."""
+    """Values the caller may see: the city's computed and locked values for anyone; an officer
+    holding ``indicators.view`` also those of her jurisdictions (a token in the header counts)."""
     from zhijian.core.tokens import user_for_token
 
     user = request.user
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         user = user_for_token(header[7:]) or user
-    return _values(user, params)
+    return _values(user if allows(user, "indicators.view") else None, params)
 
 
 @router.get("/status", response=list[StatusOut])
 @api_policy("indicators.view")
-def status(request, on: dt.date | None = None):
+def status(request, params: Query[StatusQuery]):
     """Each indicator's latest city value, expected value and status on ``on`` (default today)."""
     return [
         {
@@ -182,7 +184,7 @@ def status(request, on: dt.date | None = None):
             "source": r.source,
             "records_url": r.records_url,
         }
-        for r in readings(request.user, on)
+        for r in readings(request.user, params.on)
     ]
 
 
@@ -204,11 +206,11 @@ def report(request, body: ReportIn):
         evidence_note=body.evidence_note,
         miss_reason=body.miss_reason,
     )
-    return 201, row
+    return Status(201, row)
 
 
 @router.get("/reported/{value_id}", response=ReportedOut)
-@api_login
+@api_policy("indicators.view")
 def reported(request, value_id: int):
     return get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
 

@@ -56,14 +56,25 @@ def visible_units(user) -> list[Jurisdiction]:
     return [u for u in units if u.level == Jurisdiction.Level.CITY or u.pk == own]
 
 
+def _with_open_data(queryset: QuerySet, user) -> QuerySet:
+    """What ``user`` may see under scoping, and the open data (the city's rows) that anyone may."""
+    public = queryset.model.scope.public
+    scoped = restrict(queryset, user, VIEW)
+    if scoped.query.is_empty():
+        return queryset.filter(public)
+    return queryset.filter(Q(pk__in=scoped.values("pk")) | public)
+
+
 def visible_reported(user) -> QuerySet[ReportedValue]:
-    return restrict(
-        ReportedValue.objects.select_related("jurisdiction", "reported_by", "reviewed_by"), user, VIEW
+    """Reported values ``user`` may read: her scope's, and the city's locked ones (open data)."""
+    return _with_open_data(
+        ReportedValue.objects.select_related("jurisdiction", "reported_by", "reviewed_by"), user
     )
 
 
 def visible_computed(user) -> QuerySet[ComputedValue]:
-    return restrict(ComputedValue.objects.select_related("jurisdiction"), user, VIEW)
+    """Computed values ``user`` may read: her scope's, and the city's (open data)."""
+    return _with_open_data(ComputedValue.objects.select_related("jurisdiction"), user)
 
 
 @dataclass
