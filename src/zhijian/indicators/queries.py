@@ -193,18 +193,15 @@ def district_rows(user, indicator: Indicator, year: int, on: dt.date) -> list[di
 def series(
     user, indicator: Indicator, jurisdiction: Jurisdiction, years: range
 ) -> list[tuple[int, Decimal | None]]:
-    """The indicator's yearly values (computed for the calendar year, else locked reported)."""
+    """The indicator's yearly values: computed for the calendar year (the year to date when the
+    year is not over: the latest period that starts on 1 January), else the locked reported value."""
     out = []
     computed = {
         r.period_end.year: r.value
-        for r in visible_computed(user).filter(
-            code=indicator.code,
-            jurisdiction=jurisdiction,
-            period_start__month=1,
-            period_start__day=1,
-            period_end__month=12,
-            period_end__day=31,
-        )
+        for r in visible_computed(user)
+        .filter(code=indicator.code, jurisdiction=jurisdiction, period_start__month=1, period_start__day=1)
+        .order_by("period_end")
+        if r.period_start.year == r.period_end.year
     }
     reported = {
         r.period_end.year: r.value
