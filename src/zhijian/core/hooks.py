@@ -64,7 +64,9 @@ class IndicatorSource:
     check-item catalogue). ``records_url(start, end, district_id | None)`` lists the records behind
     the value. A row whose ``district_id`` is null, when present, is the city's own figure and
     replaces the sum (for numerators that do not add up, e.g. distinct items). A row of the city's
-    own jurisdiction (city-organised work) adds to the city like a district's. ``extra`` is free.
+    own jurisdiction (city-organised work) adds to the city like a district's. ``start`` and ``end``
+    may appear only as values inside the expression (dates, or ``end.year``): the indicators app
+    compiles a definition once and puts each period's dates into it. ``extra`` is free.
     """
 
     code: str

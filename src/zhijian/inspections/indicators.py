@@ -28,8 +28,17 @@ from .models import CheckItem, Draw, Task
 CREDIT_CLASSES = ("A", "B", "C", "D")
 
 
+def _task_table():
+    """The task table with its ratios (a JSON column, read as text); one schema for every
+    expression here, since an engine outside the database registers a table once by its name."""
+    return ibis.table(
+        {"id": "int64", "jurisdiction_id": "int64", "starts_on": "date", "ratios": "json"},
+        name=Task._meta.db_table,
+    )
+
+
 def _drawn_tasks(start: dt.date, end: dt.date, district_id: int | None):
-    task = source(Task, ["id", "jurisdiction", "starts_on"])
+    task = _task_table()
     draw = source(Draw, ["task", "status"])
     drawn = draw.filter(draw.status == Draw.Status.DRAWN).select(drawn_task=draw.task_id).distinct()
     tasks = task.filter(task.starts_on >= start, task.starts_on <= end)
@@ -68,14 +77,12 @@ def _ratio(text, stratum: str):
 
 def credit_application_rate(start: dt.date, end: dt.date, district_id: int | None = None):
     tasks = _drawn_tasks(start, end, district_id)
-    ratios = ibis.table({"id": "int64", "ratios": "json"}, name=Task._meta.db_table)
-    text = ratios.ratios.cast("string")
+    text = tasks.ratios.cast("string")
     first = _ratio(text, CREDIT_CLASSES[0])
     differs = ibis.or_(*[_ratio(text, s) != first for s in CREDIT_CLASSES[1:]])
-    flagged = ratios.select(ratio_task=ratios.id, applies=differs.ifelse(1, 0).cast("int64"))
-    joined = tasks.join(flagged, tasks.id == flagged.ratio_task)
-    return joined.group_by(district_id=joined.jurisdiction_id).aggregate(
-        numerator=joined.applies.sum().cast("int64"), denominator=joined.count().cast("int64")
+    flagged = tasks.mutate(applies=differs.ifelse(1, 0).cast("int64"))
+    return flagged.group_by(district_id=flagged.jurisdiction_id).aggregate(
+        numerator=flagged.applies.sum().cast("int64"), denominator=flagged.count().cast("int64")
     )
 
 

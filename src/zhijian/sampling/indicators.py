@@ -59,9 +59,10 @@ def residents_of(year: int):
     """Residents of each county-level unit by its newest figure of ``year`` or before."""
     population = source(Population, ["jurisdiction", "year", "residents"])
     place = source(Jurisdiction, ["id", "level"])
-    county = place.filter(place.level.isin(["district", "zone"]))
-    known = population.filter(population.year <= year).semi_join(
-        county, population.jurisdiction_id == county.id
+    county = place.filter(place.level.isin(["district", "zone"])).select(county_id=place.id)
+    known = population.filter(population.year <= year)
+    known = known.join(county, known.jurisdiction_id == county.county_id).select(
+        "jurisdiction_id", "year", "residents"
     )
     newest = known.group_by(newest_place=known.jurisdiction_id).aggregate(newest_year=known.year.max())
     rows = known.join(
