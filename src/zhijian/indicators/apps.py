@@ -1,8 +1,7 @@
 from django.apps import AppConfig
 
+from zhijian.core import roles as access
 from zhijian.core.nav import NavItem
-
-STAFF = frozenset({"city_admin", "department", "district"})
 
 
 class IndicatorsConfig(AppConfig):
@@ -11,6 +10,11 @@ class IndicatorsConfig(AppConfig):
     name = "zhijian.indicators"
     label = "indicators"
     verbose_name = "规划实施驾驶舱"
-    nav = [NavItem("规划指标", "indicators:home", STAFF)]
+    nav = [
+        NavItem("规划指标", "indicators:home", access.OFFICERS),
+        NavItem("驾驶舱大屏", "indicators:screen", access.OFFICERS),
+    ]
+    urls = [("indicators/", "zhijian.indicators.urls")]
+    api_router = ("/indicators/", "zhijian.indicators.api.router")
     demo_loader = "zhijian.indicators.demo.load"
     todos = "zhijian.indicators.queries.todos_for"

@@ -41,7 +41,7 @@ def records_url(start: dt.date, end: dt.date, district_id: int | None = None) ->
     params = {"status": "active"}
     if district_id:
         params["jurisdiction"] = str(district_id)
-    return f"{reverse('entity_list')}?{urlencode(params)}"
+    return f"{reverse('registry:entity_list')}?{urlencode(params)}"
 
 
 def definitions() -> list[IndicatorSource]:
