@@ -100,10 +100,14 @@ def load_data(rows: int, first: int, last: int) -> dict:
     timings = {}
     started = time.perf_counter()
     call_command("setup")
-    load_reference(actor="bench")
+    from zhijian.core.access import SystemActor
+
+    load_reference(actor=SystemActor("bench:indicators"))
     load_catalogue()
     units = list(
-        Jurisdiction.objects.filter(level__in=["district", "zone"]).order_by("code").values_list("pk", flat=True)
+        Jurisdiction.objects.filter(level__in=["district", "zone"])
+        .order_by("code")
+        .values_list("pk", flat=True)
     )
     unit_array = "ARRAY[" + ",".join(str(u) for u in units) + "]"
     n_units = len(units)
@@ -144,8 +148,13 @@ def load_data(rows: int, first: int, last: int) -> dict:
         for unit in units:
             for kind, category in (("food", food_category), ("product", product_category)):
                 task_of[(unit, kind)] = SamplingTask.objects.create(
-                    plan=plan, category=category, stage="circulation", jurisdiction_id=unit, laboratory=lab,
-                    quota=1, due_on=dt.date(last, 12, 31),
+                    plan=plan,
+                    category=category,
+                    stage="circulation",
+                    jurisdiction_id=unit,
+                    laboratory=lab,
+                    quota=1,
+                    due_on=dt.date(last, 12, 31),
                 ).pk
         food_tasks = "ARRAY[" + ",".join(str(task_of[(u, "food")]) for u in units) + "]"
         product_tasks = "ARRAY[" + ",".join(str(task_of[(u, "product")]) for u in units) + "]"
@@ -270,7 +279,9 @@ def main() -> None:
     facts = {"machine": C.machine(), "code": C.code_version()}
     with connection.cursor() as cursor:
         facts["postgres"] = C.pg_facts(cursor)
-    print(f"== indicators bench  {facts['machine']['date']}  {facts['machine']['nproc']} cores  {facts['machine']['cpu']}")
+    print(
+        f"== indicators bench  {facts['machine']['date']}  {facts['machine']['nproc']} cores  {facts['machine']['cpu']}"
+    )
     print(f"   {facts['postgres']['version']}  code {facts['code']}")
     if fresh:
         loaded = load_data(args.rows, args.first_year, args.last_year)
@@ -307,11 +318,15 @@ def main() -> None:
             (r.code, r.jurisdiction_id, r.period_start, r.period_end): r.value
             for r in ComputedValue.objects.filter(period_start__year__gte=first)
         }
-        print(f"DuckDB:     {rows_duck} values in {duckdb_s:.1f} s (+ Parquet export {export_s:.1f} s); same values: {same}")
+        print(
+            f"DuckDB:     {rows_duck} values in {duckdb_s:.1f} s (+ Parquet export {export_s:.1f} s); same values: {same}"
+        )
         result.update({"duckdb_s": duckdb_s, "duckdb_export_s": export_s, "same_values": same})
     C.OUT.mkdir(parents=True, exist_ok=True)
     with open(C.OUT / "results.jsonl", "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"bench": "indicators", **facts, **result}, default=str, ensure_ascii=False) + "\n")
+        handle.write(
+            json.dumps({"bench": "indicators", **facts, **result}, default=str, ensure_ascii=False) + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -147,3 +147,15 @@ def test_spark_gives_the_same_figures(sampling_world, city):
     assert on_spark == on_database
     assert on_spark_food == on_database_food
     assert on_spark[city["330200"].pk].value == D("66.6667")
+
+
+def test_a_batch_reads_the_register_once_and_gives_each_period_its_count(register_world, city):
+    from zhijian.indicators.services.computing import stock_series
+
+    periods = [(dt.date(YEAR, m, 1), dt.date(YEAR, m + 1, 1) - dt.timedelta(days=1)) for m in (1, 2, 3, 4)]
+    series = stock_series("s001.t21.r01", periods)
+    for period in periods:
+        single = {f.jurisdiction_id: f for f in compute("s001.t21.r01", *period)}
+        assert {f.jurisdiction_id: f for f in series[period]} == single
+    march = {f.jurisdiction_id: f.numerator for f in series[periods[2]]}
+    assert (march[city["330203"].pk], march[city["330200"].pk]) == (2, 3)  # deregistered on 1 March

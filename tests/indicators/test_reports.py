@@ -20,8 +20,14 @@ pytestmark = pytest.mark.django_db
 
 def _computed(city, code, place, value, year=2025):
     ComputedValue.objects.create(
-        code=code, jurisdiction=city[place], period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),
-        numerator=1, denominator=1, value=D(value), computed_at=timezone.now(),
+        code=code,
+        jurisdiction=city[place],
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        numerator=1,
+        denominator=1,
+        value=D(value),
+        computed_at=timezone.now(),
     )
 
 
@@ -29,16 +35,26 @@ def test_final_evaluation_like_table_1_1(catalogue, city, users):
     _computed(city, "s001.t21.r23", "330200", "6.2")  # target 6 → 完成
     _computed(city, "s001.t21.r25", "330200", "2900")  # target 3000 → 未完成
     ReportedValue.objects.create(
-        code="s001.t21.r24", jurisdiction=city["330200"], period_start=dt.date(2025, 1, 1),
-        period_end=dt.date(2025, 12, 31), value=D("0.25"), status=ValueStatus.LOCKED, evidence_note="年报",
-        miss_reason="电梯困人事故增多", reported_by=users["admin"], reported_at=timezone.now(),
+        code="s001.t21.r24",
+        jurisdiction=city["330200"],
+        period_start=dt.date(2025, 1, 1),
+        period_end=dt.date(2025, 12, 31),
+        value=D("0.25"),
+        status=ValueStatus.LOCKED,
+        evidence_note="年报",
+        miss_reason="电梯困人事故增多",
+        reported_by=users["admin"],
+        reported_at=timezone.now(),
     )
     rows = {r.indicator.code: r for r in evaluation.evaluate("s001", "表2-1", dt.date(2025, 12, 31))}
     assert len(rows) == 31
     assert rows["s001.t21.r23"].verdict == "完成"
     assert rows["s001.t21.r25"].verdict == "未完成"
     assert rows["s001.t21.r25"].reason.startswith("未说明")
-    assert (rows["s001.t21.r24"].verdict, rows["s001.t21.r24"].reason) == ("未完成", "电梯困人事故增多")  # 0.25 > 0.22以内
+    assert (rows["s001.t21.r24"].verdict, rows["s001.t21.r24"].reason) == (
+        "未完成",
+        "电梯困人事故增多",
+    )  # 0.25 > 0.22以内
     assert rows["s001.t21.r04"].verdict == "无数据"
     title = evaluation.title_for("宁波市市场监管“十四五”规划", dt.date(2025, 12, 31), "终期")
     from openpyxl import load_workbook
@@ -79,7 +95,9 @@ def test_quality_index_normalises_weights_and_ranks(catalogue, city):
 
 def test_overdue_milestones_reach_the_owner(catalogue, city, users):
     task = PlanTask.objects.get(content__startswith="建设宁波市食品安全风险分析预警平台")
-    Milestone.objects.create(task=task, title="上线", due_on=dt.date(2021, 6, 30), jurisdiction=city["330203"])
+    Milestone.objects.create(
+        task=task, title="上线", due_on=dt.date(2021, 6, 30), jurisdiction=city["330203"]
+    )
     Milestone.objects.create(task=task, title="验收", due_on=dt.date(2099, 1, 1), jurisdiction=city["330203"])
     assert overdue_milestones(users["haishu"]).count() == 1
     assert overdue_milestones(users["yinzhou"]).count() == 0

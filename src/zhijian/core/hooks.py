@@ -91,6 +91,10 @@ class IndicatorSource:
     scale: Decimal = Decimal(1)
     annualise: bool = False
     city_denominator: str = "sum"
+    # A stock (e.g. entities in the register) may also give ``changes(end, district_id | None)``:
+    # its net change per jurisdiction and day up to ``end`` (columns district_id, day, delta); a
+    # batch over many periods then reads the tables once and sums the changes up to each period's end.
+    changes: Callable[..., Any] | None = None
 
 
 def _configs_with(attribute: str):

@@ -15,15 +15,13 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from zhijian.core.access import SystemActor
 from zhijian.core.models import Department, Jurisdiction, Role, User
 
 from .catalogue import load_catalogue
 from .models import Indicator, Milestone, PlanTask, ReportedValue, ValueStatus
-from .queries import month_periods, year_period
-from .services.computing import compute_values, definitions
+from .queries import year_period
+from .tasks import recompute
 
-DEMO = SystemActor("demo:indicators")
 # Reported values of the demo: (code, jurisdiction code or None for the city, year, value).
 REPORTED = [
     ("s001.t21.r04", None, 2024, "35"),
@@ -113,15 +111,7 @@ def load(
     today = today or timezone.localdate()
     loaded = load_catalogue()
     _milestones_and_values(today)
-    years = range(today.year - 1, today.year + 1)
-    rows = 0
-    codes = list(definitions())
-    for year in years:
-        start, end = year_period(year)
-        rows += compute_values(actor=DEMO, start=start, end=min(end, today), codes=codes)
-    for start, end in month_periods(years[0], years[-1]):
-        if start <= today:
-            rows += compute_values(actor=DEMO, start=start, end=min(end, today), codes=codes)
+    rows = recompute(today.year - 1, today.year, today=today)
     if console is not None:
         console.print(f"规划指标：目录 {loaded} 项（新载入），计算值 {rows} 条")
     return {"catalogue": loaded, "computed": rows}

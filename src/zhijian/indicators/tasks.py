@@ -12,19 +12,20 @@ from .queries import month_periods, year_period
 from .services.computing import compute_values
 
 
+def periods_of(first_year: int, last_year: int, today: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Every year and every month from ``first_year`` to ``last_year`` that has begun by ``today``
+    (the current one up to ``today``)."""
+    periods = [year_period(y) for y in range(first_year, last_year + 1)] + month_periods(
+        first_year, last_year
+    )
+    return [(start, min(end, today)) for start, end in periods if start <= today]
+
+
 def recompute(first_year: int, last_year: int, *, engine=None, today: dt.date | None = None) -> int:
     """Every computed indicator for every month and every year from ``first_year`` to ``last_year``."""
     actor = SystemActor("task:indicators-recompute")
-    today = today or dt.date.today()
-    rows = 0
-    for year in range(first_year, last_year + 1):
-        start, end = year_period(year)
-        if start <= today:
-            rows += compute_values(actor=actor, start=start, end=min(end, today), engine=engine)
-    for start, end in month_periods(first_year, last_year):
-        if start <= today:
-            rows += compute_values(actor=actor, start=start, end=min(end, today), engine=engine)
-    return rows
+    periods = periods_of(first_year, last_year, today or dt.date.today())
+    return compute_values(actor=actor, periods=periods, engine=engine) if periods else 0
 
 
 @task()

@@ -37,6 +37,26 @@ def registered_entities(start: dt.date, end: dt.date, district_id: int | None = 
     )
 
 
+def register_changes(end: dt.date, district_id: int | None = None):
+    """Net change of the register per jurisdiction and day up to ``end``: +1 on the day an entity was
+    established, −1 on its first leaving day (never before its establishment). Summed up to a date
+    it gives :func:`registered_entities` of that date."""
+    entity = source(Entity, ["id", "jurisdiction", "established_on"])
+    event = source(LifecycleEvent, ["entity", "kind", "occurred_on"])
+    born = entity.filter(entity.established_on <= end)
+    if district_id is not None:
+        born = born.filter(born.jurisdiction_id == district_id)
+    arrivals = born.group_by(district_id=born.jurisdiction_id, day=born.established_on).aggregate(
+        delta=born.count().cast("int64")
+    )
+    leaving = event.filter(event.kind.isin([str(k) for k in LEAVING]), event.occurred_on <= end)
+    first = leaving.group_by(gone_id=leaving.entity_id).aggregate(left_on=leaving.occurred_on.min())
+    gone = first.join(born, first.gone_id == born.id)
+    gone = gone.select(district_id=gone.jurisdiction_id, day=ibis.greatest(gone.established_on, gone.left_on))
+    departures = gone.group_by("district_id", "day").aggregate(delta=(-gone.count()).cast("int64"))
+    return arrivals.union(departures)
+
+
 def records_url(start: dt.date, end: dt.date, district_id: int | None = None) -> str:
     params = {"status": "active"}
     if district_id:
@@ -53,5 +73,6 @@ def definitions() -> list[IndicatorSource]:
             records_url=records_url,
             note="期末在册：成立日期不晚于期末且期末前无注销、吊销、迁出记录的市场主体",
             scale=Decimal("0.0001"),
+            changes=register_changes,
         )
     ]

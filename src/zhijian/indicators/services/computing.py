@@ -10,6 +10,7 @@ county-level jurisdiction at once; the city's value is summed from them.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhijian.core import audit
-from zhijian.core.access import is_system, require
+from zhijian.core.access import require
 from zhijian.core.analytics import ParquetEngine, batch_memory, compile_sql
 from zhijian.core.hooks import IndicatorSource, indicator_sources
 from zhijian.core.models import Jurisdiction
@@ -163,45 +164,110 @@ def compute(
     return figures
 
 
+def stock_series(
+    code: str,
+    periods: list[tuple[dt.date, dt.date]],
+    *,
+    engine: ParquetEngine | None = None,
+    city: Jurisdiction | None = None,
+) -> dict[tuple[dt.date, dt.date], list[Figure]]:
+    """Figures of a stock indicator for many periods from one read of its daily changes."""
+    definition = definitions()[code]
+    last = max(end for _, end in periods)
+    rows = run(definition.changes(last, None), engine)
+    city = city or Jurisdiction.objects.get(level=Jurisdiction.Level.CITY)
+    by_unit: dict[int, list[tuple[dt.date, int]]] = {}
+    for district, day, delta in rows:
+        if district is not None:
+            by_unit.setdefault(int(district), []).append((_as_date(day), int(delta)))
+    cumulative: dict[int, tuple[list[dt.date], list[int]]] = {}
+    for unit, changes in by_unit.items():
+        changes.sort()
+        days, totals, running = [], [], 0
+        for day, delta in changes:
+            running += delta
+            days.append(day)
+            totals.append(running)
+        cumulative[unit] = (days, totals)
+    out = {}
+    for start, end in periods:
+        figures, city_total = [], 0
+        for unit, (days, totals) in cumulative.items():
+            at = bisect_right(days, end)
+            count = totals[at - 1] if at else 0
+            city_total += count
+            if unit != city.pk:
+                figures.append(Figure(code, unit, count, None, value_of(definition, count, None, start, end)))
+        figures.append(
+            Figure(code, city.pk, city_total, None, value_of(definition, city_total, None, start, end))
+        )
+        out[(start, end)] = figures
+    return out
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
 def compute_values(
     *,
     actor,
-    start: dt.date,
-    end: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    periods: list[tuple[dt.date, dt.date]] | None = None,
     codes: Iterable[str] | None = None,
     engine: ParquetEngine | None = None,
 ) -> int:
-    """Recompute and store the figures of ``codes`` (every computed indicator) for one period."""
+    """Recompute and store the figures of ``codes`` (every computed indicator) for one period
+    (``start``–``end``) or many (``periods``), in one transaction. A stock indicator with
+    ``changes`` reads its tables once for all the periods."""
     require(actor, "indicators.compute")
+    periods = list(periods or [(start, end)])
     codes = list(codes or definitions())
     city = Jurisdiction.objects.get(level=Jurisdiction.Level.CITY)
     now = timezone.now()
     with transaction.atomic(), batch_memory():
         made: list[ComputedValue] = []
-        for code in codes:
-            for figure in compute(code, start, end, engine=engine, city=city):
-                made.append(
-                    ComputedValue(
-                        code=code,
-                        jurisdiction_id=figure.jurisdiction_id,
-                        period_start=start,
-                        period_end=end,
-                        numerator=figure.numerator,
-                        denominator=figure.denominator,
-                        value=figure.value,
-                        computed_at=now,
-                    )
+
+        def keep(code, period, figures):
+            made.extend(
+                ComputedValue(
+                    code=code,
+                    jurisdiction_id=f.jurisdiction_id,
+                    period_start=period[0],
+                    period_end=period[1],
+                    numerator=f.numerator,
+                    denominator=f.denominator,
+                    value=f.value,
+                    computed_at=now,
                 )
-        ComputedValue.objects.filter(code__in=codes, period_start=start, period_end=end).delete()
-        ComputedValue.objects.bulk_create(made)
+                for f in figures
+            )
+
+        for code in codes:
+            if definitions()[code].changes is not None and len(periods) > 1:
+                for period, figures in stock_series(code, periods, engine=engine, city=city).items():
+                    keep(code, period, figures)
+                continue
+            for period in periods:
+                keep(code, period, compute(code, period[0], period[1], engine=engine, city=city))
+        for period_start, period_end in periods:
+            ComputedValue.objects.filter(
+                code__in=codes, period_start=period_start, period_end=period_end
+            ).delete()
+        ComputedValue.objects.bulk_create(made, batch_size=5000)
         audit.record(
-            str(actor) if is_system(actor) else actor,  # the audit log names a system actor by its name
+            actor,
             audit.Change(
                 "indicators.values.compute",
                 "ComputedValue",
-                f"{start.isoformat()}/{end.isoformat()}",
+                f"{periods[0][0].isoformat()}/{periods[-1][1].isoformat()}",
                 None,
-                {"codes": codes, "rows": len(made)},
+                {"codes": codes, "periods": len(periods), "rows": len(made)},
             ),
         )
     return len(made)
