@@ -105,7 +105,7 @@ def test_overdue_milestones_reach_the_owner(catalogue, city, users):
 
 
 def test_demo_loader_is_deterministic(city, reference, labs):
-    from zhijian.indicators import demo
+    from zhijian.demo.indicators import loader as demo
 
     first = demo.load(today=dt.date(2026, 3, 31))
     again = demo.load(today=dt.date(2026, 3, 31))

@@ -16,5 +16,5 @@ class IndicatorsConfig(AppConfig):
     ]
     urls = [("indicators/", "zhijian.indicators.urls")]
     api_router = ("/indicators/", "zhijian.indicators.api.router")
-    demo_loader = "zhijian.indicators.demo.load"
+    demo_loader = "zhijian.demo.indicators.loader.load"
     todos = "zhijian.indicators.queries.todos_for"

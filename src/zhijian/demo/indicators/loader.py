@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from zhijian.core.models import Department, Jurisdiction, Role, User
 
-from .catalogue import load_catalogue
-from .models import Indicator, Milestone, PlanTask, ReportedValue, ValueStatus
-from .queries import year_period
-from .tasks import recompute
+from zhijian.indicators.catalogue import load_catalogue
+from zhijian.indicators.models import Indicator, Milestone, PlanTask, ReportedValue, ValueStatus
+from zhijian.indicators.queries import year_period
+from zhijian.indicators.tasks import recompute
 
 # Reported values of the demo: (code, jurisdiction code or None for the city, year, value).
 REPORTED = [
