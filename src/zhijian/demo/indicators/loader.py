@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijian.core.models import Department, Jurisdiction, Role, User
-
 from zhijian.indicators.catalogue import load_catalogue
 from zhijian.indicators.models import Indicator, Milestone, PlanTask, ReportedValue, ValueStatus
 from zhijian.indicators.queries import year_period
