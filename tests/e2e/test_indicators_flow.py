@@ -69,6 +69,15 @@ def test_cockpit_renders_every_chart_and_drills_to_records(screen_page, catalogu
         page.mouse.click(point["x"], point["y"])
     assert "/sampling/samples/" in page.url and "judgement=fail" in page.url
     assert page.locator("table tbody tr").count() >= 1
+    page.goto(f"/indicators/i/s004.g41a/?on={YEAR}-11-30")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#trajectory canvas, #district-chart canvas').length >= 2"
+    )
+    assert "海曙" in page.locator("table#districts").inner_text()
+    if os.environ.get("ZHIJIAN_SCREENSHOTS"):
+        page.screenshot(
+            path=os.path.join(os.environ["ZHIJIAN_SCREENSHOTS"], "indicators-detail.png"), full_page=True
+        )
 
 
 def test_a_district_reports_the_head_approves_it_is_locked(page, catalogue, head, users):  # noqa: F811

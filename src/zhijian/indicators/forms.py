@@ -6,8 +6,12 @@ from django import forms
 
 
 class PeriodForm(forms.Form):
-    period_start = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label="起始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label="截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ReportForm(PeriodForm):

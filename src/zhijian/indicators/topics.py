@@ -22,11 +22,4 @@ class ValueLocked(Payload):
     supersedes: int | None = None
 
 
-class MilestoneOverdue(Payload):
-    milestone_id: int
-    task_id: int
-    due_on: dt.date
-
-
 register_topic("indicators.value_locked", ValueLocked)
-register_topic("indicators.milestone_overdue", MilestoneOverdue)

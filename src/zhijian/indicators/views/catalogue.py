@@ -65,7 +65,8 @@ def indicator_detail(request, code: str):
     on = _on(request)
     indicator = indicator_or_404(code, on)
     year = on.year
-    years = range(indicator.baseline_year or max(indicator.target_year - 5, 2016), indicator.target_year + 1)
+    first = indicator.baseline_year or max(indicator.target_year - 5, 2016)
+    years = range(first, max(indicator.target_year, on.year) + 1)
     values = series(request.user, indicator, city(), years)
     path = Trajectory.of(indicator)
     chart = {
@@ -74,6 +75,13 @@ def indicator_detail(request, code: str):
         "path": [v for _, v in path.points(years)],
         "target": None if indicator.target_value is None else float(indicator.target_value),
         "name": indicator.label,
+    }
+    districts = district_rows(request.user, indicator, year, on)
+    chart["districts"] = {
+        "names": [d["unit"].short_name or d["unit"].name for d in districts],
+        "values": [None if d["value"] is None else float(d["value"]) for d in districts],
+        "targets": [None if d["target"] is None else float(d["target"]) for d in districts],
+        "urls": [d["records_url"] for d in districts],
     }
     source = indicator_sources().get(code)
     units = [u for u in visible_units(request.user) if may_report(request.user, indicator, u)]
@@ -91,7 +99,7 @@ def indicator_detail(request, code: str):
             if source and source.records_url
             else "",
             "chart": json.dumps(chart, ensure_ascii=False),
-            "districts": district_rows(request.user, indicator, year, on),
+            "districts": districts,
             "values": visible_reported(request.user).filter(code=code)[:50],
             "form": form if units else None,
             "versions": indicator.version.__class__.objects.filter(plan=indicator.version.plan).order_by(
