@@ -231,13 +231,22 @@ def load_data(rows: int, first: int, last: int) -> dict:
             JOIN {CheckItem._meta.db_table} c ON c.id - (SELECT min(id) FROM {CheckItem._meta.db_table})
               IN ((t.id * 3) % {ITEMS}, (t.id * 3 + 1) % {ITEMS}, (t.id * 3 + 2) % {ITEMS})"""  # noqa: S608
         )
+        draw = _defaults(
+            Draw,
+            {
+                "task_id": "id",
+                "number": "1",
+                "algorithm": "'bench'",
+                "status": "CASE WHEN id % 20 = 0 THEN 'committed' ELSE 'drawn' END",
+                "eligible_count": "100",
+                "strata_counts": "'{}'::jsonb",
+                "ratios": "ratios",
+            },
+        )
+        names = ", ".join(f'"{c}"' for c in draw)
         cursor.execute(
-            f"""INSERT INTO {Draw._meta.db_table} (task_id, number, reason, algorithm, status, eligible_count,
-                eligible_sha256, population_sha256, strata_counts, ratios, beacon_source, beacon_due_at,
-                commitment, secret, frozen_sha256, committed_at, beacon_value, seed, selected_count, selected_sha256)
-            SELECT id, 1, '', 'bench', CASE WHEN id % 20 = 0 THEN 'committed' ELSE 'drawn' END, 100,
-                '', '', '{{}}'::jsonb, ratios, '', now(), '', '', '', now(), '', '', 0, ''
-            FROM {Task._meta.db_table}"""  # noqa: S608
+            f"INSERT INTO {Draw._meta.db_table} ({names}) SELECT {', '.join(draw.values())} "  # noqa: S608
+            f"FROM {Task._meta.db_table}"
         )
         timings["inspections_s"] = time.perf_counter() - t
         cursor.execute("SET session_replication_role = origin")
