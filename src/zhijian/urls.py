@@ -20,6 +20,7 @@ urlpatterns = [
     path("entities/<str:uscc>/", registry_views.entity_detail, name="entity_detail"),
     path("public/register/", portal_views.register_search, name="public_register"),
     path("public/register/<str:uscc>/", portal_views.register_detail, name="public_entity"),
+    path("public/audit/", include("zhijian.portal.audit_urls")),
     path("credit/", include("zhijian.credit.urls")),
     path("inspections/", include("zhijian.inspections.urls")),
     path("public/inspections/", include("zhijian.inspections.public_urls")),
