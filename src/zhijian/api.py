@@ -10,18 +10,21 @@ from django.http import Http404
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.security import HttpBearer, django_auth
 
+from zhijian.core.apidocs import LocalSwagger
+from zhijian.core.auth import LOCKED_OUT_MESSAGE
 from zhijian.core.scoping import VIEW, get_scoped
-from zhijian.core.tokens import issue_token, user_for_token
+from zhijian.core.tokens import issue_token, token_for
 from zhijian.registry.models import Entity
 from zhijian.registry.queries import EntityFilter, search_entities
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        row = token_for(token)
+        if row is None:
+            return None
+        request.user, request.api_token = row.user, row
+        return row.user
 
 
 api = NinjaAPI(
@@ -31,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[BearerToken(), django_auth],
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 
 
@@ -54,9 +58,12 @@ class TokenOut(Schema):
     expires_at: dt.datetime
 
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Error}, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: Error, 429: Error}, tags=["auth"])
 def create_token(request, body: TokenIn):
+    """A bearer token for the user; repeated failures lock the username out as on the login page."""
     user = authenticate(request, username=body.username, password=body.password)
+    if getattr(request, "axes_locked_out", False):
+        return Status(429, {"code": "locked_out", "message": LOCKED_OUT_MESSAGE})
     if user is None or not user.is_active:
         return Status(401, {"code": "invalid_credentials", "message": "用户名或密码错误"})
     token, row = issue_token(user)
@@ -133,6 +140,8 @@ def list_entities(request, params: Query[EntityQuery]):
 def get_entity(request, uscc: str):
     return get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc.upper())
 
+
+api.add_router("/auth", "zhijian.core.auth_api.router")
 
 from zhijian.credit.api import router as credit_router  # noqa: E402 - routers register after the API exists
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("zhijian.core.security_urls")),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("admin-tools/calendar/", core_views.calendar_notice, name="calendar_notice"),
     path("entities/", registry_views.entity_list, name="entity_list"),

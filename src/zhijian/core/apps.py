@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     name = "zhijian.core"
     label = "core"
     verbose_name = "平台核心"
-    nav = [NavItem("工作日历", "calendar_notice", ADMIN)]
+    nav = [NavItem("工作日历", "calendar_notice", ADMIN), NavItem("登录安全", "login_lockouts", ADMIN)]
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
@@ -22,3 +22,6 @@ class CoreConfig(AppConfig):
 
         post_save.connect(forget, sender=User, dispatch_uid="core.forget_user_on_save", weak=False)
         post_delete.connect(forget, sender=User, dispatch_uid="core.forget_user_on_delete", weak=False)
+        from .tokens import revoke_on_new_password
+
+        post_save.connect(revoke_on_new_password, sender=User, dispatch_uid="core.revoke_tokens_on_password")
