@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
 from zhijian.core.events import relay_once
 
@@ -26,6 +27,27 @@ def relay_loop(stop: threading.Event, interval: float) -> None:
             stop.wait(interval)
 
 
+DATABASE_RETRY_SECONDS = 2.0
+
+
+def run_tasks_until_stopped(stop: threading.Event, interval: float, verbosity: int) -> None:
+    """django-tasks' db_worker, started again whenever the database goes away under it.
+
+    db_worker ends on a database error (a PostgreSQL restart, a failover); the worker process must
+    outlive that and resume by itself. It returns normally on SIGTERM/SIGINT, which ends the loop.
+    """
+    while not stop.is_set():
+        try:
+            call_command("db_worker", interval=interval, reload=False, verbosity=verbosity)
+            return
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("database unavailable (%s); tasks resume in %.0f s", exc, DATABASE_RETRY_SECONDS)
+            connections.close_all()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+            stop.wait(DATABASE_RETRY_SECONDS)
+
+
 class Command(BaseCommand):
     help = "后台工作进程：执行后台任务并投递领域事件"
 
@@ -37,7 +59,7 @@ class Command(BaseCommand):
         relay = threading.Thread(target=relay_loop, args=(stop, interval), name="outbox-relay", daemon=True)
         relay.start()
         try:
-            call_command("db_worker", interval=interval, reload=False, verbosity=options["verbosity"])
+            run_tasks_until_stopped(stop, interval, options["verbosity"])
         finally:
             stop.set()
             relay.join(timeout=5)
