@@ -175,3 +175,13 @@ def test_json_with_a_duplicate_key_or_a_non_canonical_spelling_is_refused():
     with pytest.raises(audit.NonCanonicalJSON):
         audit.parse_json('{"a":NaN}')
     assert audit.parse_canonical('{"a":2,"b":[1,"二"]}') == {"a": 2, "b": [1, "二"]}
+
+
+def test_the_deploy_check_warns_when_no_signing_key_is_configured(settings):
+    settings.AUDIT_SIGNING_KEY = None
+    settings.AUDIT_SIGNING_KEY_GENERATE = False
+    assert [w.id for w in signing.check_signing_key()] == ["zhijian.W001"]
+
+
+def test_the_deploy_check_is_quiet_with_a_key(key_file):
+    assert signing.check_signing_key() == []

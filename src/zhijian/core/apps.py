@@ -22,6 +22,7 @@ class CoreConfig(AppConfig):
 
         post_save.connect(forget, sender=User, dispatch_uid="core.forget_user_on_save", weak=False)
         post_delete.connect(forget, sender=User, dispatch_uid="core.forget_user_on_delete", weak=False)
+        from . import signing  # noqa: F401 - registers the deploy check of the audit signing key
         from .tokens import revoke_on_new_password
 
         post_save.connect(revoke_on_new_password, sender=User, dispatch_uid="core.revoke_tokens_on_password")

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
@@ -149,3 +150,13 @@ def trusted_public_keys() -> dict[str, bytes]:
         return keys
     keys[key_id(public)] = public
     return keys
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_signing_key(app_configs=None, **kwargs):
+    """``manage.py check --deploy``: production without a signing key cannot publish audit heads."""
+    try:
+        configured_signer()
+    except (ImproperlyConfigured, OSError, ValueError) as exc:
+        return [checks.Warning(str(exc), hint="docs/security.md §1", id="zhijian.W001")]
+    return []
