@@ -11,10 +11,13 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 
 from zhijian.core import audit, signing
+from zhijian.core.access import SystemActor
 from zhijian.core.models import AuditCheckpoint
 from zhijian.security_settings import settings_for
 
 pytestmark = pytest.mark.django_db
+
+CLERK = SystemActor("clerk")
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def key_file(settings, tmp_path):
 def _write(n=3):
     with transaction.atomic():
         audit.record_many(
-            "clerk", [audit.Change("thing.update", "Thing", str(i), None, {"v": i}) for i in range(n)]
+            CLERK, [audit.Change("thing.update", "Thing", str(i), None, {"v": i}) for i in range(n)]
         )
 
 
@@ -97,7 +100,11 @@ def test_a_head_names_the_previous_head_and_the_commitments_archived_since(key_f
     first = audit.sign_head()
     with transaction.atomic():
         seq = audit.archive_commitment(
-            actor="inspections", kind="inspections.draw", key="抽取-7", sha256="0f" * 32, detail={"plan": 7}
+            actor=SystemActor("inspections"),
+            kind="inspections.draw",
+            key="抽取-7",
+            sha256="0f" * 32,
+            detail={"plan": 7},
         )
     second = audit.sign_head()
     statement = json.loads(second.statement)
@@ -111,7 +118,7 @@ def test_a_head_names_the_previous_head_and_the_commitments_archived_since(key_f
 def test_a_commitment_must_be_a_lower_case_sha256(key_file):
     for digest in ("XYZ", "AB" * 32, "0" * 63):
         with pytest.raises(ValueError, match="SHA-256"), transaction.atomic():
-            audit.archive_commitment(actor=None, kind="k", key="x", sha256=digest)
+            audit.archive_commitment(actor=SystemActor("test"), kind="k", key="x", sha256=digest)
 
 
 def test_sign_head_if_due_waits_for_the_interval(key_file, settings, capsys):
@@ -151,7 +158,9 @@ def test_exported_head_file_verifies_with_only_the_public_key(key_file, settings
 def test_the_portal_publishes_heads_and_the_public_key(client, key_file):
     _write()
     with transaction.atomic():
-        audit.archive_commitment(actor=None, kind="inspections.draw", key="d-1", sha256="1a" * 32)
+        audit.archive_commitment(
+            actor=SystemActor("test"), kind="inspections.draw", key="d-1", sha256="1a" * 32
+        )
     head = audit.sign_head()
     page = client.get("/public/audit/")
     assert page.status_code == 200

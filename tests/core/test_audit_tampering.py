@@ -17,10 +17,13 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from zhijian.core import audit, signing
+from zhijian.core.access import SystemActor
 from zhijian.core.bulk import RawJSON, insert_rows
 from zhijian.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
+
+CLERK = SystemActor("clerk")
 
 TABLES = ("core_auditentry", "core_auditcheckpoint")
 SQLITE_TRIGGERS = (
@@ -48,7 +51,7 @@ def attacker(tmp_path):
 
 def _write(changes):
     with transaction.atomic():
-        audit.record_many("clerk", changes)
+        audit.record_many(CLERK, changes)
 
 
 @pytest.fixture
@@ -62,7 +65,7 @@ def chain(key_file, tmp_path):
     )
     with transaction.atomic():
         audit.archive_commitment(
-            actor="inspections", kind="inspections.draw", key="draw-1", sha256=DRAW_DIGEST
+            actor=SystemActor("inspections"), kind="inspections.draw", key="draw-1", sha256=DRAW_DIGEST
         )
     _write([audit.Change("thing.delete", "Thing", "7", {"v": 7}, None)])
     head_b = audit.sign_head()

@@ -6,18 +6,16 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import audit
-from .models import Role
+from .access import login_view, policy_view
 from .tokens import live_tokens, revoke_token
 
 
-@login_required
+@login_view
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     """我的接口令牌: the user's live tokens, each revocable."""
@@ -30,16 +28,14 @@ def api_tokens(request):
             messages.success(request, "令牌已撤销")
         else:
             messages.error(request, "令牌不存在或已撤销")
-        return redirect("account_tokens")
+        return redirect("core:account_tokens")
     return render(request, "core/api_tokens.html", {"tokens": live_tokens(request.user)})
 
 
-@login_required
+@policy_view("core.operate")
 @require_http_methods(["GET", "POST"])
 def login_lockouts(request):
     """登录安全: failed-login counts by username and address, locked ones first; the administrator unlocks."""
-    if request.user.role != Role.CITY_ADMIN:
-        raise PermissionDenied
     if request.method == "POST":
         attempt = AccessAttempt.objects.filter(pk=request.POST.get("attempt") or 0).first()
         if attempt is not None:
@@ -60,7 +56,7 @@ def login_lockouts(request):
                     ),
                 )
             messages.success(request, f"已解除 {attempt.username}（{attempt.ip_address}）的锁定")
-        return redirect("login_lockouts")
+        return redirect("core:login_lockouts")
     limit = settings.AXES_FAILURE_LIMIT
     attempts = AccessAttempt.objects.order_by("-failures_since_start", "-attempt_time")[:200]
     rows = [{"attempt": a, "locked": a.failures_since_start >= limit} for a in attempts]

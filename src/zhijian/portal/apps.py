@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = "公示门户"
     nav = [
-        NavItem("公示查询", "public_register", frozenset({PUBLIC})),
-        NavItem("审计链头", "public_audit", frozenset({PUBLIC})),
+        NavItem("公示查询", "portal:register", frozenset({PUBLIC})),
+        NavItem("审计链头", "portal:audit", frozenset({PUBLIC})),
     ]
+    urls = [("public/", "zhijian.portal.urls")]

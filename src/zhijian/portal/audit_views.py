@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from zhijian.core import audit, signing
+from zhijian.core.access import public_view
 from zhijian.core.models import AuditCheckpoint
 
 HEADS_SHOWN = 30
@@ -21,6 +22,7 @@ def _signed_heads():
     return AuditCheckpoint.objects.exclude(signature="").order_by("-id")
 
 
+@public_view
 def audit_heads(request):
     heads = list(_signed_heads()[:HEADS_SHOWN])
     for head in heads:
@@ -32,6 +34,7 @@ def audit_heads(request):
     return render(request, "portal/audit_heads.html", {"heads": heads, "keys": keys})
 
 
+@public_view
 def audit_head_file(request, pk: int | None = None):
     """A head as the JSON file an auditor keeps (the latest when no id is given)."""
     heads = _signed_heads()
@@ -44,6 +47,7 @@ def audit_head_file(request, pk: int | None = None):
     return response
 
 
+@public_view
 def audit_public_key(request, key_id: str):
     public = signing.trusted_public_keys().get(key_id)
     if public is None:

@@ -1,0 +1,276 @@
+"""Officers' credit pages: distribution by district, entity drill-down, records and lists, batch runs."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from zhijian.core.access import allows, policy_view
+from zhijian.core.errors import attempt
+from zhijian.core.models import Job, Role
+from zhijian.core.reference import county_units
+from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
+from zhijian.registry.models import Entity
+from zhijian.registry.views import page_of
+
+from .. import queries, services
+from ..classify import ENGINES
+from ..forms import AbnormalForm, DecisionForm, PenaltyForm
+from ..models import (
+    CreditClass,
+    CreditList,
+    CreditRecord,
+    ListDecision,
+    ListEntry,
+    RepairApplication,
+    ScoringRun,
+)
+
+CLASS_COLOURS = {"A": "#067647", "B": "#1d4f91", "C": "#dc6803", "D": "#b42318"}
+
+
+def may_run_batch(user) -> bool:
+    return allows(user, "credit.models")
+
+
+@policy_view("credit.view")
+def overview(request):
+    rows = queries.distribution(request.user)
+    chart = {
+        "districts": [r["name"] for r in rows],
+        "ids": [r["id"] for r in rows],
+        "series": [
+            {
+                "name": f"{c}类 {CreditClass(c).label}",
+                "code": c,
+                "color": CLASS_COLOURS[c],
+                "data": [r["counts"][c] for r in rows],
+            }
+            for c in queries.CLASSES
+        ],
+    }
+    totals = {c: sum(r["counts"][c] for r in rows) for c in queries.CLASSES}
+    return render(
+        request,
+        "credit/overview.html",
+        {
+            "rows": rows,
+            "chart": json.dumps(chart, ensure_ascii=False),
+            "totals": totals,
+            "total": sum(totals.values()),
+            "runs": ScoringRun.objects.select_related("model_version")[:5],
+            "may_run": may_run_batch(request.user),
+            "engines": ENGINES,
+            "pending_decisions": queries.pending_decisions(request.user)[:20],
+            "open_proposals": (
+                queries.listing_proposals(request.user).count() if request.user.role != Role.INSPECTOR else 0
+            ),
+        },
+    )
+
+
+@policy_view("credit.view")
+def standing_list(request):
+    district = request.GET.get("district", "")
+    credit_class = request.GET.get("class", "")
+    rows, page, has_next = page_of(
+        queries.standings(
+            request.user, district=int(district) if district.isdigit() else None, credit_class=credit_class
+        ),
+        request.GET,
+    )
+    return render(
+        request,
+        "credit/standing_list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "has_next": has_next,
+            "district": district,
+            "credit_class": credit_class,
+            "districts": county_units(),
+            "classes": CreditClass.choices,
+            "query": {k: v for k, v in (("district", district), ("class", credit_class)) if v},
+        },
+    )
+
+
+@policy_view("credit.view")
+def entity_credit(request, uscc: str):
+    entity = get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc)
+    may_change = can(request.user, entity, CHANGE)
+    return render(
+        request,
+        "credit/entity.html",
+        {
+            "entity": entity,
+            "standing": queries.standing_of(request.user, entity),
+            "breakdown": queries.live_breakdown(entity),
+            "history": queries.history_of(request.user, entity)[:24],
+            "records": queries.records_of(request.user, entity)[:200],
+            "entries": queries.list_entries_of(request.user, entity),
+            "proposals": queries.open_proposals_of(request.user, entity),
+            "may_change": may_change,
+            "penalty_form": PenaltyForm(),
+            "abnormal_form": AbnormalForm(),
+        },
+    )
+
+
+def _entity_for_change(request, uscc: str) -> Entity:
+    return get_scoped(Entity.objects.all(), request.user, CHANGE, uscc=uscc)
+
+
+@policy_view("credit.record")
+@require_POST
+def add_penalty(request, uscc: str):
+    entity = _entity_for_change(request, uscc)
+    form = PenaltyForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "行政处罚信息有误："
+            + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()),
+        )
+        return redirect("credit:entity", uscc=uscc)
+    data = form.cleaned_data
+    attempt(
+        request,
+        services.record_penalty,
+        actor=request.user,
+        entity=entity,
+        measures=data["measures"],
+        title=data["title"],
+        violation_type=data["violation_type"],
+        decision_no=data["decision_no"],
+        occurred_on=data["occurred_on"],
+        fine_amount=data["fine_amount"],
+        sector=data["sector"],
+        legal_basis=data["legal_basis"],
+        authority=services.authority_of(request.user),
+        success="已记录行政处罚信息并重新分类",
+    )
+    return redirect("credit:entity", uscc=uscc)
+
+
+@policy_view("credit.record")
+@require_POST
+def add_abnormal(request, uscc: str):
+    entity = _entity_for_change(request, uscc)
+    form = AbnormalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "列入信息有误，请检查各项")
+        return redirect("credit:entity", uscc=uscc)
+    attempt(
+        request,
+        services.enter_list,
+        actor=request.user,
+        entity=entity,
+        list_code=CreditList.ABNORMAL,
+        **form.cleaned_data,
+        success="已列入经营异常名录",
+    )
+    return redirect("credit:entity", uscc=uscc)
+
+
+@policy_view("credit.record")
+@require_POST
+def withdraw(request, pk: int):
+    record = get_scoped(CreditRecord.objects.select_related("entity"), request.user, CHANGE, pk=pk)
+    try:
+        revoked_on = parse_date(request.POST.get("revoked_on", "") or "")
+        if revoked_on is None:
+            raise services.CreditError("bad_date", "请填写原决定被撤销的日期")
+        services.withdraw_record(
+            actor=request.user, record=record, reason=request.POST.get("reason", ""), revoked_on=revoked_on
+        )
+    except services.CreditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已撤下该记录")
+    return redirect("credit:entity", uscc=record.entity.uscc)
+
+
+@policy_view("credit.view")
+def repair_list(request):
+    applications = list(queries.repairs(request.user)[:300])
+    deadlines = queries.deadlines_for(applications)
+    return render(
+        request,
+        "credit/repairs.html",
+        {"applications": [(a, deadlines.get(a.pk)) for a in applications], "form": DecisionForm()},
+    )
+
+
+@policy_view("credit.record")
+@require_POST
+def decide(request, pk: int):
+    application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择决定并填写理由")
+        return redirect("credit:repairs")
+    attempt(
+        request,
+        services.decide_repair,
+        actor=request.user,
+        application=application,
+        approve=form.cleaned_data["approve"] == "1",
+        reason=form.cleaned_data["reason"],
+        success="已作出信用修复决定并通知申请人",
+    )
+    return redirect("credit:repairs")
+
+
+@policy_view("credit.record")
+@require_POST
+def review(request, pk: int):
+    decision = get_scoped(ListDecision.objects.all(), request.user, VIEW, pk=pk)
+    attempt(
+        request,
+        services.review_list_decision,
+        actor=request.user,
+        decision=decision,
+        approve=request.POST.get("approve") == "1",
+        note=request.POST.get("note", ""),
+        success="审核意见已保存",
+    )
+    return redirect("credit:overview")
+
+
+@policy_view("credit.record")
+@require_POST
+def propose_serious(request, pk: int):
+    entry = get_scoped(ListEntry.objects.select_related("entity"), request.user, CHANGE, pk=pk)
+    attempt(
+        request,
+        services.propose_serious_listing,
+        actor=request.user,
+        entity=entry.entity,
+        ground="abnormal_3y",
+        reason=request.POST.get("reason", ""),
+        source_entry=entry,
+        success="已提交列入严重违法失信名单的申请，待审核",
+    )
+    return redirect("credit:entity", uscc=entry.entity.uscc)
+
+
+@policy_view("credit.models")
+@require_POST
+def run_batch(request):
+    from ..tasks import rescore_task
+
+    engine = request.POST.get("engine", "db")
+    if engine not in ENGINES:
+        messages.error(request, "未知的计算引擎")
+        return redirect("credit:overview")
+    job = Job.objects.create(
+        kind="credit.rescore", owner=request.user, title=f"全量信用风险分类（引擎：{engine}）"
+    )
+    rescore_task.enqueue(job.pk, engine)
+    return redirect(reverse("core:job_detail", args=[job.pk]))
