@@ -248,13 +248,45 @@ def open_loop(port, mix, rate, duration, connections, events_at=None):
     return results, time.perf_counter() - start
 
 
+def closed_loop(port, mix, connections, duration):
+    """``connections`` clients each sending the next request as soon as the last answered: capacity."""
+    lock = threading.Lock()
+    results: list[tuple[float, float, bool, str]] = []
+    counter = itertools.count()
+    start = time.perf_counter()
+    deadline = start + duration
+
+    def worker():
+        clients: dict[int, Client] = {}
+        while time.perf_counter() < deadline:
+            with lock:
+                i = next(counter)
+            label, path, headers = mix[i % len(mix)]
+            client = clients.setdefault(id(headers), Client(port, headers))
+            began = time.perf_counter()
+            try:
+                ok = client.get(path) == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+            with lock:
+                results.append((began - start, time.perf_counter() - began, ok, label))
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, time.perf_counter() - start
+
+
 def produce_events(stop: threading.Event, produced: dict) -> None:
     """One probe event every 0.1 s through the outbox; which commits were acknowledged, which failed."""
-    from django.db import connection, transaction
-    from load_worker import PROBE_TOPIC
+    from django.db import DatabaseError, InterfaceError, connection, transaction
+    from load_worker import PROBE_TOPIC, register_probe
 
     from zhijian.core.events import emit
 
+    register_probe()
     for n in itertools.count():
         if stop.is_set():
             return
@@ -262,7 +294,7 @@ def produce_events(stop: threading.Event, produced: dict) -> None:
             with transaction.atomic():
                 emit(PROBE_TOPIC, {"n": n})
             produced["acked"].add(n)
-        except Exception:  # noqa: BLE001 - the database is down: this one was not committed
+        except (DatabaseError, InterfaceError):  # the database is down: this one was not committed
             produced["failed"].add(n)
             connection.close()
         stop.wait(0.1)
@@ -426,6 +458,24 @@ def main() -> int:
                 f"baseline static file at {args.rate:.0f}/s for 5 s: {C.fmt_ms(baseline)}, {baseline['errors']} errors"
             )
 
+            capacity_s = 5.0 if args.smoke else 15.0
+            cap_results, cap_elapsed = closed_loop(port, mix, args.workers * args.threads, capacity_s)
+            capacity = {
+                "rps": len(cap_results) / cap_elapsed,
+                "errors": sum(not r[2] for r in cap_results),
+                "by_kind_ms": {
+                    label: C.summary_ms([r[1] for r in cap_results if r[3] == label])["p50"]
+                    for label in sorted({r[3] for r in cap_results})
+                },
+            } | C.summary_ms([r[1] for r in cap_results])
+            print(
+                f"capacity (closed loop, {args.workers * args.threads} connections, {capacity_s:.0f} s): "
+                f"{capacity['rps']:.1f} req/s, {capacity['errors']} errors, {C.fmt_ms(capacity)}"
+            )
+            print(
+                "  median by kind: " + ", ".join(f"{k} {v:.0f} ms" for k, v in capacity["by_kind_ms"].items())
+            )
+
             stop_events = threading.Event()
             produced: dict = {"acked": set(), "failed": set()}
             producer = threading.Thread(target=produce_events, args=(stop_events, produced), daemon=True)
@@ -513,6 +563,8 @@ def verdict(s: dict) -> bool:
         if s["fault"]["last_failure_after_ready_s"] > RECOVERY_S:
             problems.append("failures went on for more than 30 s after PostgreSQL was ready")
     e = s["events"]
+    if not e["acknowledged"]:
+        problems.append("no probe event could be committed: nothing shows the worker resumed")
     if e["acknowledged_but_missing"] or e["undelivered"] or not e["worker_running"]:
         problems.append("events lost, undelivered, or the worker died")
     for p in problems:

@@ -15,6 +15,23 @@ PROBE_TOPIC = "bench.load_probe"
 PROBE_SUBSCRIBER = "bench.load_probe_receiver"
 
 
+def register_probe() -> None:
+    """Declare the probe topic's payload (every emitting process must) and its subscriber."""
+    from zhijian.core.events import register_topic, subscriber
+    from zhijian.core.topics import Payload
+
+    class LoadProbe(Payload):
+        """One numbered probe event of the load test."""
+
+        n: int
+
+    register_topic(PROBE_TOPIC, LoadProbe)
+
+    @subscriber(PROBE_TOPIC, PROBE_SUBSCRIBER)
+    def receive(event) -> None:
+        """Nothing to do: the delivery row, marked done in this transaction, is the receipt."""
+
+
 def main() -> None:
     import django
 
@@ -22,12 +39,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from zhijian.core.events import subscriber
-
-    @subscriber(PROBE_TOPIC, PROBE_SUBSCRIBER)
-    def receive(event) -> None:
-        """Nothing to do: the delivery row, marked done in this transaction, is the receipt."""
-
+    register_probe()
     call_command("worker", interval=0.5)
 
 
