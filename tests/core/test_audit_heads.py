@@ -194,3 +194,73 @@ def test_the_deploy_check_warns_when_no_signing_key_is_configured(settings):
 
 def test_the_deploy_check_is_quiet_with_a_key(key_file):
     assert signing.check_signing_key() == []
+
+
+def test_a_head_is_signed_when_due_and_not_before(key_file, settings):
+    settings.AUDIT_HEAD_INTERVAL = dt.timedelta(hours=24)
+    assert audit.sign_head_if_due() is None  # an empty chain has no head
+    _write()
+    first = audit.sign_head_if_due()
+    assert first is not None and first.seq == 3
+    _write()
+    assert audit.sign_head_if_due() is None
+    settings.AUDIT_HEAD_INTERVAL = dt.timedelta(0)
+    assert audit.sign_head_if_due().seq == 6
+
+
+def test_a_broken_chain_is_never_signed(key_file):
+    from tests.core.test_audit_tampering import sql
+
+    _write()
+    sql("UPDATE core_auditentry SET actor_name = 'mallory' WHERE seq = 2")
+    with pytest.raises(audit.ChainBroken) as raised:
+        audit.sign_head_if_due()
+    assert raised.value.breaks[0].seq == 2
+    assert not AuditCheckpoint.objects.exists()
+
+
+def test_the_worker_signs_the_head_when_due(key_file, monkeypatch):
+    """zhijian worker's head loop: one pass signs the first head, and it stops when asked."""
+    import threading
+
+    from zhijian.core.management.commands import worker
+
+    _write()
+    stop = threading.Event()
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # the test's transaction stays open
+
+    real = audit.sign_head_if_due
+
+    def sign_then_stop():
+        head = real()
+        stop.set()
+        return head
+
+    monkeypatch.setattr(worker.audit, "sign_head_if_due", sign_then_stop)
+    worker.audit_head_loop(stop, every=0.01)
+    assert AuditCheckpoint.objects.exclude(signature="").count() == 1
+
+
+def test_the_worker_head_loop_survives_a_missing_key(settings, monkeypatch, caplog):
+    import threading
+
+    from zhijian.core.management.commands import worker
+
+    settings.AUDIT_SIGNING_KEY = None
+    settings.AUDIT_SIGNING_KEY_GENERATE = False
+    _write()
+    stop = threading.Event()
+    calls = []
+    real = audit.sign_head_if_due
+
+    def counted():
+        calls.append(1)
+        if len(calls) == 2:
+            stop.set()
+        return real()
+
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(worker.audit, "sign_head_if_due", counted)
+    worker.audit_head_loop(stop, every=0.01)
+    assert len(calls) == 2
+    assert sum("audit heads are not signed" in r.message for r in caplog.records) == 1

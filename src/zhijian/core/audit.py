@@ -534,6 +534,35 @@ def latest_signed_head() -> AuditCheckpoint | None:
     return AuditCheckpoint.objects.exclude(signature="").order_by("-id").first()
 
 
+class ChainBroken(Exception):
+    """The chain failed verification, so its head is not signed (a signature would launder the break)."""
+
+    def __init__(self, breaks: list[ChainBreak]):
+        super().__init__(f"审计链校验未通过（{len(breaks)} 处异常），拒绝签发链头")
+        self.breaks = breaks
+
+
+def sign_head_if_due(
+    signer: signing.HeadSigner | None = None, *, force: bool = False
+) -> AuditCheckpoint | None:
+    """Verify the chain and sign its head when the last signed head is older than AUDIT_HEAD_INTERVAL.
+
+    Returns the new head, or None when none was due (or the chain is empty). Raises
+    ImproperlyConfigured without a signing key and :class:`ChainBroken` when verification fails.
+    ``zhijian worker`` calls it every minute, ``zhijian audit sign-head`` on demand (``force``).
+    """
+    from django.conf import settings
+
+    latest = latest_signed_head()
+    if not force and latest and timezone.now() - latest.at < settings.AUDIT_HEAD_INTERVAL:
+        return None
+    signer = signer or signing.configured_signer()  # refuse before a long walk when there is no key
+    _, breaks = verify()
+    if breaks:
+        raise ChainBroken(breaks)
+    return sign_head(signer)
+
+
 def head_document(head: AuditCheckpoint) -> dict:
     """The file an auditor keeps and the portal publishes: statement, signature, public key.
 

@@ -13,7 +13,6 @@ import json
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -77,20 +76,19 @@ class Command(BaseCommand):
 
     def sign_head(self, options):
         latest = audit.latest_signed_head()
-        if options["if_due"] and latest and timezone.now() - latest.at < settings.AUDIT_HEAD_INTERVAL:
-            self.console.print(
-                f"距上次签发（{timezone.localtime(latest.at):%Y-%m-%d %H:%M}）未满间隔，未签发"
-            )
-            return
-        signer = signing.configured_signer()  # refuse before a long walk when no key is configured
-        checked, breaks = audit.verify()
-        if breaks:
-            for b in breaks[:50]:
+        try:
+            head = audit.sign_head_if_due(force=not options["if_due"])
+        except audit.ChainBroken as exc:
+            for b in exc.breaks[:50]:
                 self.console.print(f"[red]✗ {b.detail}[/red]")
-            raise CommandError("审计链校验未通过，拒绝签发链头")
-        head = audit.sign_head(signer)
+            raise CommandError(str(exc)) from None
         if head is None:
-            self.console.print("审计链为空，无需签发")
+            if latest is not None and options["if_due"]:
+                self.console.print(
+                    f"距上次签发（{timezone.localtime(latest.at):%Y-%m-%d %H:%M}）未满间隔，未签发"
+                )
+            else:
+                self.console.print("审计链为空，无需签发")
             return
         self.console.print(f"[green]已签发链头：第 {head.seq} 条，{head.hash}（密钥 {head.key_id}）[/green]")
         if options["out"]:
