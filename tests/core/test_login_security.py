@@ -205,3 +205,10 @@ def test_api_docs_serve_their_assets_from_this_site(client):
     assert "/static/vendor/swagger-ui-bundle.js" in sources and "/static/vendor/swagger-ui.css" in sources
     assert not [s for s in sources if s.startswith(("http:", "https:", "//"))]
     assert client.get("/static/vendor/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_lockout_page_refuses_a_malformed_id_without_an_error(users):
+    admin = Client()
+    admin.force_login(users["admin"])
+    assert admin.post("/admin-tools/logins/", {"attempt": "1e99"}).status_code == 302
+    assert admin.post("/admin-tools/logins/", {"attempt": "99999999999999999999999"}).status_code == 302

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from . import audit
@@ -37,10 +38,11 @@ def api_tokens(request):
 def login_lockouts(request):
     """登录安全: failed-login counts by username and address, locked ones first; the administrator unlocks."""
     if request.method == "POST":
-        attempt = AccessAttempt.objects.filter(pk=request.POST.get("attempt") or 0).first()
+        attempt_id = request.POST.get("attempt", "")
+        attempt = AccessAttempt.objects.filter(pk=int(attempt_id)).first() if attempt_id.isdigit() else None
         if attempt is not None:
-            reset(username=attempt.username, ip=attempt.ip_address)
             with transaction.atomic():
+                reset(username=attempt.username, ip=attempt.ip_address)
                 audit.record(
                     request.user,
                     audit.Change(
@@ -57,11 +59,14 @@ def login_lockouts(request):
                 )
             messages.success(request, f"已解除 {attempt.username}（{attempt.ip_address}）的锁定")
         return redirect("core:login_lockouts")
-    limit = settings.AXES_FAILURE_LIMIT
+    limit, cooloff = settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+    since = timezone.now() - cooloff
     attempts = AccessAttempt.objects.order_by("-failures_since_start", "-attempt_time")[:200]
-    rows = [{"attempt": a, "locked": a.failures_since_start >= limit} for a in attempts]
+    rows = [
+        {"attempt": a, "locked": a.failures_since_start >= limit and a.attempt_time > since} for a in attempts
+    ]
     return render(
         request,
         "core/login_lockouts.html",
-        {"rows": rows, "limit": limit, "cooloff": settings.AXES_COOLOFF_TIME},
+        {"rows": rows, "limit": limit, "cooloff": cooloff},
     )
