@@ -383,7 +383,7 @@ def main() -> int:
         args.rate, args.duration, args.restart_at, args.entities = 20.0, 30.0, 12.0, 1000
 
     cluster = PrivateCluster()
-    os.environ["BENCH_OUT"] = str(BENCH_DIR / "out" / "load")
+    os.environ.setdefault("BENCH_OUT", str(BENCH_DIR / "out" / "load"))
     os.environ["BENCH_PG"] = cluster.url().rsplit("/", 1)[0]
     os.environ["BENCH_DB"] = LOAD_DB
     os.environ["ZHIJIAN_MODE"] = "demo"  # this process and the loader; the server runs in production mode
@@ -391,7 +391,7 @@ def main() -> int:
     import _common as C
 
     C.OUT.mkdir(parents=True, exist_ok=True)
-    var = C.OUT / "var"
+    var = C.OUT / "load-var"  # this run's own: removed and made again
     shutil.rmtree(var, ignore_errors=True)
     worker = None
     try:

@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, SessionAuth
 from zhijian.core.access import check_api_policy
 from zhijian.core.apidocs import LocalSwagger
 from zhijian.core.errors import ErrorOut, install_api_handlers
+from zhijian.core.openapi import document_errors
 from zhijian.core.tokens import token_for
 
 
@@ -55,6 +56,7 @@ api = NinjaAPI(
     docs=LocalSwagger(),
 )
 install_api_handlers(api)
+document_errors(api)  # every operation's document lists the framework's refusals too
 Error = ErrorOut  # the one error body; routers import it from here or from core.errors
 
 
