@@ -106,6 +106,8 @@ SMOKE: list[Step] = [
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),
         db="sampling",
     ),
+    # Its own private PostgreSQL cluster (restarted mid-run); the database named here stays unused.
+    Step("load", "bench_load.py", ("--smoke",), db="load"),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import security_views, views
 
 app_name = "core"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
     path("admin-tools/calendar/", views.calendar_notice, name="calendar_notice"),
     path("admin-tools/events/dead/", views.events_dead, name="events_dead"),
+    path("admin-tools/logins/", security_views.login_lockouts, name="login_lockouts"),
+    path("account/tokens/", security_views.api_tokens, name="account_tokens"),
 ]

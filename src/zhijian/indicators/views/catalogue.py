@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.http import Http404
 from django.shortcuts import render
@@ -98,7 +97,7 @@ def indicator_detail(request, code: str):
             "records_url": source.records_url(dt.date(year, 1, 1), on, None)
             if source and source.records_url
             else "",
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart_data": chart,
             "districts": districts,
             "values": visible_reported(request.user).filter(code=code)[:50],
             "form": form if units else None,
