@@ -127,13 +127,14 @@ class _Model:
 def _fit_with_reweighting(y, codes, n_groups, current, offsets, settings, trend) -> _Model:
     """``algo.farrington.fitGLM.flexible`` for one model form (with or without the trend)."""
     t = offsets.astype(float)
-    fit = fit_quasipoisson(y, codes, n_groups, t, trend=trend)
+    fit = fit_quasipoisson(y, codes, n_groups, t, trend=trend, hat=settings.reweight)
     ok = fit.converged.copy()
     phi = np.maximum(fit.dispersion, 1.0)
     if settings.reweight:
         with np.errstate(divide="ignore", invalid="ignore"):
             mu = fit.mu
-            anscombe = 1.5 * (y ** (2 / 3) * mu ** (-1 / 6) - mu**0.5)
+            # A group without cases has μ = 0 exactly here (R stops near 1e-10): residual 0.
+            anscombe = np.where(mu > 0, 1.5 * (y ** (2 / 3) * mu ** (-1 / 6) - mu**0.5), 0.0)
             anscombe = anscombe / np.sqrt(phi[:, None] * (1.0 - fit.hat))
             high = anscombe > settings.weights_threshold
             inverse_square = np.where(high, anscombe**-2.0, 1.0)
@@ -146,7 +147,8 @@ def _fit_with_reweighting(y, codes, n_groups, current, offsets, settings, trend)
         # the prediction's standard error is therefore Σ ω_i ((y_i − μ_i)/μ_i)² / df. Reproduced
         # here so that bounds agree with the reference implementation.
         with np.errstate(divide="ignore", invalid="ignore"):
-            reported = (omega * ((y - fit.mu) / fit.mu) ** 2).sum(axis=1) / fit.df_residual
+            working = np.where(fit.mu > 0, (y - fit.mu) / fit.mu, -1.0)  # R: y = 0, μ → 0 gives −1
+            reported = (omega * working**2).sum(axis=1) / fit.df_residual
     else:
         reported = fit.dispersion
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -156,11 +158,13 @@ def _fit_with_reweighting(y, codes, n_groups, current, offsets, settings, trend)
     return _Model(eta0, var_unscaled, reported, phi, fit.beta, fit.spread, fit.df_residual, ok)
 
 
-def _take(model: _Model, other: _Model, mask: np.ndarray) -> _Model:
-    """Rows of ``other`` where ``mask``, else rows of ``model``."""
+def _take(model: _Model, other: _Model, rows: np.ndarray) -> _Model:
+    """``model`` with the given rows replaced by ``other`` (fitted on exactly those rows)."""
     pick = {}
     for name in ("eta0", "var_unscaled", "dispersion", "phi", "beta", "spread", "ok"):
-        pick[name] = np.where(mask, getattr(other, name), getattr(model, name))
+        column = getattr(model, name).copy()
+        column[rows] = getattr(other, name)
+        pick[name] = column
     return replace(model, **pick)
 
 
@@ -187,6 +191,7 @@ def _bounds(models: _Model, y_now: np.ndarray, settings: FarringtonSettings) -> 
             tau = models.phi + se_response**2 / mu0
             se = np.sqrt(4 / 9 * mu0 ** (1 / 3) * tau)
             upper = (mu0 ** (2 / 3) + norm.ppf(1 - alpha) * se) ** 1.5
+            upper = np.where(mu0 == 0, 0.0, upper)  # no case in the window: the bound's limit
             score = (y_now - mu0) / (upper - mu0)
         elif settings.threshold_method == "nbPlugin":
             mu0 = np.exp(models.eta0)
@@ -218,7 +223,6 @@ def judge_rows(
     max_ref = y.max(axis=1)
     if settings.trend:
         model = _fit_with_reweighting(y, codes, n_groups, current, offsets, settings, trend=True)
-        plain = _fit_with_reweighting(y, codes, n_groups, current, offsets, settings, trend=False)
         # fitFun's own fallback: a trend model that does not converge is replaced by the plain one.
         has_trend = model.ok
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -228,7 +232,10 @@ def judge_rows(
         significant = p_value < settings.p_threshold_trend
         no_extrapolation = mu0 <= max_ref
         keep_trend = has_trend & significant & no_extrapolation & (settings.b >= 3)
-        model = _take(model, plain, ~keep_trend)
+        refit = np.flatnonzero(~keep_trend)
+        if refit.size:
+            plain = _fit_with_reweighting(y[refit], codes, n_groups, current, offsets, settings, trend=False)
+            model = _take(model, plain, refit)
     else:
         model = _fit_with_reweighting(y, codes, n_groups, current, offsets, settings, trend=False)
         keep_trend = np.zeros(len(y), dtype=bool)
@@ -249,7 +256,7 @@ def farrington(
     settings: FarringtonSettings = ORIGINAL,
     *,
     first: int | None = None,
-    chunk_rows: int = 20_000,
+    chunk_rows: int = 1_000,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Upper bounds and alarms for every judgeable week of every series (rows of ``counts``, NaN-padded)."""
     counts = np.asarray(counts, dtype=float)

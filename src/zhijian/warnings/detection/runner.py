@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from multiprocessing import get_context
 
 import numpy as np
 import pandas as pd
 
 from . import cusum, ears, farrington
 
+_BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 METHODS = ("farrington", "farrington-improved", "ears-c1", "ears-c2", "ears-c3", "cusum")
 
 
@@ -104,17 +106,30 @@ def detect_parallel(
     """``detect_matrix`` over every core: series split into equal parts, one worker process each."""
     workers = workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(counts)))
-    if workers == 1:
+    if len(counts) == 0:
         return detect_matrix(method, counts, options)
-    # Interleave the rows so that long and short series spread evenly over the workers.
-    parts = [np.arange(i, len(counts), workers) for i in range(workers)]
+    # Interleave the rows so that long and short series spread evenly over the workers; several
+    # parts per worker keep every core busy to the end.
+    n_parts = min(len(counts), workers * 4)
+    parts = [np.arange(i, len(counts), n_parts) for i in range(n_parts)]
     upperbound = np.full(counts.shape, np.nan)
     alarm = np.full(counts.shape, np.nan)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(_detect_part, [(method, counts[rows], options) for rows in parts])
-        for rows, (up, al) in zip(parts, results, strict=True):
-            upperbound[rows] = up
-            alarm[rows] = al
+    # Fresh worker processes with single-threaded BLAS: the parallelism is across processes, and
+    # BLAS threads fighting over the same cores make the small matrix products many times slower.
+    saved = {name: os.environ.get(name) for name in _BLAS_THREAD_VARIABLES}
+    os.environ.update(dict.fromkeys(_BLAS_THREAD_VARIABLES, "1"))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            results = pool.map(_detect_part, [(method, counts[rows], options) for rows in parts])
+            for rows, (up, al) in zip(parts, results, strict=True):
+                upperbound[rows] = up
+                alarm[rows] = al
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return upperbound, alarm
 
 
