@@ -191,7 +191,6 @@ def _bounds(models: _Model, y_now: np.ndarray, settings: FarringtonSettings) -> 
             tau = models.phi + se_response**2 / mu0
             se = np.sqrt(4 / 9 * mu0 ** (1 / 3) * tau)
             upper = (mu0 ** (2 / 3) + norm.ppf(1 - alpha) * se) ** 1.5
-            upper = np.where(mu0 == 0, 0.0, upper)  # no case in the window: the bound's limit
             score = (y_now - mu0) / (upper - mu0)
         elif settings.threshold_method == "nbPlugin":
             mu0 = np.exp(models.eta0)
@@ -208,6 +207,11 @@ def _bounds(models: _Model, y_now: np.ndarray, settings: FarringtonSettings) -> 
             score = (y_now - models.eta0) / (upper - models.eta0)
         else:
             raise ValueError(f"unknown threshold method {settings.threshold_method!r}")
+    # No case at all in the window (μ0 = 0; R stops IRLS near 1e-10): the bound is 0 and any
+    # case is above it.
+    zero = mu0 == 0
+    upper = np.where(zero, 0.0, upper)
+    score = np.where(zero, np.where(y_now > 0, np.inf, 0.0), score)
     return upper, score
 
 
