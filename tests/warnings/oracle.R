@@ -1,5 +1,5 @@
 # The reference: R's surveillance package on a series file, written as our CLI writes alarms.
-# Usage: Rscript oracle.R METHOD INPUT.csv OUTPUT.csv [ALPHA] [B] [LIMIT54_CASES]
+# Usage: Rscript oracle.R METHOD INPUT.csv OUTPUT.csv [ALPHA] [B] [LIMIT54_CASES] [FIRST_WEEK]
 #   METHOD: ears-c1 | ears-c2 | ears-c3 | farrington | farrington-improved
 #   INPUT:  columns series,week,count (weeks 1..n without gaps, any order)
 #   OUTPUT: series,week,alarm,upperbound for the weeks R judges by default.
@@ -11,6 +11,7 @@ input <- read.csv(args[2])
 alpha <- if (length(args) >= 4 && args[4] != "") as.numeric(args[4]) else NA
 b <- if (length(args) >= 5 && args[5] != "") as.integer(args[5]) else 5L
 cases <- if (length(args) >= 6 && args[6] != "") as.integer(args[6]) else 5L
+first <- if (length(args) >= 7 && args[7] != "") as.integer(args[7]) else NA
 
 control_for <- function(method) {
   if (method %in% c("ears-c1", "ears-c2", "ears-c3")) {
@@ -36,7 +37,9 @@ for (name in unique(input$series)) {
   rows <- rows[order(rows$week), ]
   s <- sts(observed = matrix(rows$count, ncol = 1), start = c(2000, 1), frequency = 52)
   t0 <- proc.time()[["elapsed"]]
-  res <- if (startsWith(method, "ears")) earsC(s, control = ctl) else farringtonFlexible(s, control = ctl)
+  this <- ctl
+  if (!is.na(first)) this$range <- first:nrow(rows)
+  res <- if (startsWith(method, "ears")) earsC(s, control = this) else farringtonFlexible(s, control = this)
   elapsed <- elapsed + proc.time()[["elapsed"]] - t0
   weeks <- (nrow(rows) - nrow(observed(res)) + 1):nrow(rows)
   out[[length(out) + 1]] <- data.frame(series = name, week = weeks,
