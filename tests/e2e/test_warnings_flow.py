@@ -31,15 +31,32 @@ def outbreak(city, tmp_path):
     path = tmp_path / "announcement.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["记录号", "日期", "区县", "食品类别", "危害因素", "生产者", "产品", "批次", "检测数", "不合格数"])
+        writer.writerow(
+            ["记录号", "日期", "区县", "食品类别", "危害因素", "生产者", "产品", "批次", "检测数", "不合格数"]
+        )
         for code in ("330203", "330205"):
-            writer.writerow([f"GB{code}", today.isoformat(), code, "蔬菜制品", "苯甲酸", "宁波甬鲜食品有限公司",
-                             "酱腌菜", "20260508", 1, 1])
+            writer.writerow(
+                [
+                    f"GB{code}",
+                    today.isoformat(),
+                    code,
+                    "蔬菜制品",
+                    "苯甲酸",
+                    "宁波甬鲜食品有限公司",
+                    "酱腌菜",
+                    "20260508",
+                    1,
+                    1,
+                ]
+            )
     source = Source.objects.get(code="outside.national_sampling")
     assert services.load_source_file(actor=SystemActor("test"), source=source, path=path).ok
     return {
-        "office": UserFactory(username="t_food_office", role=Role.DEPARTMENT,
-                              department=Department.objects.get(code="food_coordination")),
+        "office": UserFactory(
+            username="t_food_office",
+            role=Role.DEPARTMENT,
+            department=Department.objects.get(code="food_coordination"),
+        ),
         "haishu": UserFactory(username="t_hs", role=Role.DISTRICT, jurisdiction=city["330203"]),
         "jiangbei": UserFactory(username="t_jb", role=Role.DISTRICT, jurisdiction=city["330205"]),
     }

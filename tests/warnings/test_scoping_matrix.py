@@ -29,23 +29,54 @@ ROLES = ["admin", "department", "haishu", "haishu_office", "yinzhou", "inspector
 def world(users, city, enterprise_user, tmp_path):
     source = Source.objects.get(code="outside.national_sampling")
     day = dt.date(2026, 5, 13)
-    services.load_source_file(actor=SYSTEM, source=source, path=write_rows(tmp_path / "b.csv", batch_rows(day)))
+    services.load_source_file(
+        actor=SYSTEM, source=source, path=write_rows(tmp_path / "b.csv", batch_rows(day))
+    )
     city_signal = services.run_detection(actor=SYSTEM, until=day, weeks=1)[0]
     haishu_obs = Observation.objects.get(reference="B330203")
-    haishu_signal = Signal.objects.create(method="ears-c2", series_key="district=海曙|category=蔬菜制品", week=day,
-                                          observed=5, upperbound=2, score=2.5, district=city["330203"])
+    haishu_signal = Signal.objects.create(
+        method="ears-c2",
+        series_key="district=海曙|category=蔬菜制品",
+        week=day,
+        observed=5,
+        upperbound=2,
+        score=2.5,
+        district=city["330203"],
+    )
     haishu_signal.observations.add(haishu_obs)
-    w1 = services.raise_warning(actor=SYSTEM, signals=[city_signal], title="W1", classification="follow_up",
-                                risk_level="high", hazard="苯甲酸", product="酱腌菜",
-                                extra_districts=[])
+    w1 = services.raise_warning(
+        actor=SYSTEM,
+        signals=[city_signal],
+        title="W1",
+        classification="follow_up",
+        risk_level="high",
+        hazard="苯甲酸",
+        product="酱腌菜",
+        extra_districts=[],
+    )
     Recipient.objects.filter(warning=w1, district__code="330212").delete()  # W1: 海曙 and 江北
     other = Signal.objects.create(method="ears-c1", series_key="x", week=day, observed=1, score=1)
-    w2 = services.raise_warning(actor=SYSTEM, signals=[other], title="W2", classification="alert", risk_level="low",
-                                hazard="铅", product="大米", extra_districts=[city["330212"]])
+    w2 = services.raise_warning(
+        actor=SYSTEM,
+        signals=[other],
+        title="W2",
+        classification="alert",
+        risk_level="low",
+        hazard="铅",
+        product="大米",
+        extra_districts=[city["330212"]],
+    )
     services.publish_consumer_notice(actor=SYSTEM, warning=w2, text="请勿食用某批次大米")
     actors = {**users, "enterprise": enterprise_user}
-    return {"actors": actors, "city_signal": city_signal, "other_signal": other, "haishu_signal": haishu_signal, "w1": w1, "w2": w2,
-            "haishu_obs": haishu_obs}
+    return {
+        "actors": actors,
+        "city_signal": city_signal,
+        "other_signal": other,
+        "haishu_signal": haishu_signal,
+        "w1": w1,
+        "w2": w2,
+        "haishu_obs": haishu_obs,
+    }
 
 
 def client_for(user):
@@ -61,10 +92,20 @@ def api_for(user):
 
 OFFICERS = {"admin", "department", "haishu", "haishu_office", "yinzhou"}
 CITY = {"admin", "department"}
-SIGNALS = {"admin": {"city", "haishu", "other"}, "department": {"city", "haishu", "other"}, "haishu": {"haishu"},
-           "haishu_office": {"haishu"}, "yinzhou": set()}
-WARNINGS = {"admin": {"w1", "w2"}, "department": {"w1", "w2"}, "haishu": {"w1"}, "haishu_office": {"w1"},
-            "yinzhou": {"w2"}}
+SIGNALS = {
+    "admin": {"city", "haishu", "other"},
+    "department": {"city", "haishu", "other"},
+    "haishu": {"haishu"},
+    "haishu_office": {"haishu"},
+    "yinzhou": set(),
+}
+WARNINGS = {
+    "admin": {"w1", "w2"},
+    "department": {"w1", "w2"},
+    "haishu": {"w1"},
+    "haishu_office": {"w1"},
+    "yinzhou": {"w2"},
+}
 
 
 @pytest.mark.parametrize("actor", ROLES)
@@ -81,13 +122,15 @@ def test_pages(world, actor):
     for name, key in (("city", "city_signal"), ("haishu", "haishu_signal")):
         status = 200 if name in SIGNALS[actor] else 404
         assert client.get(f"/warnings/signals/{world[key].pk}/").status_code == status, name
-        assert (f"/warnings/signals/{world[key].pk}/" in client.get("/warnings/signals/").content.decode()) == (
-            status == 200
-        )
+        assert (
+            f"/warnings/signals/{world[key].pk}/" in client.get("/warnings/signals/").content.decode()
+        ) == (status == 200)
     for name in ("w1", "w2"):
         allowed = name in WARNINGS[actor]
         assert client.get(f"/warnings/list/{world[name].pk}/").status_code == (200 if allowed else 404), name
-        assert (f"/warnings/list/{world[name].pk}/" in client.get("/warnings/list/").content.decode()) == allowed
+        assert (
+            f"/warnings/list/{world[name].pk}/" in client.get("/warnings/list/").content.decode()
+        ) == allowed
     records = client.get("/warnings/records/").content.decode()
     assert ("B330203" in records) == (actor in {"admin", "department", "haishu", "haishu_office"})
     assert ("B330212" in records) == (actor in {"admin", "department", "yinzhou"})
@@ -112,11 +155,14 @@ def test_api(world, actor):
         assert api.get(f"/api/v1/warnings/warnings/{world[name].pk}").status_code == (200 if allowed else 404)
 
 
-@pytest.mark.parametrize(("actor", "status"), [("haishu", 200), ("yinzhou", 404), ("inspector", 403), ("enterprise", 403)])
+@pytest.mark.parametrize(
+    ("actor", "status"), [("haishu", 200), ("yinzhou", 404), ("inspector", 403), ("enterprise", 403)]
+)
 def test_only_the_recipient_district_answers(world, actor, status):
     recipient = world["w1"].recipients.get(district__code="330203")
     response = api_for(world["actors"][actor]).post(
-        f"/api/v1/warnings/recipients/{recipient.pk}/answer", {"findings": "在售2袋", "measures": "下架"},
+        f"/api/v1/warnings/recipients/{recipient.pk}/answer",
+        {"findings": "在售2袋", "measures": "下架"},
         content_type="application/json",
     )
     assert response.status_code == status

@@ -87,7 +87,7 @@ def _rows(rng, units, last_week):
             sampling.append(
                 [
                     f"B{code}{k}",
-                    last_week + dt.timedelta(days=i),
+                    last_week - dt.timedelta(days=7 - i),
                     code,
                     "蔬菜制品",
                     "苯甲酸",

@@ -105,15 +105,15 @@ def build_series(by: tuple[str, ...], *, until: dt.date, period: str = "week", q
     return out
 
 
-def _judge(series: Series) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
-    """(method, upperbound, alarm, expected) for every period of one series."""
+def _judge(series: Series, weeks: int) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """(method, upperbound, alarm, expected) for the last ``weeks`` periods of one series."""
     n = len(series.counts)
     years = (n - farrington.IMPROVED.w - 1) // farrington.FREQUENCY
     if years >= 1:
         settings = replace(
             farrington.IMPROVED, b=min(years, 5), past_weeks_not_included=26 if years > 1 else 8
         )
-        upper, alarm = farrington.farrington(series.counts, settings)
+        upper, alarm = farrington.farrington(series.counts, settings, first=n - weeks)
         return "farrington-improved", upper[0], alarm[0], np.full(n, np.nan)
     upper, alarm = ears.ears(series.counts, "C2")
     return "ears-c2", upper[0], alarm[0], np.full(n, np.nan)
@@ -157,7 +157,7 @@ def run_detection(
     created: list[Signal] = []
     with transaction.atomic():
         for series in build_series(by, until=until):
-            method, upper, alarm, _ = _judge(series)
+            method, upper, alarm, _ = _judge(series, weeks)
             for index in range(max(0, len(series.counts) - weeks), len(series.counts)):
                 if alarm[index] != 1:
                     continue
