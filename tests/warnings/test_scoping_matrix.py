@@ -14,9 +14,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 from tests.warnings.conftest import SYSTEM, batch_rows, write_rows
-from zhijian.core.models import Role
 from zhijian.core.tokens import issue_token
 from zhijian.warnings import services
 from zhijian.warnings.models import Observation, Recipient, RiskWarning, Signal, Source
