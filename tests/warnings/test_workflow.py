@@ -187,3 +187,18 @@ def test_an_outbreak_in_a_series_raises_a_statistical_signal(outside, tmp_path, 
     assert signal.observations.count() == 1
     # idempotent: running again makes no second signal
     assert services.run_detection(actor=SYSTEM, until=last + dt.timedelta(days=6), weeks=1) == []
+
+
+def test_commands_load_check_and_detect(outside, tmp_path, city, capsys):
+    from django.core.management import call_command
+
+    path = write_rows(tmp_path / "cli.csv", batch_rows(dt.date(2026, 5, 13)))
+    for expected in (0, 0):  # the second run recognises the file
+        with pytest.raises(SystemExit) as done:
+            call_command("warnings", "load-source", outside.code, str(path))
+        assert done.value.code == expected
+    assert Observation.objects.count() == 3
+    call_command("warnings", "detect", "--until", "2026-05-13")
+    assert "新增预警信号 1 个" in capsys.readouterr().out
+    call_command("warnings", "check-sources")
+    assert "超时信息源" in capsys.readouterr().out
