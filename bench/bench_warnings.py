@@ -121,12 +121,13 @@ def quality(replicates: int, r_workers: int) -> None:
     )
     r_seconds = _rscript(
         "farrington-improved",
-        str(series),
-        str(OUT / "quality-r.csv"),
+        series,
+        OUT / "quality-r.csv",
         "",
         "5",
         "",
         str(simulation.CURRENT_START),
+        workers=r_workers,
     )
     print(
         f"   ours {ours_seconds:.1f} s wall (every core)   R farringtonFlexible {r_seconds:.1f} s (one-core seconds)"

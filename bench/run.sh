@@ -61,6 +61,7 @@ PY
     BENCH_DB=${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} \
       DATABASE_URL=$BENCH_PG/${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} "$bin/python" bench/bench_inspections.py
   fi
+  [[ " ${steps[*]} " == *" warnings "* ]] && { "$bin/python" bench/bench_warnings.py speed; "$bin/python" bench/bench_warnings.py quality; }
   if [[ " ${steps[*]} " == *" sampling "* ]]; then
     BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} \
       DATABASE_URL=$BENCH_PG/${SAMPLING_BENCH_DB:-zhijian_sampling_bench} "$bin/python" bench/bench_sampling.py --fresh
