@@ -214,3 +214,16 @@ def test_the_public_sees_published_consumer_warnings_only(world):
     assert client.get("/warnings/").status_code == 302
     assert client.get("/api/v1/warnings/warnings").status_code == 401
     assert world["w1"].notice_published_at is None and timezone.now()
+
+
+@pytest.mark.parametrize(("actor", "status"), [("department", 200), ("haishu", 403), ("enterprise", 403)])
+def test_outside_feeds_load_through_the_api(world, actor, status, tmp_path):
+    path = write_rows(
+        tmp_path / "feed.csv", [["F1", "2026-05-14", "330203", "糕点", "", "", "", "", "", 2, "", ""]]
+    )
+    with path.open("rb") as handle:
+        response = api_for(world["actors"][actor]).post(
+            "/api/v1/warnings/sources/outside.hospital_cases/loads", {"file": handle}
+        )
+    assert response.status_code == status
+    assert Observation.objects.filter(reference="F1").exists() == (status == 200)

@@ -4,14 +4,17 @@ Same scoping as the pages; errors as ``{code, message, fields}``."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from zhijian.core.access import api_policy, api_public
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped
 
 from . import services
-from .models import Recipient, RiskWarning
+from .models import Recipient, RiskWarning, Source
 from .queries import public_notices, signals_for, warnings_for
 
 router = Router(tags=["warnings"])
@@ -117,3 +120,34 @@ def answer(request, recipient_id: int, body: AnswerIn):
 @api_public
 def list_notices(request):
     return list(public_notices()[:100])
+
+
+class LoadOut(Schema):
+    ok: bool
+    summary: str
+    rows: int
+    created: int
+    already_loaded: bool
+    load_id: int | None
+    issues: list[list]
+
+
+@router.post("/sources/{code}/loads", response={200: LoadOut, 400: LoadOut, 403: Error, 404: Error})
+@api_policy("warnings.sources")
+def load_source(request, code: str, file: UploadedFile = File(...)):  # noqa: B008 - ninja's declaration
+    """An outside feed delivers a file (CSV/XLSX): all rows or none, a file already loaded is not loaded again."""
+    source = get_scoped(Source.objects.all(), request.user, CHANGE, code=code)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(file.name or "upload.csv").name
+        path.write_bytes(file.read())
+        report = services.load_source_file(actor=request.user, source=source, path=path, file_name=file.name)
+    body = {
+        "ok": report.ok,
+        "summary": report.summary() if report.ok else (report.unreadable or "文件有错误，未导入任何数据"),
+        "rows": report.rows,
+        "created": report.created,
+        "already_loaded": report.already_loaded,
+        "load_id": report.load_id,
+        "issues": [[i.row, i.column, i.message] for i in report.issues[:1000]],
+    }
+    return Status(200 if report.ok else 400, body)
