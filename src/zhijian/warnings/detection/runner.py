@@ -55,15 +55,17 @@ def farrington_settings(method: str, options: Options) -> farrington.FarringtonS
 
 
 def detect_matrix(
-    method: str, counts: np.ndarray, options: Options = Options()
+    method: str, counts: np.ndarray, options: Options = Options(), first_week: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(upperbound, alarm) for a NaN-padded (series × weeks) matrix."""
+    """(upperbound, alarm) for a NaN-padded (series × weeks) matrix; Farrington fits only from
+    ``first_week`` (1-based) on, the other methods are cheap enough to judge every week."""
     if method.startswith("ears-"):
         return ears.ears(counts, method[5:].upper(), alpha=options.alpha)
     if method == "cusum":
         return cusum.cusum(counts)
     if method in ("farrington", "farrington-improved"):
-        return farrington.farrington(counts, farrington_settings(method, options))
+        first = None if first_week is None else first_week - 1
+        return farrington.farrington(counts, farrington_settings(method, options), first=first)
     raise ValueError(f"unknown method {method!r}")
 
 
@@ -96,18 +98,22 @@ def read_series(path) -> tuple[list[str], np.ndarray]:
 
 
 def _detect_part(args) -> tuple[np.ndarray, np.ndarray]:
-    method, counts, options = args
-    return detect_matrix(method, counts, options)
+    method, counts, options, first_week = args
+    return detect_matrix(method, counts, options, first_week)
 
 
 def detect_parallel(
-    method: str, counts: np.ndarray, options: Options = Options(), workers: int | None = None
+    method: str,
+    counts: np.ndarray,
+    options: Options = Options(),
+    workers: int | None = None,
+    first_week: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``detect_matrix`` over every core: series split into equal parts, one worker process each."""
     workers = workers or os.cpu_count() or 1
     workers = max(1, min(workers, len(counts)))
     if len(counts) == 0:
-        return detect_matrix(method, counts, options)
+        return detect_matrix(method, counts, options, first_week)
     # Interleave the rows so that long and short series spread evenly over the workers; several
     # parts per worker keep every core busy to the end.
     n_parts = min(len(counts), workers * 4)
@@ -120,7 +126,7 @@ def detect_parallel(
     os.environ.update(dict.fromkeys(_BLAS_THREAD_VARIABLES, "1"))
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            results = pool.map(_detect_part, [(method, counts[rows], options) for rows in parts])
+            results = pool.map(_detect_part, [(method, counts[rows], options, first_week) for rows in parts])
             for rows, (up, al) in zip(parts, results, strict=True):
                 upperbound[rows] = up
                 alarm[rows] = al
@@ -165,7 +171,7 @@ def detect_series(
         raise ValueError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
     names, counts = read_series(input_path)
     start = method_first_week(method, options) if first_week is None else first_week
-    upperbound, alarm = detect_parallel(method, counts, options, workers)
+    upperbound, alarm = detect_parallel(method, counts, options, workers, start)
     table = alarm_frame(names, counts, upperbound, alarm, start)
     table.to_csv(output_path, index=False, na_rep="NA", float_format="%.12g")
     return table
