@@ -86,7 +86,10 @@ def test_signal_to_warning_to_answers_to_closure_to_consumer_notice(page, outbre
 
     for user in ("t_hs", "t_jb"):
         _as(page, user)
-        page.goto(warning_url)
+        page.goto("/warnings/")
+        with page.expect_navigation():  # the platform notification leads to the warning
+            page.click("#notifications a")
+        assert page.url == warning_url
         form = page.locator("form.answer-form")
         assert form.count() == 1  # only its own row is answerable
         form.locator("textarea[name=findings]").fill("辖区内在售该批次产品，已全部查清")

@@ -17,15 +17,18 @@ from zhijian.registry.views import page_of
 
 from .. import services
 from ..forms import AnswerForm, DismissForm, LoadForm, NoticeForm, RaiseForm
-from ..models import Observation, Recipient, RiskWarning, Signal, Source
+from ..models import Notification, Observation, Recipient, RiskWarning, Signal, Source
 from ..queries import cockpit as cockpit_figures
 from ..queries import observations_for, signals_for, warnings_for
 
 
 @policy_view("warnings.view")
 def cockpit(request):
+    notices = Notification.objects.filter(user=request.user).select_related("warning")[:10]
     return render(
-        request, "warnings/cockpit.html", {"c": cockpit_figures(request.user), "today": timezone.localdate()}
+        request,
+        "warnings/cockpit.html",
+        {"c": cockpit_figures(request.user), "today": timezone.localdate(), "notifications": notices},
     )
 
 
