@@ -95,7 +95,7 @@ def _write(path: Path, counts: np.ndarray, names: list[str]) -> None:
     frame.to_csv(path, index=False)
 
 
-def quality(replicates: int, r_workers: int) -> None:
+def quality(replicates: int, r_workers: int, reuse: bool = False) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     counts, masks, names, meta = [], [], [], []
     for scenario in simulation.SCENARIOS:
@@ -114,16 +114,20 @@ def quality(replicates: int, r_workers: int) -> None:
     print(
         f"== {len(names)} series × {simulation.WEEKS} weeks, judged weeks {simulation.CURRENT_START}–{simulation.WEEKS}"
     )
-    ours_seconds, ours_cpu = _zhijian(
-        "detect-series",
-        "--method",
-        "farrington-improved",
-        "--input",
-        str(series),
-        "--output",
-        str(OUT / "quality-ours.csv"),
-        "--first-week",
-        str(simulation.CURRENT_START),
+    ours_seconds, ours_cpu = (
+        (0.0, 0.0)
+        if reuse and (OUT / "quality-ours.csv").exists()
+        else _zhijian(
+            "detect-series",
+            "--method",
+            "farrington-improved",
+            "--input",
+            str(series),
+            "--output",
+            str(OUT / "quality-ours.csv"),
+            "--first-week",
+            str(simulation.CURRENT_START),
+        )
     )
     r_seconds = _rscript(
         "farrington-improved",
@@ -211,6 +215,9 @@ def main() -> None:
     q = sub.add_parser("quality")
     q.add_argument("--replicates", type=int, default=3)
     q.add_argument("--r-workers", type=int, default=os.cpu_count() or 1)
+    q.add_argument(
+        "--reuse-ours", action="store_true", help="keep our alarms from the previous run (same series)"
+    )
     s = sub.add_parser("speed")
     s.add_argument("--series", type=int, default=20_000)
     s.add_argument("--r-series", type=int, default=20)
@@ -220,7 +227,7 @@ def main() -> None:
         f"== bench_warnings {args.what} {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%MZ}, {os.cpu_count()} cores, load {load[0]:.1f}"
     )
     if args.what == "quality":
-        quality(args.replicates, args.r_workers)
+        quality(args.replicates, args.r_workers, args.reuse_ours)
     else:
         speed(args.series, args.r_series)
 
