@@ -95,10 +95,10 @@ def _write(path: Path, counts: np.ndarray, names: list[str]) -> None:
     frame.to_csv(path, index=False)
 
 
-def quality(replicates: int, r_workers: int, reuse: bool = False) -> None:
+def quality(replicates: int, r_workers: int, reuse: bool = False, scenarios: int = 42) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     counts, masks, names, meta = [], [], [], []
-    for scenario in simulation.SCENARIOS:
+    for scenario in simulation.SCENARIOS[:scenarios]:
         for k in range(0, 11):
             c, m = simulation.simulate(
                 scenario, replicates, k=None if k == 0 else float(k), seed=scenario.number * 1000 + k
@@ -218,6 +218,9 @@ def main() -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     q = sub.add_parser("quality")
     q.add_argument("--replicates", type=int, default=3)
+    q.add_argument(
+        "--scenarios", type=int, default=len(simulation.SCENARIOS), help="the first N scenarios only"
+    )
     q.add_argument("--r-workers", type=int, default=os.cpu_count() or 1)
     q.add_argument(
         "--reuse-ours", action="store_true", help="keep both alarm files of the previous run (same series)"
@@ -231,7 +234,7 @@ def main() -> None:
         f"== bench_warnings {args.what} {dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%MZ}, {os.cpu_count()} cores, load {load[0]:.1f}"
     )
     if args.what == "quality":
-        quality(args.replicates, args.r_workers, args.reuse_ours)
+        quality(args.replicates, args.r_workers, args.reuse_ours, args.scenarios)
     else:
         speed(args.series, args.r_series)
 

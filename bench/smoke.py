@@ -93,6 +93,15 @@ SMOKE: list[Step] = [
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),
         db="sampling",
     ),
+    Step(
+        "warnings_speed", "bench_warnings.py", ("speed", "--series", "84", "--r-series", "1"), db="warnings"
+    ),
+    Step(
+        "warnings_quality",
+        "bench_warnings.py",
+        ("quality", "--scenarios", "1", "--replicates", "1", "--r-workers", "1"),
+        db="warnings",
+    ),
 ]
 
 
