@@ -108,6 +108,15 @@ SMOKE: list[Step] = [
     ),
     # Its own private PostgreSQL cluster (restarted mid-run); the database named here stays unused.
     Step("load", "bench_load.py", ("--smoke",), db="load"),
+    Step(
+        "warnings_speed", "bench_warnings.py", ("speed", "--series", "84", "--r-series", "1"), db="warnings"
+    ),
+    Step(
+        "warnings_quality",
+        "bench_warnings.py",
+        ("quality", "--scenarios", "1", "--replicates", "1", "--r-workers", "1"),
+        db="warnings",
+    ),
 ]
 
 

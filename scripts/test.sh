@@ -25,6 +25,9 @@ if [ -n "${DATABASE_URL:-}" ]; then echo "== tests on PostgreSQL (${DATABASE_URL
 if [ ! -x /usr/bin/chromium ]; then
   echo "NOTICE: /usr/bin/chromium is missing: browser tests (tests/e2e) are SKIPPED. Install Debian's chromium to run them (.ci/run does)."
 fi
+if ! command -v Rscript >/dev/null 2>&1; then
+  echo "NOTICE: Rscript is missing: the R oracle tests of the warnings detectors are SKIPPED. Install r-base-core r-cran-surveillance to run them (.ci/run does)."
+fi
 if ! command -v java >/dev/null 2>&1 && [ -z "${JAVA_HOME:-}" ]; then
   echo "NOTICE: java is missing: Spark tests (tests/credit, engine spark) are SKIPPED. Install a Java 17 runtime to run them (.ci/run does)."
 fi

@@ -1,0 +1,1 @@
+"""Pages of the early-warning platform: office (cockpit, signals, warnings, sources) and public."""
