@@ -25,6 +25,8 @@ urlpatterns = [
     path("public/inspections/", include("zhijian.inspections.public_urls")),
     path("sampling/", include("zhijian.sampling.urls")),
     path("public/sampling/", include("zhijian.sampling.public_urls")),
+    path("complaints/", include("zhijian.complaints.urls")),
+    path("public/complaints/", include("zhijian.complaints.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -65,7 +65,7 @@ def clean_phone(raw: str) -> str:
     return re.sub(r"[\s()（）]", "", raw or "").replace("+86", "")
 
 
-def validate(data: CaseIn, *, on_today: dt.date | None = None) -> dict:
+def validate(data: CaseIn, *, on_today: dt.date | None = None, places: dict | None = None) -> dict:
     """Check ``data``; return the cleaned values or raise ComplaintsError with a message per field."""
     errors: dict[str, str] = {}
     on_today = on_today or today()
@@ -92,7 +92,7 @@ def validate(data: CaseIn, *, on_today: dt.date | None = None) -> dict:
         errors["subject"] = "请填写标题"
     if len(clean["description"]) < 10:
         errors["description"] = "请用不少于10个字说明事实和理由"
-    if not clean["respondent_name"]:
+    if not clean["respondent_name"] and not (data.respondent_uscc or "").strip():
         errors["respondent_name"] = "请填写被投诉（举报）对象名称"
     anonymous = bool(data.anonymous) and data.kind == Kind.REPORT
     clean["anonymous"] = anonymous
@@ -134,7 +134,10 @@ def validate(data: CaseIn, *, on_today: dt.date | None = None) -> dict:
     clean["received_on"] = received
     clean["place"] = None
     if data.place:
-        clean["place"] = Jurisdiction.objects.filter(code=data.place.strip()).first()
+        code = data.place.strip()
+        clean["place"] = (
+            places.get(code) if places is not None else Jurisdiction.objects.filter(code=code).first()
+        )
         if clean["place"] is None:
             errors["place"] = "交易发生地无效"
     amount = (data.amount_claimed or "").strip().replace(",", "")
@@ -203,7 +206,7 @@ def prepare_case(
         complainant_key=complainant_key(clean["person_phone"], clean["person_id_number"]),
         respondent=respondent,
         respondent_uscc=uscc,
-        respondent_name=respondent.name if respondent else clean["respondent_name"],
+        respondent_name=respondent.name if respondent else (clean["respondent_name"] or uscc),
         respondent_address=clean["respondent_address"] or (respondent.address if respondent else ""),
         respondent_key=respondent_key(uscc, clean["respondent_name"]),
         platform_uscc=clean["platform_uscc"],
