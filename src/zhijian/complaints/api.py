@@ -14,6 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.errors import ERRORS, WRITE_ERRORS, ErrorOut
 from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped, user_district_id
 
@@ -26,17 +28,13 @@ from .services._base import ACTOR_PUBLIC
 from .services.intake import CaseIn, file_case
 
 router = Router(tags=["complaints"])
-STAFF = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR}
 
 
-class Error(Schema):
-    code: str
-    message: str
-    fields: dict[str, str] = {}
+Error = ErrorOut
 
 
-def _error(exc: ComplaintsError, status: int = 400):
-    return Status(status, {"code": exc.code, "message": exc.message, "fields": exc.fields})
+def _error(exc: ComplaintsError):
+    return Status(exc.status, exc.as_dict())
 
 
 class CaseOut(Schema):
@@ -96,12 +94,8 @@ class CaseQuery(Schema):
     limit: int = 50
 
 
-def _staff(request) -> None:
-    if request.user.role not in STAFF and request.user.role != Role.ENTERPRISE:
-        raise Http404
-
-
-@router.get("/cases", response={200: CasePage, 400: Error})
+@router.get("/cases", response={200: CasePage, **ERRORS})
+@api_login
 def list_cases(request, params: Query[CaseQuery]):
     """Cases the caller may see (an enterprise: complaints against it), newest first; persons masked."""
     if request.user.role == Role.LAB:
@@ -121,7 +115,8 @@ def list_cases(request, params: Query[CaseQuery]):
     )
 
 
-@router.get("/cases/{code}", response={200: CaseOut, 404: Error})
+@router.get("/cases/{code}", response={200: CaseOut, **ERRORS})
+@api_login
 def get_case(request, code: str):
     return get_scoped(Case.objects.select_related("jurisdiction"), request.user, VIEW, code=code.upper())
 
@@ -133,11 +128,10 @@ class CandidateOut(Schema):
     similarity: float
 
 
-@router.get("/cases/{code}/duplicates", response={200: list[CandidateOut], 404: Error})
+@router.get("/cases/{code}/duplicates", response={200: list[CandidateOut], **ERRORS})
+@api_policy("complaints.read")
 def get_duplicates(request, code: str):
     """Likely duplicates of a case (same complainant and respondent, near-identical text)."""
-    if request.user.role not in STAFF:
-        raise Http404
     case = get_scoped(Case.objects.all(), request.user, VIEW, code=code.upper())
     return [c.__dict__ for c in duplicate_candidates(case)]
 
@@ -146,7 +140,8 @@ class DateIn(Schema):
     on: dt.date | None = None
 
 
-@router.post("/cases/{code}/accept", response={200: CaseOut, 400: Error, 404: Error})
+@router.post("/cases/{code}/accept", response={200: CaseOut, **WRITE_ERRORS})
+@api_policy("complaints.handle")
 def accept(request, code: str, body: DateIn):
     case = get_scoped(Case.objects.all(), request.user, CHANGE, code=code.upper())
     try:
@@ -164,7 +159,8 @@ class CloseIn(Schema):
     amount: str | None = None
 
 
-@router.post("/cases/{code}/close", response={200: CaseOut, 400: Error, 404: Error})
+@router.post("/cases/{code}/close", response={200: CaseOut, **WRITE_ERRORS})
+@api_policy("complaints.handle")
 def close(request, code: str, body: CloseIn):
     case = get_scoped(Case.objects.all(), request.user, CHANGE, code=code.upper())
     try:
@@ -207,7 +203,8 @@ class FiledOut(Schema):
     jurisdiction: str
 
 
-@router.post("/filings", auth=None, response={201: FiledOut, 200: FiledOut, 400: Error, 429: Error})
+@router.post("/filings", auth=None, response={201: FiledOut, 200: FiledOut, 429: Error, **ERRORS})
+@api_public
 def create_filing(request, body: FilingIn):
     """File a case from another system or app, no login; the ``Idempotency-Key`` header makes a retry
     file once. Rate-limited per client like the public form."""
@@ -234,11 +231,10 @@ class FigureQuery(Schema):
     jurisdiction: str = ""
 
 
-@router.get("/figures", response={200: dict, 403: Error, 404: Error})
+@router.get("/figures", response={200: dict, **ERRORS})
+@api_policy("complaints.figures")
 def get_figures(request, params: Query[FigureQuery]):
     """The officers' figures (table 2-1, on-time rates, mediation success, amount recovered)."""
-    if request.user.role not in STAFF:
-        return Status(403, {"code": "forbidden", "message": "您没有查看统计的权限"})
     unit_id = None
     if params.jurisdiction:
         from zhijian.core.models import Jurisdiction
@@ -260,13 +256,15 @@ class DisclosureRow(Schema):
     resolved_rate: float | None
 
 
-@router.get("/disclosure", auth=None, response=list[DisclosureRow])
+@router.get("/disclosure", auth=None, response={200: list[DisclosureRow], **ERRORS})
+@api_public
 def disclosure(request, q: str = ""):
     """消费投诉公示: firms with disclosed complaints (public)."""
-    return queries.disclosure_list(q.strip()[:40])
+    return Status(200, queries.disclosure_list(q.strip()[:40]))
 
 
-@router.get("/disclosure/{uscc}", auth=None, response={200: dict, 404: Error})
+@router.get("/disclosure/{uscc}", auth=None, response={200: dict, **ERRORS})
+@api_public
 def disclosure_firm(request, uscc: str):
     found = queries.disclosure_of(uscc.upper())
     if found is None:

@@ -16,3 +16,6 @@ class ComplaintsConfig(AppConfig):
         NavItem("消费投诉公示", "complaints_public:disclosure", frozenset({PUBLIC})),
     ]
     demo_loader = "zhijian.complaints.demo.load"
+    todos = "zhijian.complaints.hooks.todos"
+    indicators = "zhijian.complaints.hooks.indicators"
+    links = {"complaints.firm_disclosure": "complaints_public:disclosure_firm"}

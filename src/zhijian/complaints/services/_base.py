@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from zhijian.core import audit, events
+from zhijian.core.errors import DomainError
 from zhijian.core.scoping import CHANGE, can
 
 from ..models import Case, CaseStep
@@ -15,17 +16,18 @@ from ..models import Case, CaseStep
 ACTOR_PUBLIC = "public"
 
 
-class ComplaintsError(ValueError):
-    """A refused operation: ``code`` is stable English, ``str()`` the Chinese message, ``fields`` per field."""
+class ComplaintsError(DomainError):
+    """A refused operation (core.errors): ``code`` stable English, ``message`` Chinese, ``fields`` per field."""
 
-    def __init__(self, code: str, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.fields = fields or {}
+    def __init__(
+        self, code: str, message: str, fields: dict[str, str] | None = None, status: int | None = None
+    ):
+        super().__init__(code, message, fields=fields, status=status)
 
 
 class NotAllowed(ComplaintsError):
+    status = 403
+
     def __init__(self, message: str = "您没有执行该操作的权限"):
         super().__init__("forbidden", message)
 
@@ -96,8 +98,8 @@ def outcome_payload(case: Case) -> dict:
         "respondent_uscc": case.respondent_uscc,
         "respondent_name": case.respondent_name,
         "entity_id": case.respondent_id,
-        "received_on": case.received_on.isoformat(),
-        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "received_on": case.received_on,
+        "closed_on": case.closed_on,
         "amount_recovered": str(case.amount_recovered or Decimal(0)),
         "category": case.category,
         "jurisdiction": case.jurisdiction.code,

@@ -55,7 +55,7 @@ def enrol_firm(*, actor, entity: Entity, programme: str, on: dt.date) -> Enrolme
             )
             events.emit(
                 "complaints.firm_enrolled",
-                {"uscc": entity.uscc, "programme": programme, "on": on.isoformat()},
+                {"uscc": entity.uscc, "programme": programme, "on": on},
             )
     except IntegrityError:
         raise ComplaintsError("enrolled", "该企业已在册") from None

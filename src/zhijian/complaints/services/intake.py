@@ -298,7 +298,7 @@ def file_case(
                     "kind": case.kind,
                     "respondent_uscc": case.respondent_uscc,
                     "jurisdiction": case.jurisdiction.code,
-                    "received_on": case.received_on.isoformat(),
+                    "received_on": case.received_on,
                     "category": case.category,
                     "channel": channel,
                 },

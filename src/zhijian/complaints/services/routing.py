@@ -141,7 +141,7 @@ def raise_dispute(
         )
         events.emit(
             "complaints.dispute_raised",
-            {"case_id": case.pk, "dispute_id": dispute.pk, "due": str(deadline.due)},
+            {"case_id": case.pk, "dispute_id": dispute.pk, "due": deadline.due},
         )
     return dispute
 

@@ -1,22 +1,12 @@
-"""What the staff pages share: who may use them, reading dates from forms, the case by id or refuse."""
+"""What the staff pages share: reading dates from forms, the case by id or refuse."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
-
-from zhijian.core.models import Role
 from zhijian.core.scoping import VIEW, get_scoped
 
 from ..models import Case
-
-STAFF_ROLES = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR}
-
-
-def staff_only(request) -> None:
-    if request.user.role not in STAFF_ROLES:
-        raise PermissionDenied
 
 
 def day(value: str, default: dt.date | None = None) -> dt.date:

@@ -9,12 +9,12 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhijian.core.access import policy_view
 from zhijian.core.models import Jurisdiction, Role, User
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, can
@@ -37,13 +37,12 @@ from ..models import (
 from ..privacy import UnmaskRefused, may_unmask, person_of, unmask
 from ..services import ComplaintsError, handling, routing
 from ..services.intake import file_case
-from ._common import case_for, day, staff_only
+from ._common import case_for, day
 
 
-@login_required
+@policy_view("complaints.read")
 def home(request):
     """The officers' landing page: to-dos, the table 2-1 figures of the year and the monthly chart."""
-    staff_only(request)
     today = timezone.localdate()
     start = dt.date(today.year, 1, 1)
     numbers = queries.figures(request.user, start, today)
@@ -60,9 +59,8 @@ def home(request):
     )
 
 
-@login_required
+@policy_view("complaints.read")
 def case_list(request):
-    staff_only(request)
     flt = queries.CaseFilter.from_params(request.GET)
     cases, page, has_next = page_of(queries.search_cases(request.user, flt), request.GET)
     today = timezone.localdate()
@@ -105,12 +103,11 @@ EXPORT_COLUMNS = (
 )
 
 
-@login_required
+@policy_view("complaints.read")
 def case_export(request):
     """The list as XLSX; personal data masked for every role (the export leaves the handler's hands)."""
     import openpyxl
 
-    staff_only(request)
     flt = queries.CaseFilter.from_params(request.GET)
     rows = list(queries.search_cases(request.user, flt)[: settings.EXPORT_MAX_ROWS + 1])
     if len(rows) > settings.EXPORT_MAX_ROWS:
@@ -185,18 +182,16 @@ def _detail_context(request, case: Case, person) -> dict:
     }
 
 
-@login_required
+@policy_view("complaints.read")
 def case_detail(request, pk: int):
-    staff_only(request)
     case = case_for(request, pk)
     return render(request, "complaints/case_detail.html", _detail_context(request, case, person_of(case)))
 
 
-@login_required
+@policy_view("complaints.read")
 @require_POST
 def case_unmask(request, pk: int):
     """The handling officer sees the person in full; the viewing is audited."""
-    staff_only(request)
     case = case_for(request, pk)
     try:
         person = unmask(actor=request.user, case=case, reason=request.POST.get("reason", ""))
@@ -316,11 +311,10 @@ ACTIONS = {
 }
 
 
-@login_required
+@policy_view("complaints.read")
 @require_POST
 def case_action(request, pk: int, action: str):
     """Every officer action on a case: the case must be in the officer's scope to change (else 404)."""
-    staff_only(request)
     if action not in ACTIONS:
         return HttpResponse(status=404)
     case = case_for(request, pk, CHANGE)
@@ -333,13 +327,10 @@ def case_action(request, pk: int, action: str):
     return redirect("complaints:case_detail", pk=case.pk)
 
 
-@login_required
+@policy_view("complaints.handle")
 @require_http_methods(["GET", "POST"])
 def case_new(request):
     """Staff entry of a phone call or a walk-in (电话、来访登记)."""
-    staff_only(request)
-    if request.user.role == Role.INSPECTOR:
-        return HttpResponse(status=403)
     context = {
         "kinds": Kind.choices,
         "categories": Category.choices,

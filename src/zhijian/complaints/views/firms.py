@@ -6,13 +6,11 @@ A firm sees complaints only (never a report), and the complainant masked like ev
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhijian.core.models import Role
+from zhijian.core.access import policy_view
 from zhijian.core.scoping import VIEW, get_scoped, restrict
 
 from .. import queries
@@ -22,14 +20,8 @@ from ..services import ComplaintsError, firms
 from ._common import day
 
 
-def _firm(request) -> None:
-    if request.user.role != Role.ENTERPRISE:
-        raise PermissionDenied
-
-
-@login_required
+@policy_view("complaints.firm")
 def firm_cases(request):
-    _firm(request)
     cases = (
         restrict(Case.objects.all(), request.user, VIEW)
         .select_related("jurisdiction")
@@ -46,9 +38,8 @@ def firm_cases(request):
     )
 
 
-@login_required
+@policy_view("complaints.firm")
 def firm_case(request, pk: int):
-    _firm(request)
     case = get_scoped(Case.objects.select_related("jurisdiction"), request.user, VIEW, pk=pk)
     return render(
         request,
@@ -57,11 +48,10 @@ def firm_case(request, pk: int):
     )
 
 
-@login_required
+@policy_view("complaints.firm")
 @require_POST
 def firm_answer(request, pk: int):
     """The ODR firm settles (和解) or hands the complaint to the officer."""
-    _firm(request)
     case = get_scoped(Case.objects.all(), request.user, VIEW, pk=pk)
     try:
         firms.answer_odr(
@@ -79,10 +69,9 @@ def firm_answer(request, pk: int):
     return redirect("complaints:firm_case", pk=case.pk)
 
 
-@login_required
+@policy_view("complaints.firm")
 @require_POST
 def firm_reply(request):
-    _firm(request)
     try:
         firms.save_firm_reply(
             actor=request.user, uscc=request.user.entity_uscc, text=request.POST.get("text", "")

@@ -7,8 +7,6 @@ import datetime as dt
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,27 +14,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from zhijian.core.access import allows, policy_view
 from zhijian.core.jobs import start_upload_job
-from zhijian.core.models import Job, Role, RuleValue
+from zhijian.core.models import Job, RuleValue
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, get_scoped, restrict
 from zhijian.registry.models import Entity
 
 from .. import queries
-from ..models import CASE_HANDLERS, Cluster, Enrolment, JurisdictionDispute, RuleCheck, Status
+from ..models import Cluster, Enrolment, JurisdictionDispute, RuleCheck, Status
 from ..services import ComplaintsError, firms, routing
 from ..services.rules import confirm_rule
-from ._common import day, staff_only
+from ._common import day
 
 
-@login_required
+@policy_view("complaints.handle")
 @require_http_methods(["GET", "POST"])
 def import_cases(request):
     """Upload the national platform's export; the import runs in the worker with visible progress."""
     from ..tasks import import_cases_task
 
-    if request.user.role not in CASE_HANDLERS:
-        raise PermissionDenied
     recent = Job.objects.filter(owner=request.user, kind="complaints.import").order_by("-id")[:10]
     if request.method == "GET":
         return render(request, "complaints/import.html", {"recent": recent})
@@ -56,9 +53,8 @@ def import_cases(request):
     return redirect(reverse("job_detail", args=[job.pk]))
 
 
-@login_required
+@policy_view("complaints.read")
 def clusters(request):
-    staff_only(request)
     rows = (
         restrict(Cluster.objects.all(), request.user, VIEW)
         .select_related("jurisdiction")
@@ -67,11 +63,10 @@ def clusters(request):
     return render(request, "complaints/clusters.html", {"clusters": rows})
 
 
-@login_required
+@policy_view("complaints.read")
 @require_http_methods(["GET", "POST"])
 def disputes(request):
     """Jurisdiction disputes awaiting the city (管辖争议); the city designates the unit."""
-    staff_only(request)
     if request.method == "POST":
         dispute = JurisdictionDispute.objects.filter(pk=request.POST.get("dispute") or 0).first()
         if dispute is None:
@@ -99,17 +94,16 @@ def disputes(request):
         "complaints/disputes.html",
         {
             "disputes": visible.order_by("decided_on", "due")[:200],
-            "may_decide": request.user.role in CITY_WIDE,
+            "may_decide": allows(request.user, "complaints.decide_dispute"),
             "today": timezone.localdate(),
         },
     )
 
 
-@login_required
+@policy_view("complaints.read")
 @require_http_methods(["GET", "POST"])
 def enrolments(request):
     """The ODR and 赔偿先付 registers with their history (加入、退出)."""
-    staff_only(request)
     if request.method == "POST":
         try:
             if request.POST.get("op") == "withdraw":
@@ -154,16 +148,15 @@ def enrolments(request):
             "programmes": Enrolment.Programme.choices,
             "odr": queries.enrolled_count(Enrolment.Programme.ODR, today),
             "comp_first": queries.enrolled_count(Enrolment.Programme.COMPENSATION_FIRST, today),
-            "may_change": request.user.role in CASE_HANDLERS,
+            "may_change": allows(request.user, "complaints.handle"),
         },
     )
 
 
-@login_required
+@policy_view("complaints.read")
 @require_http_methods(["GET", "POST"])
 def rules(request):
     """The procedure's rule data with its articles; Order 121's rows wait for the administrator's check."""
-    staff_only(request)
     if request.method == "POST":
         check = RuleCheck.objects.filter(pk=request.POST.get("check") or 0).first()
         if check is None:
@@ -183,14 +176,15 @@ def rules(request):
         .order_by("key", "valid_from")
     )
     return render(
-        request, "complaints/rules.html", {"rows": rows, "may_confirm": request.user.role == Role.CITY_ADMIN}
+        request,
+        "complaints/rules.html",
+        {"rows": rows, "may_confirm": allows(request.user, "complaints.confirm_rules")},
     )
 
 
-@login_required
+@policy_view("complaints.read")
 def statistics(request):
     """Statistics by category, district and month, with table 2-1's figures."""
-    staff_only(request)
     today = timezone.localdate()
     try:
         start = dt.date.fromisoformat(request.GET.get("start", ""))

@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from zhijian.core.access import public_view
 from zhijian.core.reference import county_units
 from zhijian.registry.queries import EntityFilter, search_entities
 
@@ -36,6 +37,7 @@ def _form_context(post=None, errors=None, status_message=""):
     }
 
 
+@public_view
 @require_http_methods(["GET", "POST"])
 def file(request):
     """The public filing form: phone-friendly, no login; a verification question, a rate limit and an
@@ -70,6 +72,7 @@ def file(request):
     return render(request, "complaints/public_filed.html", {"case": case, "created": created})
 
 
+@public_view
 @require_http_methods(["GET", "POST"])
 def track(request):
     """Follow a case by its tracking code and the last four digits of the phone (查询办理进度)."""
@@ -88,6 +91,7 @@ def track(request):
     return render(request, "complaints/public_track.html", context)
 
 
+@public_view
 def respondent_lookup(request):
     """Name-fragment or USCC search of the public register for the form's respondent field (JSON)."""
     q = request.GET.get("q", "").strip()[:40]
@@ -99,11 +103,13 @@ def respondent_lookup(request):
     )
 
 
+@public_view
 def disclosure(request):
     q = request.GET.get("q", "").strip()[:40]
     return render(request, "complaints/public_disclosure.html", {"q": q, "firms": queries.disclosure_list(q)})
 
 
+@public_view
 def disclosure_firm(request, uscc: str):
     found = queries.disclosure_of(uscc.upper())
     if found is None:
