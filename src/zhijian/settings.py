@@ -184,3 +184,6 @@ LOGGING = {
 
 # Rows an Excel export may carry; past it the user is asked to narrow the filter.
 EXPORT_MAX_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_MAX_ROWS", "100000"))
+
+# Public 12315 form and tracking: submissions per client and minute (complaints/forms.py).
+COMPLAINTS_RATE_LIMITS = {"file": int(os.environ.get("ZHIJIAN_INTAKE_PER_MINUTE", "10")), "track": 30}
