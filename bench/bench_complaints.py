@@ -236,9 +236,9 @@ def step_form(args) -> dict:
     try:
         for _ in range(100):
             try:
-                if requests.get(base, timeout=2).status_code == 200:
+                if requests.get(base, timeout=10).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         before = Case.objects.count()
         total = int(args.form_rate * args.form_seconds)

@@ -76,12 +76,20 @@ def test_mass_complaints_about_one_respondent_are_one_cluster(firms):
             respondent_name="",
             respondent_uscc=firms["yinzhou"].uscc,
         )
-    made = compute_clusters(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
+    made = compute_clusters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
     cluster = Cluster.objects.get(key_kind="respondent")
     assert cluster.size == 6 and cluster.complainants == 6 and cluster.key == firms["shop"].uscc
     assert Case.objects.filter(cluster=cluster).count() == 6
     # the same product from six complainants across respondents is a product cluster too (here: 电饭煲, 9 people)
+    # when it is a surge: three times the product's monthly average over the window
     assert made == 2 and Cluster.objects.get(key_kind="product").key == "电饭煲"
     assert Case.objects.filter(cluster__key_kind="product").count() == 3
     # recomputing gives the same clusters
-    assert compute_clusters(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31)) == 2
+    assert compute_clusters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31)) == 2
+
+
+def test_a_steady_stream_is_no_cluster(firms):
+    for month in (1, 2, 3):
+        for i in range(6):
+            file(dt.date(2026, month, 2 + i), person_phone=f"137{month}000000{i}", product=f"商品{month}{i}")
+    assert compute_clusters(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31)) == 0

@@ -8,8 +8,10 @@ Python (character-bigram Jaccard). A brute-force comparison against every case i
 (``brute_force_candidates``) is kept as the benchmark's baseline and the tests' oracle.
 
 Clusters are found set-based: one GROUP BY per key (respondent, product) and month, keeping groups
-with at least ``CLUSTER_MIN_COMPLAINANTS`` distinct complainants; the cases are then labelled with
-one UPDATE per cluster batch.
+with at least ``CLUSTER_MIN_COMPLAINANTS`` distinct complainants that are a surge — at least
+``CLUSTER_SPIKE`` times the key's monthly average over the window (a large retailer's steady stream of
+complaints is not a mass complaint; a gym's members complaining in the month it closed are). The cases
+are then labelled with one UPDATE joining them to their cluster.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
 from zhijian.core.rules import rule
@@ -30,6 +32,7 @@ from .models import Case, Cluster, Kind, Status
 
 SIMILAR = 0.8  # bigram Jaccard at or above which two texts are near-identical
 CLUSTER_MIN_COMPLAINANTS = 5  # distinct complainants about one respondent or product in a month
+CLUSTER_SPIKE = 3  # ... and at least three times that key's monthly average over the window
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _LEGAL_FORMS = ("有限责任公司", "股份有限公司", "有限公司", "分公司", "公司")
 
@@ -151,31 +154,22 @@ def is_repeated_report(case: Case) -> bool:
 
 
 def flag_repeated_reports(since: dt.date | None = None) -> int:
-    """Set-based: flag every report preceded by an identical one from the same source."""
-    qs = Case.objects.filter(kind=Kind.REPORT).exclude(complainant_key="")
+    """Set-based, one UPDATE: flag every report preceded by an identical one from the same source.
+
+    The earlier report is found through the duplicate index (complainant, respondent, receipt date).
+    """
+    earlier = Case.objects.filter(
+        Q(received_on__lt=OuterRef("received_on"))
+        | Q(received_on=OuterRef("received_on"), pk__lt=OuterRef("pk")),
+        kind=Kind.REPORT,
+        complainant_key=OuterRef("complainant_key"),
+        respondent_key=OuterRef("respondent_key"),
+        text_hash=OuterRef("text_hash"),
+    )
+    qs = Case.objects.filter(kind=Kind.REPORT, repeated_report=False).exclude(complainant_key="")
     if since:
         qs = qs.filter(received_on__gte=since)
-    groups = (
-        qs.values("complainant_key", "respondent_key", "text_hash")
-        .annotate(n=Count("id"), first=Min("id"))
-        .filter(n__gt=1)
-        .order_by()
-    )
-    flagged = 0
-    with transaction.atomic():
-        for g in groups.iterator(chunk_size=5000):
-            flagged += (
-                Case.objects.filter(
-                    kind=Kind.REPORT,
-                    complainant_key=g["complainant_key"],
-                    respondent_key=g["respondent_key"],
-                    text_hash=g["text_hash"],
-                    repeated_report=False,
-                )
-                .exclude(pk=g["first"])
-                .update(repeated_report=True)
-            )
-    return flagged
+    return qs.filter(Exists(earlier)).update(repeated_report=True)
 
 
 def _month_expr():
@@ -216,6 +210,14 @@ def compute_clusters(*, start: dt.date, end: dt.date, minimum: int = CLUSTER_MIN
                 .filter(people__gte=minimum)
                 .order_by()
             )
+            groups = list(groups)
+            totals = dict(
+                qs.filter(**{f"{field}__in": {g[field] for g in groups}})
+                .values_list(field)
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            months_in_window = (end.year - start.year) * 12 + end.month - start.month + 1
             clusters = [
                 Cluster(
                     key_kind=key_kind,
@@ -227,6 +229,7 @@ def compute_clusters(*, start: dt.date, end: dt.date, minimum: int = CLUSTER_MIN
                     jurisdiction_id=g["unit"],
                 )
                 for g in groups
+                if g["size"] * months_in_window >= CLUSTER_SPIKE * totals.get(g[field], 0)
             ]
             Cluster.objects.bulk_create(clusters, batch_size=2000)
             made += len(clusters)

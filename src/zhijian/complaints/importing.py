@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from zhijian.core import audit, events
 from zhijian.core.bulk import insert_rows
-from zhijian.core.models import Deadline, Jurisdiction
+from zhijian.core.models import Deadline, Jurisdiction, RuleValue
 from zhijian.core.workdays import Calendar, due_after
 from zhijian.registry.importing import ImportIssue, ImportReport, file_sha256, open_checked
 from zhijian.registry.models import Entity
@@ -131,6 +131,7 @@ class _Writer:
         self.calendar = Calendar()
         self.city = Jurisdiction.objects.get(code="330200")
         self.rules: dict[tuple[str, dt.date], object] = {}
+        self.versions: dict[str, list[RuleValue]] = {}
         self.dues: dict[tuple[int, dt.date], tuple[dt.date, bool]] = {}
         odr = Enrolment.objects.filter(programme=Enrolment.Programme.ODR)
         self.odr: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
@@ -139,10 +140,20 @@ class _Writer:
         self.filed: list[str] = []
 
     def _rule(self, kind: str, on: dt.date):
+        """The rule in force on ``on`` (the same choice as core.rules.rule), every version read once."""
         key = (kind, on)
-        if key not in self.rules:
-            self.rules[key] = deadlines.rule(deadlines.KINDS[kind][0], on=on)
-        return self.rules[key]
+        found = self.rules.get(key)
+        if found is None:
+            versions = self.versions.get(kind)
+            if versions is None:
+                versions = self.versions[kind] = list(
+                    RuleValue.objects.filter(key=deadlines.KINDS[kind][0]).order_by("-valid_from")
+                )
+            found = next(
+                (v for v in versions if v.valid_from <= on and (v.valid_to is None or v.valid_to >= on)), None
+            ) or deadlines.rule(deadlines.KINDS[kind][0], on=on)  # raises MissingRule with its message
+            self.rules[key] = found
+        return found
 
     def _due(self, kind: str, on: dt.date):
         found = self._rule(kind, on)
