@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhijian.core import audit, events
@@ -274,6 +274,19 @@ class _Writer:
             ],
         )
         self.filed.extend(ids)
+
+
+def ids_by_platform_no(numbers: list[str]) -> dict[str, int]:
+    """{platform number: case id} of the numbers already filed; one array parameter on PostgreSQL
+    (20,000 separate parameters cost more to send than the query costs to run)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT platform_no, id FROM {Case._meta.db_table} WHERE platform_no = ANY(%s)",  # noqa: S608
+                [numbers],
+            )
+            return dict(cursor.fetchall())
+    return dict(Case.objects.filter(platform_no__in=numbers).values_list("platform_no", "id"))
 
 
 CASE_FIELDS = (
