@@ -240,7 +240,7 @@ def compute_clusters(*, start: dt.date, end: dt.date, minimum: int = CLUSTER_MIN
 def _label_cases(key_kind: str, field: str, start: dt.date, end: dt.date) -> None:
     """One UPDATE joining the cases of [start, end] to their cluster by key and month."""
     case, cluster = Case._meta.db_table, Cluster._meta.db_table
-    params = [key_kind, start, end, Kind.COMPLAINT, Status.MERGED]
+    params: list[str | dt.date] = [key_kind, start, end, Kind.COMPLAINT, Status.MERGED]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

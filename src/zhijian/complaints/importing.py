@@ -137,7 +137,6 @@ class _Writer:
         self.odr: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
         for uscc, start, end in odr.values_list("uscc", "enrolled_on", "withdrawn_on"):
             self.odr.setdefault(uscc, []).append((start, end))
-        self.filed: list[str] = []
 
     def _rule(self, kind: str, on: dt.date):
         """The rule in force on ``on`` (the same choice as core.rules.rule), every version read once."""
@@ -273,7 +272,6 @@ class _Writer:
                 for p, on, _ in firsts
             ],
         )
-        self.filed.extend(ids)
 
 
 def ids_by_platform_no(numbers: list[str]) -> dict[str, int]:
@@ -286,7 +284,9 @@ def ids_by_platform_no(numbers: list[str]) -> dict[str, int]:
                 [numbers],
             )
             return dict(cursor.fetchall())
-    return dict(Case.objects.filter(platform_no__in=numbers).values_list("platform_no", "id"))
+    return {
+        str(p): pk for p, pk in Case.objects.filter(platform_no__in=numbers).values_list("platform_no", "id")
+    }
 
 
 CASE_FIELDS = (
@@ -415,11 +415,7 @@ def import_cases(
     existing: set[str] = set()
     numbers = list(seen)
     for start in range(0, len(numbers), CHUNK):
-        existing.update(
-            Case.objects.filter(platform_no__in=numbers[start : start + CHUNK]).values_list(
-                "platform_no", flat=True
-            )
-        )
+        existing.update(ids_by_platform_no(numbers[start : start + CHUNK]))
     fresh = [(p, c) for p, c in valid if p not in existing]
     result.unchanged = len(valid) - len(fresh)
     digest = file_sha256(path)

@@ -153,7 +153,7 @@ def release_overdue_odr(*, actor, today: dt.date) -> int:
             case = lock(case)
             if case.status != Status.ODR:
                 continue
-            _to_officer(actor, case, case.odr_until, "企业先行处理期满未和解")
+            _to_officer(actor, case, case.odr_until or today, "企业先行处理期满未和解")
             record(actor, "complaints.case.odr_expired", case, None, {"on": case.odr_until})
             moved += 1
     return moved

@@ -87,7 +87,7 @@ def reject_case(*, actor, case: Case, on: dt.date, ground: str, note: str = "") 
         case.save(
             update_fields=["status", "outcome", "not_accepted_ground", "closed_on", "result_text", "handler"]
         )
-        step(case, actor, "not_accepted", "不予受理", on, NotAcceptedGround(ground).label)
+        step(case, actor, "not_accepted", "不予受理", on, str(NotAcceptedGround(ground).label))
         record(actor, "complaints.case.reject", case, None, {"ground": ground, "on": on})
         emit_outcome(case)
     return case
@@ -166,9 +166,10 @@ def resume_clock(*, actor, case: Case, ended_on: dt.date) -> Case:
         pause.ended_on = ended_on
         pause.save(update_fields=["ended_on"])
         calendar = Calendar()
-        paused = sum(
-            calendar.count(p.started_on, p.ended_on).value for p in case.pauses.exclude(ended_on=None)
-        )
+        paused = 0
+        for finished in case.pauses.exclude(ended_on=None):
+            paused += calendar.count(finished.started_on, finished.ended_on or ended_on).value
+        assert case.accepted_on is not None  # a paused case was accepted
         before = case.handling_due
         case.handling_due = deadlines.set_case_deadline(
             case, "mediation", case.accepted_on, extra_days=paused
@@ -197,7 +198,10 @@ def close_case(
 ) -> Case:
     """Close a complaint (办结): mediated, or mediation terminated on a statutory ground; an enquiry answered."""
     not_future(on, "办结日期")
-    allowed = {Kind.COMPLAINT: (Outcome.MEDIATED, Outcome.TERMINATED), Kind.ENQUIRY: (Outcome.ANSWERED,)}
+    allowed: dict[str, tuple[str, ...]] = {
+        Kind.COMPLAINT: (Outcome.MEDIATED, Outcome.TERMINATED),
+        Kind.ENQUIRY: (Outcome.ANSWERED,),
+    }
     with transaction.atomic():
         case = lock(case)
         require_change(actor, case)
@@ -243,7 +247,7 @@ def close_case(
             "closed",
             f"办结：{case.get_outcome_display()}",
             on,
-            TerminationGround(termination_ground).label if case.termination_ground else "",
+            str(TerminationGround(termination_ground).label) if case.termination_ground else "",
         )
         record(
             actor,
