@@ -46,6 +46,7 @@ def load_register(rows: int, seed: int) -> float:
     from zhijian.core.models import Jurisdiction
     from zhijian.demo import generator as g
     from zhijian.registry.models import Entity, EntityStatus
+    from zhijian.registry.search import name_bigrams
     from zhijian.registry.validation import parse_entity_type
 
     by_text = {}
@@ -63,14 +64,14 @@ def load_register(rows: int, seed: int) -> float:
     fields = (
         "uscc", "name", "entity_type", "legal_representative", "registered_capital", "established_on",
         "status", "address", "jurisdiction_id", "industry_code", "cluster", "contact_phone",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "name_grams",
     )  # fmt: skip
 
     def records():
         for r in g.EntityGenerator(seed, rows).rows():
             yield (
                 r[0], r[1][:200], parse_entity_type(r[2]), r[3], r[4] or None, r[5], EntityStatus.ACTIVE,
-                r[7], unit[r[9]], r[8], "", r[12], now, now,
+                r[7], unit[r[9]], r[8], "", r[12], now, now, name_bigrams(r[1][:200]),
             )  # fmt: skip
 
     with connection.cursor() as cursor:

@@ -15,6 +15,11 @@ class ComplaintsConfig(AppConfig):
         NavItem("投诉举报登记", "complaints_public:file", frozenset({PUBLIC})),
         NavItem("消费投诉公示", "complaints_public:disclosure", frozenset({PUBLIC})),
     ]
+    urls = [
+        ("complaints/", "zhijian.complaints.urls"),
+        ("public/complaints/", "zhijian.complaints.public_urls"),
+    ]
+    api_router = ("/complaints/", "zhijian.complaints.api.router")
     demo_loader = "zhijian.complaints.demo.load"
     todos = "zhijian.complaints.hooks.todos"
     indicators = "zhijian.complaints.hooks.indicators"

@@ -28,17 +28,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .errors import Forbidden
-from .models import Role, User
-
-# --- role groups: the sets every app uses, defined once ------------------------------------------
-
-CITY_WIDE: frozenset[str] = frozenset({Role.CITY_ADMIN, Role.DEPARTMENT})
-OFFICERS: frozenset[str] = CITY_WIDE | {Role.DISTRICT}
-STAFF: frozenset[str] = OFFICERS | {Role.INSPECTOR}
-ADMIN: frozenset[str] = frozenset({Role.CITY_ADMIN})
-ENTERPRISE: frozenset[str] = frozenset({Role.ENTERPRISE})
-LAB: frozenset[str] = frozenset({Role.LAB})
-ALL_ROLES: frozenset[str] = frozenset(Role.values)
+from .models import User
+from .roles import ADMIN, ALL_ROLES, CITY_WIDE, ENTERPRISE, LAB, OFFICERS, STAFF  # noqa: E402,F401 - re-exported
 
 
 @dataclass(frozen=True)
@@ -256,3 +247,16 @@ def api_public(operation: Callable) -> Callable:
 def api_login(operation: Callable) -> Callable:
     """An API operation for any authenticated caller (rows narrowed by scoping)."""
     return _mark(operation, Access())
+
+
+def cli_actor(username: str | None, *, default: str = "cli") -> Actor:
+    """The actor of a command-line operation: ``--as USERNAME`` (an active user, whose policies and
+    scope then apply), else the system actor ``default``. Refuses an unknown or inactive user."""
+    from django.core.management.base import CommandError
+
+    if not username:
+        return SystemActor(default)
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"用户“{username}”不存在或已停用")
+    return user

@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhijian.core import audit, events
+from zhijian.core.access import SystemActor, is_system
+from zhijian.core.errors import Forbidden
 from zhijian.core.models import Jurisdiction
 from zhijian.core.scoping import CITY_WIDE, user_district_id
 
@@ -135,7 +137,9 @@ def run_import_job(job_id: int, path: str, file_name: str, dry_run: bool, import
     from zhijian.core.models import Job, User
 
     job = Job.objects.get(pk=job_id)
-    actor = User.objects.get(pk=job.owner_id) if job.owner_id is not None else "system"
+    actor = (
+        User.objects.get(pk=job.owner_id) if job.owner_id is not None else SystemActor("job:registry-import")
+    )
     with running(job_id):
         report = import_file(
             Path(path), actor=actor, dry_run=dry_run, progress=job_progress(job_id), file_name=file_name
@@ -146,13 +150,16 @@ def run_import_job(job_id: int, path: str, file_name: str, dry_run: bool, import
     return outcome
 
 
-class PermissionDenied(Exception):
-    pass
+class PermissionDenied(Forbidden):
+    """The actor may not import into these jurisdictions."""
+
+    def __init__(self, message: str):
+        super().__init__(message=message)
 
 
 def _allowed_jurisdictions(actor) -> set[int] | None:
     """None: city-wide; otherwise the county-level units the actor may change."""
-    if actor is None or isinstance(actor, str):
+    if is_system(actor):
         return None  # the operator on the server's command line
     if not actor.is_active or actor.role not in Entity.scope.change_roles:
         raise PermissionDenied("您没有导入市场主体的权限")
@@ -202,7 +209,7 @@ def import_entities(
                 transaction.set_rollback(True)
             else:
                 run = ImportRun.objects.create(
-                    actor=None if actor is None or isinstance(actor, str) else actor,
+                    actor=None if is_system(actor) else actor,
                     file_name=result.file_name,
                     file_sha256=digest,
                     rows=result.rows,

@@ -5,18 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from zhijian.core.forms import DateInput, date_field
 from zhijian.core.models import Jurisdiction
 from zhijian.core.reference import county_units
 
 from .models import Category, Kind, Laboratory, MeasureKind, Purpose, Stage
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput, initial=timezone.localdate)
+    return date_field(label, required=required)
 
 
 class SampleForm(forms.Form):
@@ -143,7 +140,7 @@ class TaskForm(forms.Form):
     stage = forms.ChoiceField(label="环节", choices=Stage.choices)
     jurisdiction = forms.ModelChoiceField(label="抽样辖区", queryset=Jurisdiction.objects.none())
     laboratory = forms.ModelChoiceField(label="承检机构", queryset=Laboratory.objects.none())
-    quota = forms.IntegerField(label="计划批次", min_value=1)
+    quota = forms.IntegerField(label="计划批次", min_value=1, max_value=1_000_000)
     due_on = forms.DateField(label="完成期限", widget=DateInput)
 
     def __init__(self, *args, plan, **kwargs):

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.console import Console
 
-from zhijian.core.models import User
+from zhijian.core.access import cli_actor
 from zhijian.inspections import services
 from zhijian.inspections.models import Draw, Task
 from zhijian.inspections.verification import draw_package, verify_draw
@@ -37,10 +37,7 @@ class Command(BaseCommand):
     def _actor(self, username):
         if not username:
             raise CommandError("请用 --as 指定操作人员")
-        actor = User.objects.filter(username=username, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"用户“{username}”不存在或已停用")
-        return actor
+        return cli_actor(username)
 
     def handle(self, *args, action, id, full, output, beacon_source, beacon_due, beacon, username, **options):
         console = Console()

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhijian.core.jobs import cli_progress
-from zhijian.core.models import User
+from zhijian.core.access import SystemActor
 
 
 class Command(BaseCommand):
@@ -42,36 +40,22 @@ class Command(BaseCommand):
     def load_reference(self, **options):
         from zhijian.sampling.reference import load_reference
 
-        counts = load_reference(actor="cli")
+        counts = load_reference(actor=SystemActor("cli"))
         self.stdout.write(
             f"已载入标准 {counts['standards']} 项、类别 {counts['categories']} 个、检验项目 {counts['items']} 项"
             f"（变更 {counts['changed']}）、常住人口 {counts['population']} 条"
         )
 
     def import_results(self, *, file, dry_run, report, username, **options):
-        from zhijian.registry.reports import print_outcome, write_issue_report
+        from zhijian.registry.reports import run_import_command
         from zhijian.sampling.importing import import_results
-        from zhijian.sampling.services import NotAllowed
 
-        actor = "cli"
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"用户“{username}”不存在或已停用")
-        try:
-            with cli_progress(f"导入 {Path(file).name}") as progress:
-                result = import_results(Path(file), actor=actor, dry_run=dry_run, progress=progress)
-        except NotAllowed as exc:
-            raise CommandError(str(exc)) from exc
-        if report:
-            write_issue_report(result, report)
-        print_outcome(result, report_path=report)
-        sys.exit(result.exit_code)
+        run_import_command(import_results, file, username=username, dry_run=dry_run, report=report)
 
     def escalate(self, *, today, **options):
         from zhijian.sampling.services import escalate_overdue_cases
 
-        count = escalate_overdue_cases(actor="cli", today=today)
+        count = escalate_overdue_cases(actor=SystemActor("cli"), today=today)
         self.stdout.write(f"逾期升级核查处置 {count} 件")
 
     def verify_draw(self, *, sample_no, **options):
