@@ -100,8 +100,10 @@ def list_cases(request, params: Query[CaseQuery]):
     """Cases the caller may see (an enterprise: complaints against it), newest first; persons masked."""
     if request.user.role == Role.LAB:
         return Status(200, {"items": [], "offset": 0, "limit": params.limit, "has_more": False})
-    if not 1 <= params.limit <= 200 or params.offset < 0:
-        return Status(400, {"code": "bad_paging", "message": "limit须在1–200之间，offset不能为负"})
+    if not 1 <= params.limit <= 200 or not 0 <= params.offset <= 100_000:
+        return Status(
+            400, {"code": "bad_paging", "message": "limit须在1–200之间，offset须在0–100000之间", "fields": {}}
+        )
     flt = queries.CaseFilter.from_params({k: str(v) for k, v in params.dict().items()})
     rows = list(queries.search_cases(request.user, flt)[params.offset : params.offset + params.limit + 1])
     return Status(

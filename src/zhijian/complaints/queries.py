@@ -47,8 +47,8 @@ class CaseFilter:
     @classmethod
     def from_params(cls, params) -> CaseFilter:
         def number(key):
-            value = params.get(key, "")
-            return int(value) if str(value).isdigit() else None
+            value = str(params.get(key, ""))
+            return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
         return cls(
             q=params.get("q", "").strip()[:60],
