@@ -75,10 +75,11 @@ def copy_baseline(path) -> tuple[int, float]:
 
 
 def step_import(args) -> dict:
-    from zhijian.complaints import demo
     from zhijian.complaints.importing import import_cases
     from zhijian.complaints.models import Case
     from zhijian.complaints.rules import ensure_rules
+    from zhijian.core.access import SystemActor
+    from zhijian.demo.complaints import loader as demo
     from zhijian.registry.models import Entity
 
     ensure_rules()
@@ -98,7 +99,7 @@ def step_import(args) -> dict:
     assert baseline_rows == len(rows)
     print(f"baseline  COPY csv -> bare table : {baseline_rows:>9,} rows in {baseline_s:6.2f} s")
     started = time.perf_counter()
-    result = import_cases(path, actor="bench")
+    result = import_cases(path, actor=SystemActor("bench"))
     seconds = time.perf_counter() - started
     assert result.ok, result.issues[:5] or result.unreadable
     assert Case.objects.count() == len(rows)
@@ -108,7 +109,7 @@ def step_import(args) -> dict:
         f"({result.created / seconds:,.0f} rows/s; {seconds / baseline_s:.0f}× COPY) target ≤ 30 s: {verdict}"
     )
     again = time.perf_counter()
-    second = import_cases(path, actor="bench")
+    second = import_cases(path, actor=SystemActor("bench"))
     again_s = time.perf_counter() - again
     print(
         f"second import of the same file: created {second.created}, unchanged {second.unchanged:,} in {again_s:.1f} s"
@@ -349,6 +350,7 @@ def main() -> int:
     C.django_setup()
     from django.core.management import call_command
 
+    from zhijian.core.access import SystemActor
     from zhijian.core.reference import load_city
     from zhijian.demo.generator import EntityGenerator, write_csv
     from zhijian.registry.importing import import_entities
@@ -360,7 +362,7 @@ def main() -> int:
     if not Entity.objects.exists():
         register = C.OUT / f"complaints-register-{args.entities}-{args.seed}.csv"
         write_csv(register, EntityGenerator(args.seed, args.entities).rows())
-        assert import_entities(register, actor="bench").ok
+        assert import_entities(register, actor=SystemActor("bench")).ok
     results = {}
     for step in steps:
         results[step] = {

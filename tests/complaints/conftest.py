@@ -9,7 +9,10 @@ import pytest
 from tests.factories import EntityFactory, UserFactory
 from zhijian.complaints.rules import ensure_rules
 from zhijian.complaints.services.intake import CaseIn, file_case
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Role
+
+CLI = SystemActor("cli")
 
 
 @pytest.fixture
@@ -53,7 +56,7 @@ def case_in(**overrides) -> CaseIn:
     return CaseIn(**values)
 
 
-def file(received_on: dt.date, actor="cli", channel="phone", **overrides):
+def file(received_on: dt.date, actor=CLI, channel="phone", **overrides):
     case, created = file_case(
         actor=actor, data=case_in(received_on=received_on, **overrides), channel=channel
     )

@@ -6,10 +6,10 @@ import pytest
 from rich.console import Console
 
 from tests.factories import EntityFactory
-from zhijian.complaints import demo
 from zhijian.complaints.models import Case, Cluster, Enrolment, Mediation, Status
 from zhijian.complaints.queries import figures, overdue_q
 from zhijian.core.models import Deadline, OutboxEvent
+from zhijian.demo.complaints import loader as demo
 
 pytestmark = pytest.mark.django_db
 

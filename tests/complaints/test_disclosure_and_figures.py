@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.complaints.conftest import file
+from tests.complaints.conftest import CLI, file
 from tests.complaints.test_scoping_matrix import client_for
 from zhijian.complaints import queries
 from zhijian.complaints.models import Enrolment
@@ -60,10 +60,10 @@ def test_figures_of_table_2_1(firms, users):
     file(dt.date(2026, 3, 4), person_phone="13600000002")  # open
     file(dt.date(2026, 3, 4), kind="report", subject="无照", description="该店长期无照经营，请查处。")
     firm_services.enrol_firm(
-        actor="cli", entity=firms["shop"], programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1)
+        actor=CLI, entity=firms["shop"], programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1)
     )
     firm_services.enrol_firm(
-        actor="cli", entity=firms["yinzhou"], programme="comp_first", on=dt.date(2026, 1, 1)
+        actor=CLI, entity=firms["yinzhou"], programme="comp_first", on=dt.date(2026, 1, 1)
     )
     f = queries.figures(users["admin"], dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert f["complaints"]["received"] == 3 and f["disposal_rate"] == pytest.approx(66.67)

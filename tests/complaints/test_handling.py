@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.complaints.conftest import file
+from tests.complaints.conftest import CLI, file
 from tests.factories import UserFactory
 from zhijian.complaints import deadlines
 from zhijian.complaints.models import Enrolment, JurisdictionDispute, Outcome, Status
@@ -94,7 +94,7 @@ def test_transfer_with_a_reason_moves_the_case_and_its_visibility(firms, users):
 def test_a_grassroots_office_can_be_the_handler(firms, users, city):
     case = file(ON, respondent_name="某小店", respondent_uscc="")
     case = routing.transfer_case(
-        actor="cli", case=case, to_unit=city["33020302"], reason="属地监管所办理", on=ON
+        actor=CLI, case=case, to_unit=city["33020302"], reason="属地监管所办理", on=ON
     )
     assert case.jurisdiction.code == "330203" and case.office.code == "33020302"
     office_officer = users["haishu_office"]
@@ -145,7 +145,7 @@ def test_an_odr_firm_answers_first_and_settles_in_its_account(firms, users, firm
 
 def firms_module_enrol(entity):
     return firm_services.enrol_firm(
-        actor="cli", entity=entity, programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1)
+        actor=CLI, entity=entity, programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1)
     )
 
 
@@ -156,7 +156,7 @@ def test_an_unsettled_or_expired_odr_case_goes_to_the_officer(firms, firm_user):
         actor=firm_user, case=first, on=dt.date(2026, 3, 4), settled=False, reply="协商不成"
     )
     assert first.status == Status.RECEIVED and first.acceptance_due == dt.date(2026, 3, 13)
-    assert firm_services.release_overdue_odr(actor="cli", today=dt.date(2026, 3, 12)) == 1
+    assert firm_services.release_overdue_odr(actor=CLI, today=dt.date(2026, 3, 12)) == 1
     second.refresh_from_db()
     assert second.status == Status.RECEIVED and second.acceptance_due == dt.date(2026, 3, 20)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from tests.complaints.conftest import CLI
 from zhijian.complaints.importing import import_cases
 from zhijian.complaints.models import Case, CaseStep, Enrolment, Status
 from zhijian.complaints.services.firms import enrol_firm
@@ -87,7 +88,7 @@ def write_csv(path, data, encoding="utf-8"):
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_a_clean_export_is_imported_and_a_second_run_changes_nothing(firms, tmp_path, encoding):
     path = write_csv(tmp_path / "export.csv", rows(firms), encoding)
-    result = import_cases(path, actor="cli")
+    result = import_cases(path, actor=CLI)
     assert result.ok and (result.rows, result.created, result.unchanged) == (3, 3, 0)
     complaint, report, enquiry = (Case.objects.get(platform_no=f"P202600{i}") for i in (1, 2, 3))
     assert complaint.rule_version == "order20" and complaint.respondent == firms["shop"]
@@ -100,7 +101,7 @@ def test_a_clean_export_is_imported_and_a_second_run_changes_nothing(firms, tmp_
     )
     assert Deadline.objects.filter(object_type="complaints.Case").count() == 2
     assert CaseStep.objects.count() == 3
-    again = import_cases(path, actor="cli")
+    again = import_cases(path, actor=CLI)
     assert again.ok and (again.created, again.unchanged) == (0, 3) and Case.objects.count() == 3
 
 
@@ -110,7 +111,7 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(firms, tmp_path):
     data[2][2] = "下周一"
     path = write_csv(tmp_path / "bad.csv", data)
     before = AuditEntry.objects.count()
-    result = import_cases(path, actor="cli")
+    result = import_cases(path, actor=CLI)
     assert not result.ok and result.exit_code == 1
     found = {(i.row, i.column) for i in result.issues}
     assert (3, "联系电话") in found and (4, "登记日期") in found
@@ -121,7 +122,7 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(firms, tmp_path):
 def test_a_repeated_platform_number_in_one_file_is_an_error(firms, tmp_path):
     data = rows(firms)
     data[2][0] = "P2026001"
-    result = import_cases(write_csv(tmp_path / "dup.csv", data), actor="cli")
+    result = import_cases(write_csv(tmp_path / "dup.csv", data), actor=CLI)
     assert [(i.row, i.column) for i in result.issues] == [(4, "平台编号")]
 
 
@@ -133,14 +134,14 @@ def test_xlsx_and_dry_run(firms, tmp_path):
         sheet.append(row)
     path = tmp_path / "export.xlsx"
     book.save(path)
-    dry = import_cases(path, actor="cli", dry_run=True)
+    dry = import_cases(path, actor=CLI, dry_run=True)
     assert dry.ok and dry.created == 3 and not Case.objects.exists()
-    assert import_cases(path, actor="cli").created == 3
+    assert import_cases(path, actor=CLI).created == 3
 
 
 def test_a_complaint_against_an_odr_firm_goes_to_the_firm_first(firms, tmp_path):
-    enrol_firm(actor="cli", entity=firms["shop"], programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1))
-    import_cases(write_csv(tmp_path / "e.csv", rows(firms)[:1]), actor="cli")
+    enrol_firm(actor=CLI, entity=firms["shop"], programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1))
+    import_cases(write_csv(tmp_path / "e.csv", rows(firms)[:1]), actor=CLI)
     case = Case.objects.get()
     assert case.status == Status.ODR and case.odr_until == dt.date(2026, 4, 23)
 

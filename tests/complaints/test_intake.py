@@ -10,6 +10,7 @@ from tests.complaints.conftest import case_in, file
 from tests.factories import PASSWORD
 from zhijian.complaints.models import Case, Status
 from zhijian.complaints.services import ComplaintsError
+from zhijian.complaints.services._base import ACTOR_PUBLIC
 from zhijian.complaints.services.intake import file_case
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_the_form_is_rate_limited(firms, settings):
 
 
 def test_the_public_follows_a_case_by_code_and_phone_digits(firms):
-    case = file(dt.date(2026, 3, 2), channel="web", actor="public")
+    case = file(dt.date(2026, 3, 2), channel="web", actor=ACTOR_PUBLIC)
     client = Client()
     wrong = client.post("/public/complaints/track/", {"code": case.code, "phone4": "0000"})
     assert wrong.status_code == 404 and "不正确" in wrong.content.decode()

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.complaints.conftest import case_in, firm_user, firms, rules  # noqa: F401 (fixtures)
+from tests.complaints.conftest import CLI, case_in, firm_user, firms, rules  # noqa: F401 (fixtures)
 from tests.e2e.conftest import CHROMIUM, chromium_missing_reason
 from tests.e2e.test_register_flow import login
 from zhijian.complaints.models import Case, Enrolment, Status
@@ -56,8 +56,8 @@ def test_a_consumer_files_on_a_phone_and_follows_the_case(mobile_page, live_serv
 
 
 def test_an_odr_firm_settles_in_its_account(page, live_server, firms, firm_user):  # noqa: F811
-    enrol_firm(actor="cli", entity=firms["shop"], programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1))
-    case, _ = file_case(actor="cli", data=case_in(received_on=dt.date.today()), channel="phone")
+    enrol_firm(actor=CLI, entity=firms["shop"], programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1))
+    case, _ = file_case(actor=CLI, data=case_in(received_on=dt.date.today()), channel="phone")
     assert case.status == Status.ODR
     login(page, firm_user.username)
     page.goto("/complaints/my/")
@@ -75,7 +75,7 @@ def test_an_odr_firm_settles_in_its_account(page, live_server, firms, firm_user)
 
 def test_an_officer_accepts_mediates_closes_and_the_disclosure_shows_it(page, live_server, users, request):
     firms, firm_user = request.getfixturevalue("firms"), request.getfixturevalue("firm_user")  # noqa: F811
-    case, _ = file_case(actor="cli", data=case_in(received_on=dt.date(2026, 10, 9)), channel="phone")
+    case, _ = file_case(actor=CLI, data=case_in(received_on=dt.date(2026, 10, 9)), channel="phone")
     login(page, users["haishu"].username)
     page.goto("/complaints/cases/")
     page.click(f"table#cases a:has-text('{case.code}')")

@@ -20,7 +20,7 @@ class ComplaintsConfig(AppConfig):
         ("public/complaints/", "zhijian.complaints.public_urls"),
     ]
     api_router = ("/complaints/", "zhijian.complaints.api.router")
-    demo_loader = "zhijian.complaints.demo.load"
+    demo_loader = "zhijian.demo.complaints.loader.load"
     todos = "zhijian.complaints.hooks.todos"
     indicators = "zhijian.complaints.hooks.indicators"
     links = {"complaints.firm_disclosure": "complaints_public:disclosure_firm"}

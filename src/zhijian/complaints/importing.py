@@ -34,7 +34,7 @@ from zhijian.registry.tables import Column, UnreadableFile
 from . import deadlines
 from .duplicates import complainant_key, flag_repeated_reports, respondent_key, text_hash
 from .models import CASE_HANDLERS, Case, CaseStep, Category, Enrolment, ImportRun, Kind, Status
-from .services._base import ComplaintsError, require_role
+from .services._base import ComplaintsError, is_system, require_role
 from .services.intake import CaseIn, new_code, validate
 from .services.routing import county_unit
 
@@ -432,7 +432,7 @@ def import_cases(
             transaction.set_rollback(True)
             return result
         run = ImportRun.objects.create(
-            actor=None if actor is None or isinstance(actor, str) else actor,
+            actor=None if is_system(actor) else actor,
             file_name=result.file_name,
             file_sha256=digest,
             rows=result.rows,

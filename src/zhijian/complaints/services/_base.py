@@ -8,12 +8,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from zhijian.core import audit, events
+from zhijian.core.access import SystemActor, actor_of
 from zhijian.core.errors import DomainError
 from zhijian.core.scoping import CHANGE, can
 
 from ..models import Case, CaseStep
 
-ACTOR_PUBLIC = "public"
+# The public filing on the form or the API: a named system actor, refused every officer action.
+ACTOR_PUBLIC = SystemActor("public:12315")
 
 
 class ComplaintsError(DomainError):
@@ -33,14 +35,13 @@ class NotAllowed(ComplaintsError):
 
 
 def is_system(actor) -> bool:
-    return actor is None or isinstance(actor, str)
+    """A job, command or the public (core.access: strings and None are refused, not trusted)."""
+    return isinstance(actor_of(actor), SystemActor)
 
 
 def actor_name(actor) -> str:
-    if actor is None:
-        return "system"
-    if isinstance(actor, str):
-        return {"public": "投诉举报人"}.get(actor, actor)
+    if actor == ACTOR_PUBLIC:
+        return "投诉举报人"
     return str(actor)
 
 
@@ -82,7 +83,7 @@ def step(
 
 def record(actor, action: str, case: Case, before: dict | None, after: dict | None) -> None:
     audit.record(
-        actor if actor != ACTOR_PUBLIC else "public",
+        actor,
         audit.Change(action, "complaints.Case", str(case.pk), before, after),
     )
 

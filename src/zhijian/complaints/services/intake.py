@@ -29,7 +29,7 @@ from zhijian.registry.queries import name_fragment
 from .. import deadlines
 from ..duplicates import complainant_key, is_repeated_report, respondent_key, text_hash
 from ..models import CASE_HANDLERS, Case, Category, Channel, Enrolment, Kind, Status
-from ._base import ACTOR_PUBLIC, ComplaintsError, record, require_role, step, today
+from ._base import ComplaintsError, record, require_role, step, today
 from .routing import route
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -255,8 +255,6 @@ def file_case(
     """File a case; return (case, created). A repeated idempotency key returns the first filing."""
     if channel in (Channel.PHONE, Channel.WALK_IN):
         require_role(actor, CASE_HANDLERS, "只有市场监管部门工作人员可以录入电话和来访登记")
-    elif channel == Channel.WEB and actor not in (ACTOR_PUBLIC, None) and not isinstance(actor, str):
-        pass  # a logged-in person filing on the public form is still the public
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:

@@ -14,7 +14,17 @@ from zhijian.registry.models import Entity
 
 from .. import deadlines
 from ..models import Case, JurisdictionDispute, RuleVersion, Status, Transfer
-from ._base import ComplaintsError, NotAllowed, lock, not_future, record, require_change, require_role, step
+from ._base import (
+    ComplaintsError,
+    NotAllowed,
+    is_system,
+    lock,
+    not_future,
+    record,
+    require_change,
+    require_role,
+    step,
+)
 
 CITY_CODE = "330200"
 
@@ -80,7 +90,7 @@ def transfer_case(*, actor, case: Case, to_unit, reason: str, on: dt.date | None
             to_unit=to_unit,
             reason=reason.strip()[:300],
             on=on,
-            by=None if isinstance(actor, str) or actor is None else actor,
+            by=None if is_system(actor) else actor,
         )
         case.jurisdiction = target
         case.office = to_unit if to_unit.level == "office" else None

@@ -10,7 +10,7 @@ from zhijian.core import audit
 from zhijian.core.models import Role
 
 from ..models import RuleCheck
-from ._base import ComplaintsError, require_role
+from ._base import ComplaintsError, is_system, require_role
 
 
 def confirm_rule(*, actor, check: RuleCheck, checked_against: str, on: dt.date | None = None) -> RuleCheck:
@@ -25,7 +25,7 @@ def confirm_rule(*, actor, check: RuleCheck, checked_against: str, on: dt.date |
         if check.confirmed_on:
             raise ComplaintsError("confirmed", "该规则已确认")
         check.confirmed_on = on or dt.date.today()
-        check.confirmed_by = None if isinstance(actor, str) else actor
+        check.confirmed_by = None if is_system(actor) else actor
         check.checked_against = checked_against.strip()[:200]
         check.save(update_fields=["confirmed_on", "confirmed_by", "checked_against"])
         audit.record(

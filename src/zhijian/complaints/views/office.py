@@ -50,7 +50,7 @@ def import_cases(request):
         dry_run=request.POST.get("dry_run") == "1",
         task=import_cases_task,
     )
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))
 
 
 @policy_view("complaints.read")

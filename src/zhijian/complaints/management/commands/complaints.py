@@ -19,8 +19,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from zhijian.core.access import cli_actor
 from zhijian.core.jobs import cli_progress
-from zhijian.core.models import User
 
 
 class Command(BaseCommand):
@@ -50,11 +50,7 @@ class Command(BaseCommand):
         from zhijian.complaints.services import NotAllowed
         from zhijian.registry.reports import print_outcome, write_issue_report
 
-        actor = "cli"
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"用户“{username}”不存在或已停用")
+        actor = cli_actor(username)
         try:
             with cli_progress(f"导入 {Path(file).name}") as progress:
                 result = import_cases(Path(file), actor=actor, dry_run=dry_run, progress=progress)
@@ -82,7 +78,7 @@ class Command(BaseCommand):
     def release_odr(self, *, today, **options):
         from zhijian.complaints.services.firms import release_overdue_odr
 
-        moved = release_overdue_odr(actor="cli", today=today or timezone.localdate())
+        moved = release_overdue_odr(actor=cli_actor(None), today=today or timezone.localdate())
         self.stdout.write(f"ODR期满转市场监管部门处理 {moved} 件")
 
     def prune_throttle(self, **options):

@@ -26,131 +26,24 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from zhijian.complaints import deadlines
+from zhijian.complaints.duplicates import compute_clusters
+from zhijian.complaints.importing import import_cases
+from zhijian.complaints.models import Case, CaseStep, Enrolment, FirmReply, Kind, Mediation, Outcome, Status
+from zhijian.complaints.rules import ensure_rules
+from zhijian.complaints.services._base import outcome_payload
 from zhijian.core import audit, events
+from zhijian.core.access import SystemActor
 from zhijian.core.bulk import insert_rows
 from zhijian.core.models import Deadline
 from zhijian.core.rules import rule
 from zhijian.core.workdays import Calendar, due_after
 from zhijian.registry.models import Entity
 
-from . import deadlines
-from .duplicates import compute_clusters
-from .importing import import_cases
-from .models import Case, CaseStep, Enrolment, FirmReply, Kind, Mediation, Outcome, Status
-from .rules import ensure_rules
-from .services._base import outcome_payload
+from .profiles import CLUSTER_THEME, COMPLAINTS, ENQUIRIES, GIVEN, REPORTS, SURNAMES
 
-ACTOR = "demo"
+ACTOR = SystemActor("demo")
 PER_ENTITY_YEAR = 0.125  # 18.8万 cases / about 150万 entities (Ningbo 2023)
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红波宁海燕晓"
-# category, product, subject, description, demand
-COMPLAINTS = [
-    (
-        "appliances",
-        "电饭煲",
-        "电饭煲使用一周无法加热",
-        "在该店购买电饭煲一台，使用一周后无法加热，商家以人为损坏为由拒绝退换。",
-        "退货退款",
-    ),
-    (
-        "electronics",
-        "手机",
-        "新手机屏幕出现亮线",
-        "购买的新手机第三天屏幕出现亮线，门店拒绝换新只同意维修。",
-        "换新机",
-    ),
-    (
-        "clothing",
-        "羽绒服",
-        "羽绒服含绒量与标注不符",
-        "网购羽绒服标注含绒量90%，送检结果仅为50%左右，商家不予理睬。",
-        "退一赔三",
-    ),
-    ("food", "牛奶", "购买到过期牛奶", "在超市购买的牛奶已超过保质期两天，饮用后肠胃不适。", "十倍赔偿"),
-    (
-        "catering",
-        "套餐",
-        "餐厅菜品中发现异物",
-        "在该餐厅用餐时在菜品中发现金属异物，店家只同意免单。",
-        "赔偿医疗费用",
-    ),
-    (
-        "education",
-        "培训课程",
-        "培训机构拒绝退还剩余课时费",
-        "预付培训费12000元，机构更换老师后拒绝退还剩余课时费用。",
-        "退还剩余费用",
-    ),
-    (
-        "life_service",
-        "美容预付卡",
-        "美容院预付卡无法使用",
-        "办理的美容预付卡余额3000元，门店突然停业无法消费。",
-        "退还余额",
-    ),
-    (
-        "vehicles",
-        "电动自行车",
-        "电动自行车电池续航严重不足",
-        "新买的电动自行车标称续航60公里，实际不足25公里。",
-        "更换电池",
-    ),
-    (
-        "housing",
-        "木地板",
-        "木地板铺装后大面积起翘",
-        "购买并由商家铺装的木地板一个月后大面积起翘变形。",
-        "重新铺装",
-    ),
-    (
-        "cosmetics",
-        "面霜",
-        "面霜使用后皮肤过敏",
-        "使用该店销售的面霜后出现皮肤红肿过敏，商家拒绝退款。",
-        "退款并赔偿",
-    ),
-    (
-        "internet",
-        "会员服务",
-        "会员服务自动续费未提示",
-        "平台会员到期后自动续费且未提前提示，申请退款被拒。",
-        "退还续费",
-    ),
-    (
-        "travel",
-        "旅游团",
-        "旅游团擅自增加购物点",
-        "参加的旅游团擅自增加三个购物点并强迫消费。",
-        "退还部分团费",
-    ),
-    ("daily", "洗衣液", "洗衣液净含量不足", "购买的洗衣液标注3千克，实际称重不足2.6千克。", "退货并赔偿"),
-    (
-        "health",
-        "血压计",
-        "血压计测量数据误差大",
-        "购买的电子血压计与医院测量结果相差30毫米汞柱以上。",
-        "退货退款",
-    ),
-]
-REPORTS = [
-    ("food", "散装食品", "无证销售散装熟食", "该店长期无食品经营许可证销售散装熟食，卫生条件差。"),
-    ("daily", "", "销售假冒注册商标商品", "该店销售的名牌运动鞋疑似假冒，价格远低于市场价。"),
-    ("health", "", "虚假宣传保健功效", "该店向老年人宣传普通食品能治疗高血压，诱导购买。"),
-    ("other", "", "价格欺诈", "商品标价与结算价格不一致，结算时多收费用。"),
-    ("other", "", "无照经营", "该处长期无营业执照从事经营活动。"),
-]
-ENQUIRIES = [
-    ("other", "", "七日无理由退货期限如何计算", "网购商品的七日无理由退货期限从哪一天开始计算？"),
-    ("other", "", "预付卡办理需要注意什么", "办理健身房预付卡前需要注意哪些事项，如何维护权益？"),
-]
-CLUSTER_THEME = (
-    "life_service",
-    "健身预付卡",
-    "健身房停业预付卡无法退费",
-    "所办健身年卡尚余大部分期限，健身房突然停业，经营者失联。",
-    "退还剩余费用",
-)
 
 
 def _person(rng: random.Random, n: int) -> tuple[str, str]:
@@ -588,7 +481,7 @@ def _apply(updates: list[tuple[int, dict]]) -> None:
 
 
 def _overdue(today: dt.date) -> int:
-    from .queries import overdue_q
+    from zhijian.complaints.queries import overdue_q
 
     return Case.objects.filter(overdue_q(today)).count()
 
