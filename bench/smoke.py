@@ -88,6 +88,23 @@ SMOKE: list[Step] = [
     ),
     Step("events", "bench_events.py", ("--failing", "50"), db="events"),
     Step(
+        "complaints",
+        "bench_complaints.py",
+        (
+            "--rows",
+            "2000",
+            "--entities",
+            "500",
+            "--brute-probes",
+            "3",
+            "--form-rate",
+            "5",
+            "--form-seconds",
+            "2",
+        ),
+        db="complaints",
+    ),
+    Step(
         "sampling",
         "bench_sampling.py",
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),
