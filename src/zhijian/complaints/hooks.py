@@ -22,7 +22,7 @@ from .models import Case, Enrolment, Status
 
 def todos(user) -> list[Todo]:
     today = timezone.localdate()
-    if allows(user, "complaints.read"):
+    if allows(user, "complaints.handle"):  # the officers who act on cases; inspectors only read them
         counts = queries.todos(user, today)
         items = [
             Todo(
@@ -48,15 +48,12 @@ def todos(user) -> list[Todo]:
         return items
     if getattr(user, "role", None) == Role.ENTERPRISE:
         pending = restrict(Case.objects.filter(status=Status.ODR), user, VIEW)
+        count = pending.count()
+        if not count:
+            return []
         first = pending.order_by("odr_until").values_list("odr_until", flat=True).first()
         return [
-            Todo(
-                "消费投诉",
-                "待企业先行处理的消费投诉",
-                pending.count(),
-                reverse("complaints:firm_cases"),
-                due=first,
-            )
+            Todo("消费投诉", "待企业先行处理的消费投诉", count, reverse("complaints:firm_cases"), due=first)
         ]
     return []
 
