@@ -72,6 +72,9 @@ PY
     BENCH_DB=${INDICATORS_BENCH_DB:-zhijian_indicators_bench} "$bin/python" bench/bench_indicators.py --rows "$BENCH_ROWS"
   fi
   [[ " ${steps[*]} " == *" warnings "* ]] && { "$bin/python" bench/bench_warnings.py speed; "$bin/python" bench/bench_warnings.py quality; }
+  if [[ " ${steps[*]} " == *" complaints "* ]]; then  # its own database, dropped and created
+    BENCH_DB=${COMPLAINTS_BENCH_DB:-zhijian_complaints_bench} "$bin/python" bench/bench_complaints.py
+  fi
   if [[ " ${steps[*]} " == *" sampling "* ]]; then
     BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} \
       DATABASE_URL=$BENCH_PG/${SAMPLING_BENCH_DB:-zhijian_sampling_bench} "$bin/python" bench/bench_sampling.py --fresh

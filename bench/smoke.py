@@ -101,6 +101,23 @@ SMOKE: list[Step] = [
         db="indicators",
     ),
     Step(
+        "complaints",
+        "bench_complaints.py",
+        (
+            "--rows",
+            "2000",
+            "--entities",
+            "500",
+            "--brute-probes",
+            "3",
+            "--form-rate",
+            "5",
+            "--form-seconds",
+            "2",
+        ),
+        db="complaints",
+    ),
+    Step(
         "sampling",
         "bench_sampling.py",
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "zhijian.sampling",
     "zhijian.indicators",
     "zhijian.warnings",
+    "zhijian.complaints",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,7 @@ UPLOAD_LIMITS = {
     "inspections.photo": 50 << 20,  # several photos of one visit; each one at most 10 MB
     "indicators.evidence": 20 << 20,  # the evidence of a reported value or a task's progress
     "warnings.source_file": int(os.environ.get("ZHIJIAN_UPLOAD_WARNINGS_MB", "100")) << 20,  # an outside feed
+    "complaints.import": int(os.environ.get("ZHIJIAN_UPLOAD_COMPLAINTS_MB", "200")) << 20,  # a 12315 export
     "default": 20 << 20,  # any other form with a file (the admin's)
 }
 
@@ -223,3 +225,6 @@ SITE = {
     "icp": os.environ.get("ZHIJIAN_SITE_ICP", ""),  # ICP备案号
     "police_record": os.environ.get("ZHIJIAN_SITE_POLICE_RECORD", ""),  # 公安机关备案号
 }
+
+# Public 12315 form and tracking: submissions per client and minute (complaints/forms.py).
+COMPLAINTS_RATE_LIMITS = {"file": int(os.environ.get("ZHIJIAN_INTAKE_PER_MINUTE", "10")), "track": 30}

@@ -191,3 +191,35 @@ def withdraw_failed_sample(event) -> None:
             reason=f"复检合格，原不合格判定撤销（抽样单号 {p.get('sample_no', '')}）",
             revoked_on=dt.date.fromisoformat(p["judged_on"]),
         )
+
+
+# 12315 outcomes that are credit information about the respondent (投诉举报, national classification);
+# a complaint not accepted, merged or a report not filed says nothing about the firm.
+COMPLAINT_OUTCOMES = {
+    "mediated": "调解成功",
+    "odr_settled": "企业和解",
+    "terminated": "终止调解",
+    "filed": "举报立案",
+}
+
+
+@subscriber("complaints.case_closed", "credit.record_complaint_outcome")
+def record_complaint_outcome(event) -> None:
+    p = event.payload
+    label = COMPLAINT_OUTCOMES.get(p.get("outcome", ""))
+    entity = _entity(p.get("entity_id"), p.get("respondent_uscc")) if label else None
+    if entity is None:
+        return
+    services.record_credit_record(
+        actor=SYSTEM,
+        entity=entity,
+        kind=RecordKind.COMPLAINT,
+        severity=Severity.GENERAL if p["outcome"] == "filed" else Severity.INFO,
+        title=f"12315{'举报' if p.get('kind') == 'report' else '投诉'}：{label}",
+        occurred_on=dt.date.fromisoformat(p["closed_on"]),
+        source="complaints",
+        source_ref=f"complaints.case:{p['case_id']}",
+        public=False,
+        decision_no=p.get("case_decision_no", ""),
+        authority=p.get("jurisdiction", ""),
+    )
