@@ -143,3 +143,4 @@ from zhijian.inspections.api import router as inspections_router  # noqa: E402
 api.add_router("/inspections/", inspections_router)
 
 api.add_router("/sampling/", "zhijian.sampling.api.router")
+api.add_router("/equipment/", "zhijian.equipment.api.router")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("public/inspections/", include("zhijian.inspections.public_urls")),
     path("sampling/", include("zhijian.sampling.urls")),
     path("public/sampling/", include("zhijian.sampling.public_urls")),
+    path("equipment/", include("zhijian.equipment.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

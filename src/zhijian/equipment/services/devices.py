@@ -1,0 +1,235 @@
+"""Monitoring devices (电梯物联网监测终端): credentials, message ingestion, alarms, silence.
+
+Ingestion is shaped for thousands of messages a second: a batch is one transaction that locks the
+device's row (so one device's batches apply in order), drops repeats by ``(device, msg_id)``, stores
+the new messages in one bulk insert, moves ``last_seen_at`` forward only (an older message never
+moves it back), and applies the events in the order they happened:
+
+- a *raise* while an episode of that kind is open is the same episode;
+- a *raise* older than the last clear of that kind is a late message (乱序): it is kept as a late,
+  already-cleared alarm and opens no rescue;
+- a *clear* older than the open episode's raise belongs to an earlier episode and is ignored;
+- a *clear* with no episode open (its raise is still on the way) is kept as an orphan clear that
+  the raise, when it arrives, completes.
+
+Telemetry is not audited message by message; the rescue cases it opens are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhijian.core import audit, events
+
+from ..models import Alarm, AlarmStatus, Device, DeviceMessage, MessageKind, Unit
+from ..rules import SILENT_AFTER, RuleBook
+from .common import EquipmentError, audit_actor, require_change
+from .rescue import open_rescue
+
+MAX_BATCH = 1000
+EVENT_KINDS = frozenset(MessageKind.values) - {MessageKind.HEARTBEAT}
+_CACHE_SECONDS = 30.0
+_credentials: dict[str, tuple[float, str, int]] = {}
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def register_device(*, actor, unit: Unit, device_id: str) -> tuple[Device, str]:
+    """Give ``unit`` a monitoring device; return it with its secret, shown once and stored only hashed."""
+    require_change(actor, unit)
+    if not device_id or len(device_id) > 40 or not device_id.replace("-", "").isalnum():
+        raise EquipmentError(
+            "bad_device_id", "终端编号只能由字母、数字和短横线组成，且不超过40位", ("device_id",)
+        )
+    secret = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        device, created = Device.objects.get_or_create(
+            device_id=device_id,
+            defaults={"unit": unit, "district_id": unit.district_id, "secret_digest": digest(secret)},
+        )
+        if not created:
+            if device.unit_id != unit.pk:
+                raise EquipmentError("device_taken", "该终端已绑定其他设备")
+            device.secret_digest = digest(secret)  # a new credential replaces the old one
+            device.save(update_fields=["secret_digest"])
+        audit.record(
+            audit_actor(actor),
+            audit.Change(
+                "equipment.device.credential", "equipment.device", device_id, None, {"unit": unit.code}
+            ),
+        )
+    _credentials.pop(device_id, None)
+    return device, secret
+
+
+def authenticate_device(device_id: str, secret: str) -> int | None:
+    """The device's primary key when ``secret`` is its credential, else None (cached 30 s per process)."""
+    now = time.monotonic()
+    cached = _credentials.get(device_id)
+    if cached is None or now - cached[0] > _CACHE_SECONDS:
+        row = (
+            Device.objects.filter(device_id=device_id, active=True).values_list("secret_digest", "pk").first()
+        )
+        if row is None:
+            _credentials.pop(device_id, None)
+            return None
+        cached = (now, row[0], row[1])
+        _credentials[device_id] = cached
+    return cached[2] if hmac.compare_digest(cached[1], digest(secret)) else None
+
+
+@dataclass(frozen=True)
+class MessageIn:
+    msg_id: str
+    kind: str
+    at: dt.datetime
+    state: str = "raised"
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    alarms: int = 0
+    rescues: list[int] = field(default_factory=list)
+
+
+def ingest_messages(
+    *, device_pk: int, messages: list[MessageIn], received_at: dt.datetime | None = None
+) -> IngestResult:
+    """Store one device's batch and apply its events (see the module docstring)."""
+    if len(messages) > MAX_BATCH:
+        raise EquipmentError("batch_too_large", f"每批报文不得超过{MAX_BATCH}条")
+    for m in messages:
+        if m.kind not in MessageKind.values or m.state not in ("raised", "cleared") or not m.msg_id:
+            raise EquipmentError("bad_message", f"报文“{m.msg_id}”的类型或状态不正确", ("messages",))
+        if timezone.is_naive(m.at):
+            raise EquipmentError("naive_time", f"报文“{m.msg_id}”的时间须带时区", ("messages",))
+    received_at = received_at or timezone.now()
+    result = IngestResult()
+    unique: dict[str, MessageIn] = {}
+    for m in messages:
+        unique.setdefault(m.msg_id, m)
+    result.duplicates = len(messages) - len(unique)
+    with transaction.atomic():
+        device = Device.objects.select_for_update().get(pk=device_pk)
+        seen = set(
+            DeviceMessage.objects.filter(device_id=device_pk, msg_id__in=list(unique)).values_list(
+                "msg_id", flat=True
+            )
+        )
+        fresh = [m for m in unique.values() if m.msg_id not in seen]
+        result.duplicates += len(seen)
+        result.accepted = len(fresh)
+        if not fresh:
+            return result
+        DeviceMessage.objects.bulk_create(
+            [
+                DeviceMessage(
+                    device_id=device_pk,
+                    msg_id=m.msg_id,
+                    kind=m.kind,
+                    state=m.state,
+                    occurred_at=m.at,
+                    received_at=received_at,
+                )
+                for m in fresh
+            ],
+            ignore_conflicts=True,
+        )
+        newest = max(m.at for m in fresh)
+        updates = {}
+        if device.last_seen_at is None or newest > device.last_seen_at:
+            updates["last_seen_at"] = newest
+        if device.silent:
+            updates.update(silent=False, silent_since=None)
+        if updates:
+            Device.objects.filter(pk=device_pk).update(**updates)
+        for m in sorted(
+            (m for m in fresh if m.kind in EVENT_KINDS), key=lambda m: (m.at, m.state != "raised")
+        ):
+            if m.state == "raised":
+                alarm = _raise(device, m)
+                if alarm is not None:
+                    result.alarms += 1
+                    if alarm.kind == MessageKind.TRAPPED and alarm.status == AlarmStatus.OPEN:
+                        result.rescues.append(open_rescue(alarm).pk)
+            else:
+                _clear(device, m)
+    return result
+
+
+def _raise(device: Device, m: MessageIn) -> Alarm | None:
+    episodes = Alarm.objects.filter(device=device, kind=m.kind)
+    if episodes.filter(status=AlarmStatus.OPEN, raised_at__lte=m.at).exists():
+        return None  # the episode is already open
+    orphan = (
+        episodes.filter(status=AlarmStatus.CLEARED, late=True, cleared_at__gte=m.at)
+        .order_by("cleared_at")
+        .first()
+    )
+    if orphan is not None and orphan.raised_at == orphan.cleared_at:
+        Alarm.objects.filter(pk=orphan.pk).update(raised_at=m.at)  # the raise of an orphan clear arrived
+        return None
+    if episodes.filter(status=AlarmStatus.CLEARED, raised_at__lte=m.at, cleared_at__gte=m.at).exists():
+        return None  # inside a finished episode
+    later = episodes.filter(cleared_at__gte=m.at).exists() or episodes.filter(raised_at__gt=m.at).exists()
+    if later:
+        return Alarm.objects.create(
+            device=device,
+            unit_id=device.unit_id,
+            district_id=device.district_id,
+            kind=m.kind,
+            raised_at=m.at,
+            cleared_at=m.at,
+            status=AlarmStatus.CLEARED,
+            late=True,
+        )
+    return Alarm.objects.create(
+        device=device, unit_id=device.unit_id, district_id=device.district_id, kind=m.kind, raised_at=m.at
+    )
+
+
+def _clear(device: Device, m: MessageIn) -> None:
+    episodes = Alarm.objects.filter(device=device, kind=m.kind)
+    open_alarm = episodes.filter(status=AlarmStatus.OPEN).order_by("-raised_at").first()
+    if open_alarm is not None:
+        if open_alarm.raised_at <= m.at:
+            Alarm.objects.filter(pk=open_alarm.pk).update(status=AlarmStatus.CLEARED, cleared_at=m.at)
+        return  # otherwise a clear of an earlier episode, arriving late
+    if episodes.filter(raised_at__lte=m.at, cleared_at__gte=m.at).exists():
+        return
+    Alarm.objects.create(
+        device=device,
+        unit_id=device.unit_id,
+        district_id=device.district_id,
+        kind=m.kind,
+        raised_at=m.at,
+        cleared_at=m.at,
+        status=AlarmStatus.CLEARED,
+        late=True,
+    )
+
+
+def flag_silent_devices(*, actor="system", now: dt.datetime | None = None) -> int:
+    """Mark devices that sent nothing within the rule's window as silent (失联); return how many."""
+    now = now or timezone.now()
+    minutes = RuleBook(timezone.localdate(now)).number(SILENT_AFTER)
+    cutoff = now - dt.timedelta(minutes=minutes)
+    with transaction.atomic():
+        flagged = Device.objects.filter(active=True, silent=False, last_seen_at__lt=cutoff).update(
+            silent=True, silent_since=now
+        )
+        if flagged:
+            events.emit("equipment.devices_silent", {"count": flagged, "at": now.isoformat()})
+    return flagged
