@@ -23,7 +23,7 @@ def test_wrong_password_is_a_coded_error(users):
         "/api/v1/auth/token", {"username": "t_haishu", "password": "nope"}, content_type="application/json"
     )
     assert response.status_code == 401
-    assert response.json() == {"code": "invalid_credentials", "message": "用户名或密码错误"}
+    assert response.json() == {"code": "invalid_credentials", "message": "用户名或密码错误", "fields": {}}
 
 
 def test_inactive_user_gets_no_token_and_loses_its_tokens(users):

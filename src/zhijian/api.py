@@ -6,10 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import authenticate
-from django.http import Http404
 from ninja import NinjaAPI, Query, Schema, Status
-from ninja.security import HttpBearer, django_auth
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
 
+from zhijian.core.access import api_login, api_public, check_api_policy
+from zhijian.core.errors import ErrorOut, install_api_handlers
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.core.tokens import issue_token, user_for_token
 from zhijian.registry.models import Entity
@@ -21,27 +23,42 @@ class BearerToken(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            check_api_policy(request, user)
+        return user
+
+
+class BrowserSession(SessionAuth):
+    """The browser's session. Without a logged-in session the caller is unauthenticated (401) — the
+    CSRF check applies only to a session that exists, so an anonymous POST is not told "CSRF failed"."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:
+            raise HttpError(403, "CSRF") from exc
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            check_api_policy(request, user)
         return user
 
 
 api = NinjaAPI(
     title="智监 Zhijian API",
     version="1",
-    description="一体化智慧市监应用平台 REST API. Errors carry a stable `code` and a Chinese `message`.",
+    description=(
+        "一体化智慧市监应用平台 REST API. Every error is `{code, message, fields}`: a stable English "
+        "`code`, a Chinese `message`, and per-field messages for invalid input (docs/api.md lists the codes)."
+    ),
     urls_namespace="api-v1",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), BrowserSession()],
     docs_url="/docs",
 )
-
-
-class Error(Schema):
-    code: str
-    message: str
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc):
-    return api.create_response(request, {"code": "not_found", "message": "对象不存在或无权访问"}, status=404)
+install_api_handlers(api)
+Error = ErrorOut  # the one error body; routers import it from here or from core.errors
 
 
 class TokenIn(Schema):
@@ -55,6 +72,7 @@ class TokenOut(Schema):
 
 
 @api.post("/auth/token", auth=None, response={200: TokenOut, 401: Error}, tags=["auth"])
+@api_public
 def create_token(request, body: TokenIn):
     user = authenticate(request, username=body.username, password=body.password)
     if user is None or not user.is_active:
@@ -111,6 +129,7 @@ class EntityQuery(Schema):
 
 
 @api.get("/entities", response={200: EntityPage, 400: Error}, tags=["registry"])
+@api_login
 def list_entities(request, params: Query[EntityQuery]):
     """Entities the caller may see; ``q`` is a USCC (spaces and lower case tolerated) or a name fragment."""
     if not 1 <= params.limit <= 200 or params.offset < 0 or params.offset > 100_000:
@@ -130,6 +149,7 @@ def list_entities(request, params: Query[EntityQuery]):
 
 
 @api.get("/entities/{uscc}", response={200: EntityOut, 404: Error}, tags=["registry"])
+@api_login
 def get_entity(request, uscc: str):
     return get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc.upper())
 

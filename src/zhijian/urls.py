@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("admin-tools/calendar/", core_views.calendar_notice, name="calendar_notice"),
+    path("admin-tools/events/dead/", core_views.events_dead, name="events_dead"),
     path("entities/", registry_views.entity_list, name="entity_list"),
     path("entities/export.xlsx", registry_views.entity_export, name="entity_export"),
     path("entities/import/", registry_views.import_form, name="entity_import"),

@@ -1,5 +1,6 @@
 import pytest
 from django.db import transaction
+from pydantic import BaseModel, ConfigDict
 
 from zhijian.core import events
 from zhijian.core.models import EventDelivery, OutboxEvent
@@ -7,10 +8,15 @@ from zhijian.core.models import EventDelivery, OutboxEvent
 pytestmark = pytest.mark.django_db
 
 
+class AnyPayload(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
 @pytest.fixture
 def topic(monkeypatch):
-    """A private topic with a fresh subscriber table."""
+    """A private topic with a fresh subscriber table and a permissive schema."""
     monkeypatch.setattr(events, "_subscribers", events.defaultdict(dict))
+    monkeypatch.setattr(events, "_topics", {"test.thing_happened": AnyPayload})
     return "test.thing_happened"
 
 

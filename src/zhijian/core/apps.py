@@ -9,13 +9,18 @@ class CoreConfig(AppConfig):
     name = "zhijian.core"
     label = "core"
     verbose_name = "平台核心"
-    nav = [NavItem("工作日历", "calendar_notice", ADMIN)]
+    nav = [NavItem("工作日历", "calendar_notice", ADMIN), NavItem("死信事件", "events_dead", ADMIN)]
+    todos = "zhijian.core.workbench.todos"
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from django.utils.module_loading import autodiscover_modules
 
         from .auth import forget_user
         from .models import User
+
+        # Every app's access policies (<app>/policies.py) and event schemas (<app>/topics.py).
+        autodiscover_modules("policies", "topics")
 
         def forget(sender, instance, **kwargs):
             forget_user(instance.pk)

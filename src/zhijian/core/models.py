@@ -237,14 +237,22 @@ class OutboxEvent(models.Model):
     topic = models.CharField(max_length=80, db_index=True)
     payload = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
-    dispatched = models.BooleanField(default=False)
+    fanned_out = models.BooleanField(default=False, db_default=False, help_text="its deliveries exist")
+    dispatched = models.BooleanField(default=False, db_default=False, help_text="every delivery is done")
 
     class Meta:
-        indexes = [models.Index(fields=["id"], condition=models.Q(dispatched=False), name="outbox_pending")]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(dispatched=False), name="outbox_pending"),
+            models.Index(fields=["id"], condition=models.Q(fanned_out=False), name="outbox_to_fan_out"),
+        ]
 
 
 class EventDelivery(models.Model):
-    """The state of one event at one subscriber. ``done`` is set in the handler's own transaction."""
+    """The state of one event at one subscriber. ``done`` is set in the handler's own transaction.
+
+    ``dead`` (死信): the delivery failed ``EVENTS_MAX_ATTEMPTS`` times and waits for ``zhijian events
+    replay``; it no longer holds anything else up.
+    """
 
     event = models.ForeignKey(OutboxEvent, models.CASCADE, related_name="deliveries")
     subscriber = models.CharField(max_length=120)
@@ -253,9 +261,18 @@ class EventDelivery(models.Model):
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True)
     delivered_at = models.DateTimeField(null=True)
+    dead = models.BooleanField(default=False)
+    dead_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_once")]
+        indexes = [
+            models.Index(
+                fields=["attempts", "id"],
+                condition=models.Q(done=False, dead=False),
+                name="delivery_due",
+            )
+        ]
 
 
 class Job(models.Model):

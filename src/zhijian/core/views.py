@@ -6,8 +6,6 @@ import datetime as dt
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,12 +13,15 @@ from django.views.decorators.http import require_http_methods
 
 from zhijian.registry.models import Entity
 
+from . import events
+from .access import login_view, policy_view
+from .errors import FAILED, DomainError, attempt
 from .models import HolidayNotice, Job, Role
 from .scoping import VIEW, restrict
-from .workdays import NoticeError, load_notice
+from .workdays import load_notice
 
 
-@login_required
+@login_view
 def home(request):
     if request.user.role == Role.ENTERPRISE:
         return redirect("entity_detail", uscc=request.user.entity_uscc)
@@ -34,7 +35,7 @@ def home(request):
     return render(request, "core/home.html", {"by_status": by_status, "total": sum(by_status.values())})
 
 
-@login_required
+@login_view
 def job_detail(request, pk: int):
     try:
         job = Job.objects.get(pk=pk, owner=request.user)
@@ -45,7 +46,7 @@ def job_detail(request, pk: int):
 
 
 def parse_notice_lines(text: str) -> list[tuple[dt.date, bool, str]]:
-    """Lines 'YYYY-MM-DD,休|班,name' → (date, is_workday, name). Raises NoticeError in Chinese."""
+    """Lines 'YYYY-MM-DD,休|班,name' → (date, is_workday, name). Raises DomainError in Chinese."""
     days = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -53,33 +54,49 @@ def parse_notice_lines(text: str) -> list[tuple[dt.date, bool, str]]:
             continue
         parts = [p.strip() for p in line.replace("，", ",").split(",")]
         if len(parts) < 2:
-            raise NoticeError(f"第{number}行应为“日期,休或班,名称”")
+            raise DomainError("bad_notice_line", f"第{number}行应为“日期,休或班,名称”")
         try:
             day = dt.date.fromisoformat(parts[0])
         except ValueError:
-            raise NoticeError(f"第{number}行的日期“{parts[0]}”无法识别") from None
+            raise DomainError("bad_notice_line", f"第{number}行的日期“{parts[0]}”无法识别") from None
         if parts[1] not in ("休", "班"):
-            raise NoticeError(f"第{number}行第二项应为“休”或“班”")
+            raise DomainError("bad_notice_line", f"第{number}行第二项应为“休”或“班”")
         days.append((day, parts[1] == "班", parts[2] if len(parts) > 2 else ""))
     return days
 
 
-@login_required
+def _load_notice_from_form(request) -> tuple[int, int]:
+    year_text = request.POST.get("year", "").strip()
+    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+        raise DomainError("bad_year", "年份无效：应为2000–2100之间的四位数字", fields={"year": "年份无效"})
+    year = int(year_text)
+    days = parse_notice_lines(request.POST.get("days", ""))
+    return year, load_notice(actor=request.user, year=year, source=request.POST.get("source", ""), days=days)
+
+
+@policy_view("core.operate")
 @require_http_methods(["GET", "POST"])
 def calendar_notice(request):
-    if request.user.role != Role.CITY_ADMIN:
-        raise PermissionDenied
     if request.method == "POST":
-        try:
-            year = int(request.POST.get("year", ""))
-            days = parse_notice_lines(request.POST.get("days", ""))
-            recomputed = load_notice(
-                actor=request.user, year=year, source=request.POST.get("source", ""), days=days
-            )
-        except ValueError as exc:
-            messages.error(request, str(exc) if isinstance(exc, NoticeError) else "年份无效")
-        else:
+        outcome = attempt(request, _load_notice_from_form, request)
+        if outcome is not FAILED:
+            year, recomputed = outcome
             messages.success(request, f"已载入{year}年放假安排，重算临时期限{recomputed}个")
             return redirect("calendar_notice")
     notices = HolidayNotice.objects.order_by("-year")
     return render(request, "core/calendar.html", {"notices": notices})
+
+
+@policy_view("core.operate")
+@require_http_methods(["GET", "POST"])
+def events_dead(request):
+    """Dead letters of the event relay, with replay (死信事件)."""
+    if request.method == "POST":
+        ids = [] if request.POST.get("all") else [int(x) for x in request.POST.getlist("id") if x.isdigit()]
+        count = events.replay(ids=ids) if ids or request.POST.get("all") else 0
+        messages.success(request, f"已将 {count} 条死信放回投递队列")
+        return redirect("events_dead")
+    dead = list(events.dead_letters().order_by("id")[:500])
+    for d in dead:
+        d.last_line = (d.last_error.strip().splitlines() or [""])[-1][:120]
+    return render(request, "core/events_dead.html", {"dead": dead})

@@ -14,6 +14,7 @@ from functools import lru_cache
 import chinese_calendar
 from django.db import transaction
 
+from .errors import DomainError
 from .models import CalendarDay, Deadline, HolidayNotice
 
 _MAX_SPAN_DAYS = 3660
@@ -131,8 +132,13 @@ def set_deadline(*, object_type: str, object_id: str, kind: str, start: dt.date,
     return deadline
 
 
-class NoticeError(ValueError):
+class NoticeError(DomainError):
     """A holiday notice that cannot be loaded; the message is for the administrator."""
+
+    default_code = "bad_notice"
+
+    def __init__(self, message: str):
+        super().__init__(message=message)
 
 
 def load_notice(*, actor, year: int, source: str, days: list[tuple[dt.date, bool, str]]) -> int:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 
+from zhijian.core.access import api_login, api_policy
 from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped
 from zhijian.registry.models import Entity
@@ -40,6 +41,7 @@ class StandingOut(Schema):
 
 
 @router.get("/entities/{uscc}", response={200: StandingOut, 404: Error})
+@api_login
 def get_standing(request, uscc: str):
     """An entity's current credit-risk class and its main factors (officers in scope, the enterprise itself)."""
     entity = get_scoped(Entity.objects.all(), request.user, VIEW, uscc=uscc.upper())
@@ -85,6 +87,7 @@ class RecordOut(Schema):
 
 
 @router.get("/entities/{uscc}/records", response={200: list[RecordOut], 404: Error})
+@api_login
 def list_records(request, uscc: str):
     """Credit records of an entity the caller may see (the public sees records in publicity only)."""
     entity = get_scoped(Entity.objects.all(), request.user, VIEW, uscc=uscc.upper())
@@ -120,6 +123,7 @@ def _repair_out(application: RepairApplication) -> dict:
 
 
 @router.post("/repairs", response={201: RepairOut, 400: Error, 403: Error, 404: Error})
+@api_policy("credit.mine")
 def apply_for_repair(request, body: RepairIn):
     """An enterprise applies for credit repair of its own abnormal-list entry or penalty record."""
     try:
@@ -158,6 +162,7 @@ class DecisionIn(Schema):
 @router.post(
     "/repairs/{application_id}/decision", response={200: RepairOut, 400: Error, 403: Error, 404: Error}
 )
+@api_policy("credit.record")
 def decide_repair(request, application_id: int, body: DecisionIn):
     """An officer decides a repair application with reasons; effects and notice follow."""
     application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=application_id)
@@ -246,10 +251,9 @@ def _forbidden():
 
 
 @router.get("/proposals", response={200: ProposalPage, 400: Error, 403: Error})
+@api_policy("credit.proposals")
 def list_proposals(request, params: Query[ProposalQuery]):
     """Proposals to enter the abnormal list in the caller's jurisdiction (officers), by status."""
-    if request.user.role not in PROPOSAL_OFFICERS:
-        return _forbidden()
     if params.status not in ListingProposal.Status.values:
         return Status(
             400, {"code": "bad_status", "message": "状态须为 open、confirmed、rejected 或 withdrawn"}
@@ -302,6 +306,7 @@ def _decide(request, proposal_id: int, decide):
 @router.post(
     "/proposals/{proposal_id}/confirm", response={200: ProposalOut, 400: Error, 403: Error, 404: Error}
 )
+@api_policy("credit.proposals")
 def confirm_proposal(request, proposal_id: int, body: ConfirmIn):
     """Confirm a proposal: the entity enters the abnormal list (public, classified, enterprise notified)."""
     return _decide(
@@ -320,6 +325,7 @@ def confirm_proposal(request, proposal_id: int, body: ConfirmIn):
 @router.post(
     "/proposals/{proposal_id}/reject", response={200: ProposalOut, 400: Error, 403: Error, 404: Error}
 )
+@api_policy("credit.proposals")
 def reject_proposal(request, proposal_id: int, body: RejectIn):
     """Reject a proposal with a reason; nothing is listed or published."""
     return _decide(

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import policy_view
 from zhijian.core.models import Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, get_scoped
@@ -20,17 +19,10 @@ from .forms import ProposalConfirmForm, ProposalRejectForm
 from .models import ListingProposal
 
 # Who decides listings: the city bureau and the district bureaus (inspectors find, officers decide).
-OFFICERS = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
 
 
-def _officer(user) -> None:
-    if user.role not in OFFICERS:
-        raise PermissionDenied
-
-
-@login_required
+@policy_view("credit.proposals")
 def proposal_list(request):
-    _officer(request.user)
     status = request.GET.get("status") or ListingProposal.Status.OPEN
     if status not in ListingProposal.Status.values:
         status = ListingProposal.Status.OPEN
@@ -68,7 +60,7 @@ def _proposal_for_change(request, pk: int) -> ListingProposal:
     return get_scoped(ListingProposal.objects.select_related("entity"), request.user, CHANGE, pk=pk)
 
 
-@login_required
+@policy_view("credit.proposals")
 @require_POST
 def proposal_confirm(request, pk: int):
     proposal = _proposal_for_change(request, pk)
@@ -88,7 +80,7 @@ def proposal_confirm(request, pk: int):
     return redirect(_back(request))
 
 
-@login_required
+@policy_view("credit.proposals")
 @require_POST
 def proposal_reject(request, pk: int):
     proposal = _proposal_for_change(request, pk)

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijian.core import audit
+from zhijian.core.access import allows
+from zhijian.core.errors import DomainError
 from zhijian.core.models import Deadline, Role
 from zhijian.core.rules import rule
 from zhijian.core.scoping import CHANGE, can
@@ -48,12 +50,8 @@ from .periods import add_months, add_period
 from .spec import validate_spec
 
 
-class CreditError(ValueError):
+class CreditError(DomainError):
     """Bad input to a credit operation; the message is for the user, in Chinese, and nothing changed."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 def _is_system(actor) -> bool:
@@ -1083,10 +1081,7 @@ def decide_repair(
 
 
 def _may_manage_models(actor) -> bool:
-    return not _is_system(actor) and (
-        actor.role == Role.CITY_ADMIN
-        or (actor.role == Role.DEPARTMENT and actor.department_id and actor.department.code == "credit")
-    )
+    return not _is_system(actor) and allows(actor, "credit.models")
 
 
 @transaction.atomic

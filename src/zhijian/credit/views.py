@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import allows, policy_view
 from zhijian.core.models import Job, Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
@@ -31,24 +30,15 @@ from .models import (
     ScoringRun,
 )
 
-STAFF = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR}
 CLASS_COLOURS = {"A": "#067647", "B": "#1d4f91", "C": "#dc6803", "D": "#b42318"}
 
 
-def _staff(user) -> None:
-    if user.role not in STAFF:
-        raise PermissionDenied
-
-
 def may_run_batch(user) -> bool:
-    return user.role == Role.CITY_ADMIN or (
-        user.role == Role.DEPARTMENT and getattr(user.department, "code", "") == "credit"
-    )
+    return allows(user, "credit.models")
 
 
-@login_required
+@policy_view("credit.view")
 def overview(request):
-    _staff(request.user)
     rows = queries.distribution(request.user)
     chart = {
         "districts": [r["name"] for r in rows],
@@ -83,9 +73,8 @@ def overview(request):
     )
 
 
-@login_required
+@policy_view("credit.view")
 def standing_list(request):
-    _staff(request.user)
     district = request.GET.get("district", "")
     credit_class = request.GET.get("class", "")
     rows, page, has_next = page_of(
@@ -110,9 +99,8 @@ def standing_list(request):
     )
 
 
-@login_required
+@policy_view("credit.view")
 def entity_credit(request, uscc: str):
-    _staff(request.user)
     entity = get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc)
     may_change = can(request.user, entity, CHANGE)
     return render(
@@ -137,7 +125,7 @@ def _entity_for_change(request, uscc: str) -> Entity:
     return get_scoped(Entity.objects.all(), request.user, CHANGE, uscc=uscc)
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def add_penalty(request, uscc: str):
     entity = _entity_for_change(request, uscc)
@@ -171,7 +159,7 @@ def add_penalty(request, uscc: str):
     return redirect("credit_entity", uscc=uscc)
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def add_abnormal(request, uscc: str):
     entity = _entity_for_change(request, uscc)
@@ -190,7 +178,7 @@ def add_abnormal(request, uscc: str):
     return redirect("credit_entity", uscc=uscc)
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def withdraw(request, pk: int):
     record = get_scoped(CreditRecord.objects.select_related("entity"), request.user, CHANGE, pk=pk)
@@ -208,9 +196,8 @@ def withdraw(request, pk: int):
     return redirect("credit_entity", uscc=record.entity.uscc)
 
 
-@login_required
+@policy_view("credit.view")
 def repair_list(request):
-    _staff(request.user)
     applications = list(queries.repairs(request.user)[:300])
     deadlines = queries.deadlines_for(applications)
     return render(
@@ -220,7 +207,7 @@ def repair_list(request):
     )
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def decide(request, pk: int):
     application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=pk)
@@ -242,7 +229,7 @@ def decide(request, pk: int):
     return redirect("credit_repairs")
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def review(request, pk: int):
     decision = get_scoped(ListDecision.objects.all(), request.user, VIEW, pk=pk)
@@ -260,7 +247,7 @@ def review(request, pk: int):
     return redirect("credit_overview")
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def propose_serious(request, pk: int):
     entry = get_scoped(ListEntry.objects.select_related("entity"), request.user, CHANGE, pk=pk)
@@ -279,13 +266,11 @@ def propose_serious(request, pk: int):
     return redirect("credit_entity", uscc=entry.entity.uscc)
 
 
-@login_required
+@policy_view("credit.models")
 @require_POST
 def run_batch(request):
     from .tasks import rescore_task
 
-    if not may_run_batch(request.user):
-        raise PermissionDenied
     engine = request.POST.get("engine", "db")
     if engine not in ENGINES:
         messages.error(request, "未知的计算引擎")

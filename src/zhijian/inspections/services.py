@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from zhijian.core import audit, events
+from zhijian.core.errors import DomainError
 from zhijian.core.models import Department, Jurisdiction, Role, User
 from zhijian.core.rules import rule
 from zhijian.core.scoping import CHANGE, CITY_WIDE, can, user_district_id
@@ -44,8 +45,8 @@ from .models import (
     Specialty,
     Task,
 )
+from .topics import RESULT_TOPIC  # noqa: E402,F401 - the topic is declared with its schema
 
-RESULT_TOPIC = "inspections.result_recorded"
 PUBLICITY_RULE = "inspections.result_publicity.publish_within"
 RECHECK_RULE = "inspections.recheck.within"
 TEAM_RULE = "inspections.team.min_size"
@@ -56,12 +57,8 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 CODE_ALPHABET = "123456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-class InspectionError(ValueError):
+class InspectionError(DomainError):
     """Input a service refuses; ``str()`` is the Chinese message, ``code`` a stable English code."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 # --- helpers --------------------------------------------------------------------------------------

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhijian.core.models import Role
+from zhijian.core.access import policy_view
 from zhijian.core.scoping import VIEW, get_scoped
 
 from . import queries, services
 from .forms import ResultForm
 from .models import Inspection, Inspector
 from .services import InspectionError
-
-
-def _inspector(request) -> None:
-    if request.user.role != Role.INSPECTOR:
-        raise PermissionDenied
 
 
 def _my_visit(request, pk: int) -> Inspection:
@@ -34,9 +27,8 @@ def _my_visit(request, pk: int) -> Inspection:
     )
 
 
-@login_required
+@policy_view("inspections.field")
 def today(request):
-    _inspector(request)
     visits = list(queries.field_assignments(request.user)[:200])
     return render(
         request,
@@ -50,9 +42,8 @@ def today(request):
     )
 
 
-@login_required
+@policy_view("inspections.field")
 def visit(request, pk: int):
-    _inspector(request)
     inspection = _my_visit(request, pk)
     initial = {
         "result_code": inspection.result_code,
@@ -83,10 +74,9 @@ def visit(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.field")
 @require_POST
 def photo(request, pk: int):
-    _inspector(request)
     inspection = _my_visit(request, pk)
     uploads = request.FILES.getlist("photo")
     if not uploads:

@@ -4,13 +4,13 @@ the market-entity register's own list with its filters."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import allows, policy_view
 from zhijian.core.codes import normalize_uscc
-from zhijian.core.models import Role, User
+from zhijian.core.models import User
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped, restrict
 from zhijian.registry.models import Entity
 
@@ -18,14 +18,12 @@ from . import queries, services
 from .forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
 from .models import CheckItem, Specialty
 from .services import InspectionError
-from .views import STAFF_ROLES, _form_errors
+from .views import _form_errors
 
 
-@login_required
+@policy_view("inspections.manage")
 def items(request):
-    if request.user.role not in STAFF_ROLES:
-        raise PermissionDenied
-    may_edit = request.user.role in (Role.CITY_ADMIN, Role.DEPARTMENT)
+    may_edit = allows(request.user, "inspections.catalogue.edit")
     form = CheckItemForm(request.POST or None, initial={"department": request.user.department_id})
     if request.method == "POST":
         if not may_edit:
@@ -46,10 +44,8 @@ def items(request):
     return render(request, "inspections/items.html", {"items": catalogue, "form": form, "may_edit": may_edit})
 
 
-@login_required
+@policy_view("inspections.manage")
 def inspectors(request):
-    if request.user.role not in STAFF_ROLES:
-        raise PermissionDenied
     form = InspectorForm(request.POST or None, initial={"jurisdiction": request.user.jurisdiction_id})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -73,7 +69,7 @@ def inspectors(request):
     )
 
 
-@login_required
+@policy_view("inspections.work")
 def inspector_detail(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)
     return render(
@@ -92,7 +88,7 @@ def inspector_detail(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def inspector_absence(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, CHANGE, pk=pk)
@@ -109,7 +105,7 @@ def inspector_absence(request, pk: int):
     return redirect("inspections:inspector_detail", pk=pk)
 
 
-@login_required
+@policy_view("inspections.work")
 @require_POST
 def inspector_conflict(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)

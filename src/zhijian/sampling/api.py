@@ -7,7 +7,8 @@ import datetime as dt
 
 from ninja import Query, Router, Schema, Status
 
-from zhijian.core.models import Jurisdiction, Role
+from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.models import Jurisdiction
 from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, get_scoped, user_district_id
 
 from . import services
@@ -128,6 +129,7 @@ def _paging_error(offset: int, limit: int):
 
 
 @router.get("/samples", response={200: SamplePage, 400: Error})
+@api_login
 def list_samples(request, params: Query[SampleQuery]):
     """Samples the caller may see: a laboratory its own, a district its jurisdiction's."""
     bad = _paging_error(params.offset, params.limit)
@@ -160,6 +162,7 @@ def _scoped_sample(request, sample_no: str, action: str = VIEW) -> Sample:
 
 
 @router.get("/samples/{sample_no}", response={200: SampleDetail, 404: Error})
+@api_login
 def get_sample(request, sample_no: str):
     return Status(200, _scoped_sample(request, sample_no))
 
@@ -179,6 +182,7 @@ class ResultsIn(Schema):
 
 
 @router.post("/samples/{sample_no}/results", response={200: SampleDetail, 400: Error, 403: Error, 404: Error})
+@api_policy("sampling.lab")
 def post_results(request, sample_no: str, body: ResultsIn):
     """A laboratory reports the results of one of its samples; items are named as in the catalogue."""
     sample = _scoped_sample(request, sample_no, CHANGE)
@@ -244,6 +248,7 @@ class CasePage(Schema):
 
 
 @router.get("/cases", response={200: CasePage, 400: Error})
+@api_login
 def list_cases(request, params: Query[CaseQuery]):
     """Post-processing cases (核查处置) the caller may see: a district its own only."""
     bad = _paging_error(params.offset, params.limit)
@@ -263,6 +268,7 @@ def list_cases(request, params: Query[CaseQuery]):
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, 404: Error})
+@api_login
 def get_case(request, case_id: int):
     return Status(200, get_scoped(search_cases(request.user, CaseFilter()), request.user, VIEW, pk=case_id))
 
@@ -303,12 +309,11 @@ class FiguresQuery(Schema):
 
 
 @router.get("/figures", response={200: FiguresReply, 400: Error, 403: Error, 404: Error})
+@api_policy("sampling.figures")
 def figures(request, params: Query[FiguresQuery]):
     """Cockpit figures for samples taken in [start, end]: batches per 1,000 residents, circulation
     product batches, evaluative pass rate, closure rate, on-time report rate (percentages)."""
     user = request.user
-    if user.role not in CITY_WIDE | {Role.DISTRICT, Role.INSPECTOR}:
-        return Status(403, {"code": "forbidden", "message": "您无权查看抽检指标"})
     if params.end < params.start or (params.end - params.start).days > 3660:
         return Status(
             400, {"code": "bad_period", "message": "统计期间无效（截止日期不能早于起始日期，且不超过十年）"}
@@ -370,11 +375,13 @@ class AnnouncementDetail(AnnouncementOut):
 
 
 @router.get("/announcements", auth=None, response=list[AnnouncementOut])
+@api_public
 def list_announcements(request):
     """Published sampling announcements (抽检信息公告), newest first; no login needed."""
     return list(public_announcements()[:100])
 
 
 @router.get("/announcements/{announcement_id}", auth=None, response={200: AnnouncementDetail, 404: Error})
+@api_public
 def get_announcement(request, announcement_id: int):
     return Status(200, get_scoped(Announcement.objects.all(), None, VIEW, pk=announcement_id))

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zhijian.core import audit, events
 from zhijian.core.codes import CodeError, validate_uscc
+from zhijian.core.errors import DomainError, Forbidden
 from zhijian.core.models import Department, Jurisdiction, Role
 from zhijian.core.scoping import CHANGE, CITY_WIDE, can
 from zhijian.registry.models import Entity
@@ -59,15 +60,11 @@ EVIDENCE_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".ofd", ".docx", ".xlsx", 
 ESCALATE_TO = {Kind.FOOD: "food_coordination", Kind.PRODUCT: "product"}
 
 
-class SamplingError(ValueError):
+class SamplingError(DomainError):
     """A refused operation: ``code`` is stable English, ``str()`` the Chinese message."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
-
-class NotAllowed(SamplingError):
+class NotAllowed(SamplingError, Forbidden):
     def __init__(self, message: str = "您没有执行该操作的权限"):
         super().__init__("forbidden", message)
 

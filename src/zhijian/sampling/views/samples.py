@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhijian.core.access import allows, login_view, policy_view
 from zhijian.core.models import Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
@@ -35,8 +35,6 @@ from ..models import (
 )
 from ..queries import SampleFilter, results_of, search_samples
 
-OFFICIALS = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
-
 
 def _sample(request, sample_no: str, action: str = VIEW) -> Sample:
     return get_scoped(
@@ -51,7 +49,7 @@ def _fail(request, exc: services.SamplingError) -> None:
     messages.error(request, str(exc))
 
 
-@login_required
+@login_view
 def sample_list(request):
     flt = SampleFilter.from_params(request.GET)
     samples, page, has_next = page_of(search_samples(request.user, flt), request.GET)
@@ -74,7 +72,7 @@ def sample_list(request):
     )
 
 
-@login_required
+@login_view
 def sample_detail(request, sample_no: str):
     sample = _sample(request, sample_no)
     user = request.user
@@ -83,7 +81,7 @@ def sample_detail(request, sample_no: str):
     objection = sample.objections.select_related("retest_lab").prefetch_related("items").first()
     lab_id = laboratory_id_of(user)
     is_first_lab = lab_id is not None and lab_id == sample.laboratory_id
-    official = user.role in OFFICIALS and can(user, sample, CHANGE)
+    official = allows(user, "sampling.sample") and can(user, sample, CHANGE)
     failed_items = [r.item for r in results if r.round == Round.INITIAL and r.judgement == FAIL]
     context = {
         "sample": sample,
@@ -113,7 +111,7 @@ def sample_detail(request, sample_no: str):
     return render(request, "sampling/sample_detail.html", context)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_http_methods(["GET", "POST"])
 def sample_new(request, task_id: int):
     task = get_scoped(
@@ -122,8 +120,6 @@ def sample_new(request, task_id: int):
         CHANGE,
         pk=task_id,
     )
-    if request.user.role not in OFFICIALS:
-        raise PermissionDenied
     form = SampleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -151,7 +147,7 @@ def sample_new(request, task_id: int):
     return render(request, "sampling/sample_form.html", {"form": form, "task": task})
 
 
-@login_required
+@policy_view("sampling.lab")
 @require_POST
 def sample_receive(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
@@ -169,7 +165,7 @@ def sample_receive(request, sample_no: str):
     return redirect("sampling:sample_detail", sample_no=sample.sample_no)
 
 
-@login_required
+@policy_view("sampling.lab")
 @require_http_methods(["GET", "POST"])
 def sample_results(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
@@ -199,7 +195,7 @@ def sample_results(request, sample_no: str):
     return render(request, "sampling/results_form.html", {"form": form, "sample": sample, "retest": None})
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_POST
 def sample_serve(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
@@ -213,12 +209,10 @@ def sample_serve(request, sample_no: str):
     return redirect("sampling:sample_detail", sample_no=sample.sample_no)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_http_methods(["GET", "POST"])
 def sample_objection(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
-    if request.user.role not in OFFICIALS:
-        raise PermissionDenied
     failed = [
         r.item
         for r in TestResult.objects.filter(sample=sample, round=Round.INITIAL, judgement=FAIL).select_related(
@@ -247,7 +241,7 @@ def sample_objection(request, sample_no: str):
     return render(request, "sampling/objection_form.html", {"form": form, "sample": sample, "window": window})
 
 
-@login_required
+@policy_view("sampling.lab")
 @require_http_methods(["GET", "POST"])
 def objection_retest(request, pk: int):
     objection = get_scoped(

@@ -1,0 +1,18 @@
+"""The core's own workbench items: what the platform administrator must look after."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from .access import allows
+from .hooks import Todo
+from .models import EventDelivery
+
+
+def todos(user) -> list[Todo]:
+    if not allows(user, "core.operate"):
+        return []
+    dead = EventDelivery.objects.filter(dead=True).count()
+    return [
+        Todo("平台运维", "死信事件待处理（zhijian events replay）", dead, reverse("events_dead"), urgent=True)
+    ]
