@@ -12,7 +12,8 @@ import datetime as dt
 
 from ninja import Query, Router, Schema, Status
 
-from zhijian.core.scoping import VIEW, get_scoped, restrict
+from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.scoping import VIEW, get_scoped, restrict, user_district_id
 
 from . import queries, services
 from .models import MaintenanceKind, RescueCase, Unit
@@ -82,6 +83,7 @@ class UnitQuery(Schema):
 
 
 @router.get("/units", response={200: UnitPage, 400: Error})
+@api_login
 def list_units(request, params: Query[UnitQuery]):
     if not 1 <= params.limit <= 200 or not 0 <= params.offset <= 100_000:
         return Status(400, {"code": "bad_paging", "message": "limit须在1–200之间，offset须在0–100000之间"})
@@ -99,6 +101,7 @@ def list_units(request, params: Query[UnitQuery]):
 
 
 @router.get("/units/{code}", response={200: UnitOut, 404: Error})
+@api_login
 def get_unit(request, code: str):
     return get_scoped(Unit.objects.select_related("district"), request.user, VIEW, code=code.upper())
 
@@ -119,6 +122,7 @@ class DueOut(Schema):
 
 
 @router.get("/due", response={200: DueOut, 400: Error})
+@api_policy("equipment.view")
 def due_list(request, params: Query[DueQuery]):
     """Units due for periodic inspection, overdue, never inspected, maintenance overdue, unregistered."""
     if params.kind not in queries.DUE_KINDS or not 1 <= params.page <= 2000:
@@ -143,6 +147,7 @@ class Created(Schema):
 
 
 @router.post("/units/{code}/inspections", response={201: Created, 400: Error, 403: Error, 404: Error})
+@api_policy("equipment.records")
 def post_inspection(request, code: str, body: InspectionIn):
     unit = get_scoped(Unit.objects.all(), request.user, VIEW, code=code.upper())
     try:
@@ -160,6 +165,7 @@ class MaintenanceIn(Schema):
 
 
 @router.post("/units/{code}/maintenance", response={201: Created, 400: Error, 403: Error, 404: Error})
+@api_policy("equipment.records")
 def post_maintenance(request, code: str, body: MaintenanceIn):
     unit = get_scoped(Unit.objects.all(), request.user, VIEW, code=code.upper())
     try:
@@ -192,6 +198,7 @@ class RescueOut(Schema):
 
 
 @router.get("/rescues", response=list[RescueOut])
+@api_login
 def list_rescues(request, district: int | None = None, open_only: bool = True):
     rows = restrict(RescueCase.objects.select_related("unit", "district"), request.user)
     if open_only:
@@ -207,6 +214,7 @@ class TimeIn(Schema):
 
 
 @router.post("/rescues/{pk}/arrival", response={200: RescueOut, 400: Error, 403: Error, 404: Error})
+@api_policy("equipment.rescue")
 def post_arrival(request, pk: int, body: TimeIn):
     case = get_scoped(RescueCase.objects.all(), request.user, VIEW, pk=pk)
     try:
@@ -217,6 +225,7 @@ def post_arrival(request, pk: int, body: TimeIn):
 
 
 @router.post("/rescues/{pk}/close", response={200: RescueOut, 400: Error, 403: Error, 404: Error})
+@api_policy("equipment.rescue")
 def post_close(request, pk: int, body: TimeIn):
     case = get_scoped(RescueCase.objects.all(), request.user, VIEW, pk=pk)
     try:
@@ -241,6 +250,7 @@ class AlarmOut(Schema):
 
 
 @router.get("/alarms", response=list[AlarmOut])
+@api_policy("equipment.view")
 def list_alarms(request, district: int | None = None):
     return queries.screen_alarms(request.user, district, limit=100)
 
@@ -256,16 +266,12 @@ class RateOut(Schema):
 
 
 @router.get("/accident-rate", response={200: list[RateOut], 403: Error})
+@api_policy("equipment.view")
 def get_accident_rate(request, year: int):
     """Accidents per 10,000 units by district (staff only; districts see their own)."""
-    role = getattr(request.user, "role", "")
-    if role in ("city_admin", "department"):
+    if request.user.role in ("city_admin", "department"):
         return Status(200, queries.accident_rate(year))
-    if role in ("district", "inspector"):
-        from zhijian.core.scoping import user_district_id
-
-        return Status(200, queries.accident_rate(year, user_district_id(request.user)))
-    return Status(403, {"code": "forbidden", "message": "您无权查看事故率"})
+    return Status(200, queries.accident_rate(year, user_district_id(request.user)))
 
 
 class GradeOut(Schema):
@@ -278,6 +284,7 @@ class GradeOut(Schema):
 
 
 @router.get("/grades", response=list[GradeOut], auth=None)
+@api_public
 def list_grades(request, year: int | None = None):
     """Published maintenance company grades: public."""
     return list(queries.published_grades(year)[:2000])
@@ -305,6 +312,7 @@ class BatchOut(Schema):
 @router.post(
     "/devices/{device_id}/messages", auth=None, response={200: BatchOut, 400: Error, 401: Error, 403: Error}
 )
+@api_public
 def ingest(request, device_id: str, body: BatchIn):
     """A device's batch of heartbeats and events (up to 1,000), authenticated by its own credential."""
     header = request.headers.get("Authorization", "")

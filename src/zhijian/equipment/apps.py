@@ -19,6 +19,12 @@ class EquipmentConfig(AppConfig):
         NavItem("维保单位等级", "equipment:grades_public", frozenset({PUBLIC})),
     ]
     demo_loader = "zhijian.equipment.demo.load"
-    # Read interfaces other apps reach through core, never by importing this app (see docs/equipment.md).
-    eligible_objects = {"special_equipment_users": "zhijian.equipment.providers.eligible_user_units"}
-    indicators = {"equipment.accident_rate": "zhijian.equipment.providers.accident_rate_figures"}
+    todos = "zhijian.equipment.workbench.todos"
+    indicators = "zhijian.equipment.providers.indicator_sources"
+    # Read interfaces other apps reach through core.hooks.provider(s_named), never by importing this app:
+    # the double-random draw's eligible objects (key user units at a higher ratio) and the cockpit figure.
+    providers = {
+        "inspections.eligible.special_equipment": "zhijian.equipment.providers.eligible_user_units",
+        "equipment.accident_rate": "zhijian.equipment.providers.accident_rate_figures",
+    }
+    links = {"equipment.unit": "equipment:unit_detail", "equipment.mine": "equipment:my_units"}

@@ -13,7 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
+
+from zhijian.core.hooks import IndicatorSource
 
 from .models import UserUnitRisk
 from .queries import accident_rate, city_accident_rate
@@ -48,6 +51,31 @@ def eligible_user_units(*, district_id: int | None = None, on: dt.date | None = 
         stratum = KEY if key or risk in ("3", "4") else NORMAL
         result.append(EligibleObject(uscc, name, district, stratum, ratios[stratum]))
     return result
+
+
+def _accident_rate(start: dt.date, end: dt.date, district_id: int | None = None) -> float | None:
+    """The cockpit's value: accidents per 10,000 units in the year of ``end`` (city or one district)."""
+    rows = accident_rate(end.year, district_id)
+    units = sum(r["units"] for r in rows)
+    return round(sum(r["accidents"] for r in rows) * 10_000 / units, 4) if units else None
+
+
+def _accident_records(start: dt.date, end: dt.date, district_id: int | None = None) -> str:
+    return reverse("equipment:accidents") + f"?year={end.year}"
+
+
+def indicator_sources() -> list[IndicatorSource]:
+    """The plan indicators this app computes (table 2-1 of the plan: 万台特种设备事故率 ≤ 0.22)."""
+    return [
+        IndicatorSource(
+            code="special_equipment_accident_rate",
+            app="equipment",
+            compute=_accident_rate,
+            records_url=_accident_records,
+            note="万台特种设备事故率（起/万台）：当年事故起数（不含事件）÷ 当年在册设备台数 × 10000",
+            extra={"target_2025": "≤0.22", "baseline_2020": "≤0.28"},
+        )
+    ]
 
 
 def accident_rate_figures(*, year: int | None = None) -> dict:

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from zhijian.core.access import SystemActor
+from zhijian.core.errors import DomainError
 from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, CITY_WIDE, can, user_district_id
 
 
-class EquipmentError(Exception):
-    """A refused operation: a stable ``code`` and a Chinese ``message`` (``fields`` names the inputs)."""
+class EquipmentError(DomainError):
+    """A refused operation: a stable ``code`` and a Chinese ``message``; ``fields`` names the inputs."""
 
     def __init__(self, code: str, message: str, fields: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.code, self.message, self.fields = code, message, fields
+        super().__init__(
+            code, message, fields={f: message for f in fields}, status=403 if code == "forbidden" else 400
+        )
 
 
 def is_system(actor) -> bool:
-    return actor is None or isinstance(actor, str)
+    """A job, command or device acting on its own account (a name, or core's SystemActor)."""
+    return actor is None or isinstance(actor, str | SystemActor)
 
 
 def audit_actor(actor):
+    if isinstance(actor, SystemActor):
+        return actor.name
     return actor if not is_system(actor) else (actor or "system")
 
 

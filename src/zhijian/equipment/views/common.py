@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 
 from zhijian.core.models import Role
 from zhijian.core.scoping import user_district_id
 
 STAFF_ROLES = frozenset({Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR})
 CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.DEPARTMENT})
-
-
-def roles_required(roles):
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.user.role not in roles:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
-
-
-staff_required = roles_required(STAFF_ROLES)
 
 
 def page_district(request) -> int | None:

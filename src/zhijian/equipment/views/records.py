@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import policy_view, public_view
 from zhijian.core.models import Role, RuleValue
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import VIEW, get_scoped, restrict, user_district_id
@@ -17,12 +18,10 @@ from ..forms import AccidentForm
 from ..models import Accident, MaintenanceGrade, Reminder, RescueCase, Unit
 from ..rules import UNCONFIRMED_KEYS
 from ..services.records import unconfirmed_rules
-from .common import CITY_ROLES, refuse, roles_required, staff_required
-
-ENTERPRISE = frozenset({Role.ENTERPRISE})
+from .common import CITY_ROLES, refuse
 
 
-@roles_required(ENTERPRISE)
+@policy_view("equipment.enterprise")
 def my_units(request):
     """An enterprise's units: those it uses and, for a maintenance company, those it maintains."""
     uscc = request.user.entity_uscc
@@ -48,15 +47,15 @@ def my_units(request):
     )
 
 
+@policy_view("equipment.enterprise")
 @require_POST
-@roles_required(ENTERPRISE)
 def reminder_read(request, pk: int):
     reminder = get_scoped(Reminder.objects.all(), request.user, "change", pk=pk)
     Reminder.objects.filter(pk=reminder.pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("equipment:my_units")
 
 
-@staff_required
+@policy_view("equipment.view")
 def grades(request):
     year = int(request.GET.get("year") or timezone.localdate().year - 1)
     rows = restrict(MaintenanceGrade.objects.filter(year=year), request.user)
@@ -72,8 +71,8 @@ def grades(request):
     )
 
 
+@policy_view("equipment.grades.decide")
 @require_POST
-@roles_required(CITY_ROLES)
 def grades_action(request):
     year = int(request.POST.get("year", "0"))
     try:
@@ -88,6 +87,7 @@ def grades_action(request):
     return redirect(f"{reverse('equipment:grades')}?year={year}")
 
 
+@public_view
 def grades_public(request):
     """Published grades: no login (维保单位等级公示)."""
     year = request.GET.get("year", "")
@@ -100,7 +100,7 @@ def grades_public(request):
     )
 
 
-@staff_required
+@policy_view("equipment.view")
 def accidents(request):
     year = int(request.GET.get("year") or timezone.localdate().year)
     rows = restrict(Accident.objects.select_related("district", "unit"), request.user).filter(
@@ -127,8 +127,8 @@ def accidents(request):
     )
 
 
+@policy_view("equipment.register")
 @require_POST
-@roles_required({Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT})
 def accident_new(request):
     form = AccidentForm(request.POST)
     if not form.is_valid():
@@ -149,7 +149,7 @@ def accident_new(request):
     return redirect(f"{reverse('equipment:accidents')}?year={data['occurred_on'].year}")
 
 
-@staff_required
+@policy_view("equipment.view")
 def rules(request):
     rows = RuleValue.objects.filter(key__startswith="equipment.").order_by("key", "valid_from")
     pending = {r.pk for r in unconfirmed_rules()}
@@ -165,8 +165,8 @@ def rules(request):
     )
 
 
+@policy_view("equipment.rules.confirm")
 @require_POST
-@roles_required({Role.CITY_ADMIN})
 def rule_confirm(request, pk: int):
     rule = get_object_or_404(RuleValue, pk=pk, key__in=UNCONFIRMED_KEYS)
     try:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import login_view, policy_view
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Role
 from zhijian.core.reference import county_units
@@ -20,10 +20,10 @@ from ..forms import ImportForm, InspectionForm, MaintenanceForm, StatusForm
 from ..models import Category, Device, RiskClass, Unit, UnitStatus
 from ..services.records import unconfirmed_rules
 from ..tasks import import_units_task
-from .common import STAFF_ROLES, page_district, refuse, roles_required, staff_required
+from .common import STAFF_ROLES, page_district, refuse
 
 
-@staff_required
+@policy_view("equipment.view")
 def home(request):
     district = page_district(request)
     counts = queries.due_counts(request.user, district)
@@ -42,10 +42,10 @@ def home(request):
     )
 
 
-@staff_required
+@policy_view("equipment.view")
 def due_list(request, kind: str):
     if kind not in queries.DUE_KINDS:
-        raise PermissionDenied
+        raise Http404
     district = page_district(request)
     page = request.GET.get("page", "1")
     data = queries.due_page(request.user, kind, district, page=int(page) if page.isdigit() else 1)
@@ -62,7 +62,7 @@ def due_list(request, kind: str):
     )
 
 
-@login_required
+@login_view
 def unit_list(request):
     flt = queries.UnitFilter.from_params(request.GET)
     units, page, has_next = page_of(queries.search_units(request.user, flt), request.GET)
@@ -82,7 +82,7 @@ def unit_list(request):
     )
 
 
-@login_required
+@login_view
 def unit_detail(request, code: str):
     unit = get_scoped(Unit.objects.select_related("district"), request.user, VIEW, code=code)
     user = request.user
@@ -112,8 +112,8 @@ def unit_detail(request, code: str):
     )
 
 
+@policy_view("equipment.records")
 @require_POST
-@login_required
 def unit_inspection(request, code: str):
     unit = get_scoped(Unit.objects.all(), request.user, VIEW, code=code)
     form = InspectionForm(request.POST)
@@ -130,8 +130,8 @@ def unit_inspection(request, code: str):
     return redirect("equipment:unit_detail", code=unit.code)
 
 
+@policy_view("equipment.records")
 @require_POST
-@login_required
 def unit_maintenance(request, code: str):
     unit = get_scoped(Unit.objects.all(), request.user, VIEW, code=code)
     form = MaintenanceForm(request.POST)
@@ -146,8 +146,8 @@ def unit_maintenance(request, code: str):
     return redirect("equipment:unit_detail", code=unit.code)
 
 
+@policy_view("equipment.register")
 @require_POST
-@staff_required
 def unit_status(request, code: str):
     unit = get_scoped(Unit.objects.all(), request.user, CHANGE, code=code)
     form = StatusForm(request.POST)
@@ -160,7 +160,7 @@ def unit_status(request, code: str):
     return redirect("equipment:unit_detail", code=unit.code)
 
 
-@roles_required({Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT})
+@policy_view("equipment.register")
 def import_form(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

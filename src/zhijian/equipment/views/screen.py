@@ -5,24 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import login_view, policy_view
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import VIEW, get_scoped
 
 from .. import queries, services
 from ..forms import RescueTimeForm
 from ..models import RescueCase
-from .common import page_district, refuse, staff_required
+from .common import page_district, refuse
 
 # How often the screen asks for news (htmx polling); the alarm-to-screen benchmark counts on it.
 POLL_SECONDS = 1
 
 
-@staff_required
+@policy_view("equipment.view")
 def screen(request):
     district = page_district(request)
     return render(
@@ -32,7 +32,7 @@ def screen(request):
     )
 
 
-@staff_required
+@policy_view("equipment.view")
 def screen_feed(request):
     """The screen's live part, polled by htmx: alarms, open rescues, silent devices."""
     return render(request, "equipment/_screen_feed.html", _feed(request, page_district(request)))
@@ -48,7 +48,7 @@ def _feed(request, district):
     }
 
 
-@login_required
+@login_view
 def rescue_detail(request, pk: int):
     case = get_scoped(
         RescueCase.objects.select_related("unit", "district", "deadline_rule"), request.user, VIEW, pk=pk
@@ -66,8 +66,8 @@ def rescue_detail(request, pk: int):
     )
 
 
+@policy_view("equipment.rescue")
 @require_POST
-@login_required
 def rescue_arrival(request, pk: int):
     case = get_scoped(RescueCase.objects.all(), request.user, VIEW, pk=pk)
     form = RescueTimeForm(request.POST)
@@ -80,8 +80,8 @@ def rescue_arrival(request, pk: int):
     return redirect("equipment:rescue_detail", pk=case.pk)
 
 
+@policy_view("equipment.rescue")
 @require_POST
-@login_required
 def rescue_close(request, pk: int):
     case = get_scoped(RescueCase.objects.all(), request.user, VIEW, pk=pk)
     form = RescueTimeForm(request.POST)
