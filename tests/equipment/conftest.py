@@ -72,3 +72,13 @@ def units(city, parties):
         ),
         "flats": make_unit(city, parties, "31103302032020000003", user="flats"),
     }
+
+
+@pytest.fixture
+def equipment_rules(db):
+    """The rule rows the migration seeds, again (a transactional test's flush removes them)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("zhijian.equipment.migrations.0002_rules").forwards(apps, None)

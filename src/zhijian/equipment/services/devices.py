@@ -24,7 +24,8 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhijian.core import audit, events
@@ -104,69 +105,141 @@ class IngestResult:
     rescues: list[int] = field(default_factory=list)
 
 
+def _validate(messages: list[MessageIn]) -> None:
+    for m in messages:
+        if m.kind not in MessageKind.values or m.state not in ("raised", "cleared") or not m.msg_id:
+            raise EquipmentError("bad_message", f"报文“{m.msg_id}”的类型或状态不正确", ("messages",))
+        if len(m.msg_id) > 64:
+            raise EquipmentError("bad_message", f"报文编号“{m.msg_id[:20]}…”超过64位", ("messages",))
+        if timezone.is_naive(m.at):
+            raise EquipmentError("naive_time", f"报文“{m.msg_id}”的时间须带时区", ("messages",))
+
+
 def ingest_messages(
     *, device_pk: int, messages: list[MessageIn], received_at: dt.datetime | None = None
 ) -> IngestResult:
     """Store one device's batch and apply its events (see the module docstring)."""
     if len(messages) > MAX_BATCH:
         raise EquipmentError("batch_too_large", f"每批报文不得超过{MAX_BATCH}条")
-    for m in messages:
-        if m.kind not in MessageKind.values or m.state not in ("raised", "cleared") or not m.msg_id:
-            raise EquipmentError("bad_message", f"报文“{m.msg_id}”的类型或状态不正确", ("messages",))
-        if timezone.is_naive(m.at):
-            raise EquipmentError("naive_time", f"报文“{m.msg_id}”的时间须带时区", ("messages",))
+    return ingest_many({device_pk: messages}, received_at=received_at)
+
+
+def ingest_many(
+    batches: dict[int, list[MessageIn]], *, received_at: dt.datetime | None = None
+) -> IngestResult:
+    """Store the batches of many devices in one transaction (the MQTT worker's path; HTTP uses one).
+
+    Heartbeats cost one set-based insert and one set-based update for the whole call, whatever the
+    number of devices; only devices with events in the call lock their rows and run the episode logic.
+    """
+    for messages in batches.values():
+        _validate(messages)
     received_at = received_at or timezone.now()
     result = IngestResult()
-    unique: dict[str, MessageIn] = {}
-    for m in messages:
-        unique.setdefault(m.msg_id, m)
-    result.duplicates = len(messages) - len(unique)
+    unique: dict[tuple[int, str], MessageIn] = {}
+    total = 0
+    for device_pk, messages in batches.items():
+        total += len(messages)
+        for m in messages:
+            unique.setdefault((device_pk, m.msg_id), m)
+    result.duplicates = total - len(unique)
+    if not unique:
+        return result
     with transaction.atomic():
-        device = Device.objects.select_for_update().get(pk=device_pk)
-        seen = set(
-            DeviceMessage.objects.filter(device_id=device_pk, msg_id__in=list(unique)).values_list(
-                "msg_id", flat=True
-            )
-        )
-        fresh = [m for m in unique.values() if m.msg_id not in seen]
-        result.duplicates += len(seen)
-        result.accepted = len(fresh)
-        if not fresh:
+        fresh_keys = _insert_new(unique, received_at)
+        result.accepted = len(fresh_keys)
+        result.duplicates += len(unique) - len(fresh_keys)
+        if not fresh_keys:
             return result
-        DeviceMessage.objects.bulk_create(
-            [
-                DeviceMessage(
-                    device_id=device_pk,
-                    msg_id=m.msg_id,
-                    kind=m.kind,
-                    state=m.state,
-                    occurred_at=m.at,
-                    received_at=received_at,
-                )
-                for m in fresh
-            ],
-            ignore_conflicts=True,
-        )
-        newest = max(m.at for m in fresh)
-        updates = {}
-        if device.last_seen_at is None or newest > device.last_seen_at:
-            updates["last_seen_at"] = newest
-        if device.silent:
-            updates.update(silent=False, silent_since=None)
-        if updates:
-            Device.objects.filter(pk=device_pk).update(**updates)
-        for m in sorted(
-            (m for m in fresh if m.kind in EVENT_KINDS), key=lambda m: (m.at, m.state != "raised")
-        ):
-            if m.state == "raised":
-                alarm = _raise(device, m)
-                if alarm is not None:
-                    result.alarms += 1
-                    if alarm.kind == MessageKind.TRAPPED and alarm.status == AlarmStatus.OPEN:
-                        result.rescues.append(open_rescue(alarm).pk)
-            else:
-                _clear(device, m)
+        newest: dict[int, dt.datetime] = {}
+        events_by_device: dict[int, list[MessageIn]] = {}
+        for key in fresh_keys:
+            m = unique[key]
+            if key[0] not in newest or m.at > newest[key[0]]:
+                newest[key[0]] = m.at
+            if m.kind in EVENT_KINDS:
+                events_by_device.setdefault(key[0], []).append(m)
+        _advance_last_seen(newest)
+        for device_pk in sorted(events_by_device):
+            device = Device.objects.select_for_update().get(pk=device_pk)
+            for m in sorted(events_by_device[device_pk], key=lambda m: (m.at, m.state != "raised")):
+                if m.state == "raised":
+                    alarm = _raise(device, m)
+                    if alarm is not None:
+                        result.alarms += 1
+                        if alarm.kind == MessageKind.TRAPPED and alarm.status == AlarmStatus.OPEN:
+                            result.rescues.append(open_rescue(alarm).pk)
+                else:
+                    _clear(device, m)
     return result
+
+
+def _insert_new(unique: dict[tuple[int, str], MessageIn], received_at: dt.datetime) -> set[tuple[int, str]]:
+    """Insert the messages not stored yet; return the keys that were new. Repeats are dropped by the key."""
+    keys = list(unique)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO equipment_devicemessage (device_id, msg_id, kind, state, occurred_at, received_at)
+                SELECT d, i, k, s, a, %s
+                FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::timestamptz[]) AS v(d, i, k, s, a)
+                ON CONFLICT (device_id, msg_id) DO NOTHING
+                RETURNING device_id, msg_id
+                """,
+                [
+                    received_at,
+                    [k[0] for k in keys],
+                    [k[1] for k in keys],
+                    [unique[k].kind for k in keys],
+                    [unique[k].state for k in keys],
+                    [unique[k].at for k in keys],
+                ],
+            )
+            return {(row[0], row[1]) for row in cursor.fetchall()}
+    devices = {k[0] for k in keys}
+    seen = set(
+        DeviceMessage.objects.filter(device_id__in=devices, msg_id__in=[k[1] for k in keys]).values_list(
+            "device_id", "msg_id"
+        )
+    )
+    fresh = [k for k in keys if k not in seen]
+    DeviceMessage.objects.bulk_create(
+        [
+            DeviceMessage(
+                device_id=k[0],
+                msg_id=k[1],
+                kind=unique[k].kind,
+                state=unique[k].state,
+                occurred_at=unique[k].at,
+                received_at=received_at,
+            )
+            for k in fresh
+        ],
+        batch_size=2000,
+    )
+    return set(fresh)
+
+
+def _advance_last_seen(newest: dict[int, dt.datetime]) -> None:
+    """Move each device's ``last_seen_at`` forward (never back) and clear its silence, in one statement."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE equipment_device AS d
+                SET last_seen_at = GREATEST(COALESCE(d.last_seen_at, v.a), v.a), silent = false, silent_since = NULL
+                FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, a)
+                WHERE d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at < v.a OR d.silent)
+                """,
+                [list(newest), list(newest.values())],
+            )
+        return
+    for device_pk, at in newest.items():
+        Device.objects.filter(pk=device_pk).filter(
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)
+        ).update(last_seen_at=at)
+        Device.objects.filter(pk=device_pk, silent=True).update(silent=False, silent_since=None)
 
 
 def _raise(device: Device, m: MessageIn) -> Alarm | None:
