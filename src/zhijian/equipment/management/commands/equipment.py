@@ -73,7 +73,13 @@ class Command(BaseCommand):
         from zhijian.equipment.mqtt import run
 
         self.stdout.write(f"订阅 mqtt://{host}:{port}/zhijian/equipment/+/messages …")
-        stats = run(host=host, port=port, seconds=seconds, batch=batch)
+        stats = run(
+            host=host,
+            port=port,
+            seconds=seconds,
+            batch=batch,
+            on_ready=lambda: self.stdout.write("已订阅", ending="\n"),
+        )
         self.stdout.write(
             f"报文 {stats.messages} 条：新 {stats.accepted}，重复 {stats.duplicates}，拒收负载 {stats.refused}，"
             f"开立救援 {stats.rescues}"
