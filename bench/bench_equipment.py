@@ -46,6 +46,7 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 C.BENCH_DB = os.environ["BENCH_DB"]
 HOST = "127.0.0.1"
 BATCH = 100
+RUN = secrets.token_hex(3)  # message ids differ between runs, so a rerun on --reuse stores new rows
 EVENT_SHARE = 0.005
 
 
@@ -233,7 +234,7 @@ def batch_body(device: str, seq: int, now: dt.datetime, rng: random.Random) -> b
     for k in range(BATCH):
         kind = "heartbeat" if rng.random() > EVENT_SHARE else rng.choice(["door_fault", "power_loss"])
         messages.append(
-            {"id": f"{seq}-{k}", "kind": kind, "at": (now + dt.timedelta(milliseconds=k)).isoformat()}
+            {"id": f"{RUN}-{seq}-{k}", "kind": kind, "at": (now + dt.timedelta(milliseconds=k)).isoformat()}
         )
     return json.dumps({"messages": messages}).encode()
 
@@ -241,7 +242,7 @@ def batch_body(device: str, seq: int, now: dt.datetime, rng: random.Random) -> b
 class Sender:
     """Offers ``rate`` messages/s as batches of 100 from rotating devices, on keep-alive connections."""
 
-    def __init__(self, port: int, devices: list, rate: int, seconds: float, threads: int = 8):
+    def __init__(self, port: int, devices: list, rate: int, seconds: float, threads: int = 32):
         self.port, self.devices, self.rate, self.seconds, self.threads = port, devices, rate, seconds, threads
         self.latencies: list[float] = []
         self.errors = 0
@@ -265,20 +266,22 @@ class Sender:
                 device, secret, _ = self.devices[n % len(self.devices)]
                 body = batch_body(device, n, dt.datetime.now(dt.UTC), rng)
                 t0 = time.perf_counter()
-                try:
-                    conn.request(
-                        "POST",
-                        f"/api/v1/equipment/devices/{device}/messages",
-                        body,
-                        {"Content-Type": "application/json", "Authorization": f"Device {secret}"},
-                    )
-                    response = conn.getresponse()
-                    response.read()
-                    ok = response.status == 200
-                except (OSError, http.client.HTTPException):
-                    conn.close()
-                    conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
-                    ok = False
+                ok = False
+                for _attempt in (1, 2):  # a keep-alive the server closed meanwhile: reconnect, resend once
+                    try:
+                        conn.request(
+                            "POST",
+                            f"/api/v1/equipment/devices/{device}/messages",
+                            body,
+                            {"Content-Type": "application/json", "Authorization": f"Device {secret}"},
+                        )
+                        response = conn.getresponse()
+                        response.read()
+                        ok = response.status == 200
+                        break
+                    except (OSError, http.client.HTTPException):
+                        conn.close()
+                        conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
                 with self.lock:
                     self.latencies.append(time.perf_counter() - t0)
                     self.sent += BATCH if ok else 0
@@ -313,8 +316,13 @@ def screen_probe(
         phase = random.random()
         time.sleep(phase)
         while not stop.is_set() or pending:
-            conn.request("GET", "/equipment/screen/feed/", headers={"Cookie": cookie})
-            body = conn.getresponse().read().decode()
+            try:
+                conn.request("GET", "/equipment/screen/feed/", headers={"Cookie": cookie})
+                body = conn.getresponse().read().decode()
+            except (OSError, http.client.HTTPException):  # keep-alive closed by the server: reconnect
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                continue
             now = time.perf_counter()
             with lock:
                 for code, posted in list(pending.items()):
@@ -335,9 +343,9 @@ def screen_probe(
         body = json.dumps(
             {
                 "messages": [
-                    {"id": f"trap-{n}", "kind": "trapped", "at": dt.datetime.now(dt.UTC).isoformat()},
+                    {"id": f"{RUN}-trap-{n}", "kind": "trapped", "at": dt.datetime.now(dt.UTC).isoformat()},
                     {
-                        "id": f"trap-{n}-c",
+                        "id": f"{RUN}-trap-{n}-c",
                         "kind": "trapped",
                         "state": "cleared",
                         "at": (dt.datetime.now(dt.UTC) + dt.timedelta(milliseconds=1)).isoformat(),
@@ -347,6 +355,8 @@ def screen_probe(
         ).encode()
         with lock:
             pending[codes[device]] = time.perf_counter()
+        # A fresh connection per alarm: the device wakes, posts and hangs up (gunicorn's keep-alive is 2 s).
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
         conn.request(
             "POST",
             f"/api/v1/equipment/devices/{device}/messages",
@@ -354,6 +364,7 @@ def screen_probe(
             {"Content-Type": "application/json", "Authorization": f"Device {secret}"},
         )
         conn.getresponse().read()
+        conn.close()
         n += 1
         stop.wait(2.0)
     stop_time[0] = time.perf_counter()
