@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
     "zhijian.core",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhijian.core.nav.navigation",
+                "zhijian.core.nav.site",
             ],
         },
     },
@@ -111,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["zhijian.core.auth.ScopedUserBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,3 +186,18 @@ LOGGING = {
 
 # Rows an Excel export may carry; past it the user is asked to narrow the filter.
 EXPORT_MAX_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_MAX_ROWS", "100000"))
+
+# Event relay (core/events.py): a delivery is retried with doubling waits from EVENTS_BACKOFF_BASE
+# seconds up to EVENTS_BACKOFF_MAX, and dead-lettered after EVENTS_MAX_ATTEMPTS failures.
+EVENTS_MAX_ATTEMPTS = int(os.environ.get("ZHIJIAN_EVENTS_MAX_ATTEMPTS", "10"))
+EVENTS_BACKOFF_BASE = float(os.environ.get("ZHIJIAN_EVENTS_BACKOFF_BASE", "2"))
+EVENTS_BACKOFF_MAX = float(os.environ.get("ZHIJIAN_EVENTS_BACKOFF_MAX", "3600"))
+
+# The public site's identity (页面标识): shown in the header and footer of every page.
+SITE = {
+    "organiser": os.environ.get("ZHIJIAN_SITE_ORGANISER", "宁波市市场监督管理局"),
+    "contact": os.environ.get("ZHIJIAN_SITE_CONTACT", "12315"),
+    "site_code": os.environ.get("ZHIJIAN_SITE_CODE", ""),  # 网站标识码
+    "icp": os.environ.get("ZHIJIAN_SITE_ICP", ""),  # ICP备案号
+    "police_record": os.environ.get("ZHIJIAN_SITE_POLICE_RECORD", ""),  # 公安机关备案号
+}

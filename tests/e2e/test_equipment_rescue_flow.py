@@ -13,9 +13,12 @@ from tests.e2e.conftest import CHROMIUM, DESKTOP, MOBILE, _context, chromium_mis
 from tests.e2e.test_register_flow import login
 from tests.equipment.conftest import make_unit
 from tests.factories import EntityFactory, UserFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Role
 from zhijian.equipment import services
 from zhijian.equipment.models import RescueCase
+
+CLI = SystemActor("cli")
 
 pytestmark = [
     pytest.mark.e2e,
@@ -39,7 +42,7 @@ def lift(city):
     unit = make_unit(city, parties, "31103302032020000777")
     UserFactory(username="t_haishu_eq", role=Role.DISTRICT, jurisdiction=haishu)
     UserFactory(username="t_lift_eq", role=Role.ENTERPRISE, entity_uscc=parties["lift_a"].uscc)
-    device, secret = services.register_device(actor="test", unit=unit, device_id="E2E-DEV-1")
+    device, secret = services.register_device(actor=CLI, unit=unit, device_id="E2E-DEV-1")
     return unit, device, secret
 
 

@@ -7,8 +7,11 @@ import datetime as dt
 import pytest
 
 from tests.factories import EntityFactory, UserFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Role
 from zhijian.equipment.services.register import UnitIn, register_unit
+
+CLI = SystemActor("cli")
 
 
 @pytest.fixture
@@ -58,7 +61,7 @@ def make_unit(city, parties, code, *, district="330203", user="mall", maintainer
         place_kind="mall" if user == "mall" else "school" if user == "school" else "residential",
     )
     values.update(extra)
-    unit, _ = register_unit(actor="cli", data=UnitIn(**values))
+    unit, _ = register_unit(actor=CLI, data=UnitIn(**values))
     return unit
 
 

@@ -9,10 +9,13 @@ import pytest
 from rich.console import Console
 
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
+from zhijian.demo.equipment import loader as demo
 from zhijian.demo.generator import EntityGenerator, write_csv
-from zhijian.equipment import demo
 from zhijian.equipment.models import Accident, Alarm, Device, MaintenanceGrade, RescueCase, Unit
 from zhijian.registry.importing import import_entities
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +25,7 @@ def register(city, tmp_path, settings):
     settings.VAR_DIR = tmp_path
     path = tmp_path / "register.csv"
     write_csv(path, EntityGenerator(11, 3000).rows())
-    assert import_entities(path, actor="test").ok
+    assert import_entities(path, actor=CLI).ok
 
 
 def test_the_demo_loads_fast_and_has_every_story(register, tmp_path):

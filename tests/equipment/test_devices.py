@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from zhijian.core.access import SystemActor
 from zhijian.equipment import services
 from zhijian.equipment.models import Alarm, Device, DeviceMessage, RescueCase
 from zhijian.equipment.services.devices import MessageIn
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
@@ -21,8 +24,8 @@ def at(minutes: float) -> dt.datetime:
 
 @pytest.fixture
 def devices(units):
-    mall, secret_mall = services.register_device(actor="cli", unit=units["mall"], device_id="DEV-MALL-1")
-    school, secret_school = services.register_device(actor="cli", unit=units["school"], device_id="DEV-SCH-1")
+    mall, secret_mall = services.register_device(actor=CLI, unit=units["mall"], device_id="DEV-MALL-1")
+    school, secret_school = services.register_device(actor=CLI, unit=units["school"], device_id="DEV-SCH-1")
     return {"mall": (mall, secret_mall), "school": (school, secret_school)}
 
 
@@ -69,7 +72,7 @@ class TestCredentials:
 
     def test_a_new_credential_replaces_the_old(self, devices, units):
         device, old = devices["mall"]
-        _, new = services.register_device(actor="cli", unit=units["mall"], device_id=device.device_id)
+        _, new = services.register_device(actor=CLI, unit=units["mall"], device_id=device.device_id)
         assert post(Client(), device.device_id, old, [msg(1)]).status_code == 403
         assert post(Client(), device.device_id, new, [msg(1)]).status_code == 200
 

@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 
 from tests.equipment.conftest import make_unit
+from zhijian.core.access import SystemActor
 from zhijian.core.models import RuleValue
 from zhijian.core.workdays import load_notice
 from zhijian.equipment import queries
 from zhijian.equipment.rules import RuleBook, add_months
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -257,8 +260,8 @@ class TestDueLists:
             inspection_valid_until=D(2026, 6, 20),
         )
         make_unit(city, parties, "31103302032020000202", registered_on=None, commissioned_on=D(2026, 5, 5))
-        first = services.send_reminders(actor="cli", today=D(2026, 6, 1))
-        again = services.send_reminders(actor="cli", today=D(2026, 6, 1))
+        first = services.send_reminders(actor=CLI, today=D(2026, 6, 1))
+        again = services.send_reminders(actor=CLI, today=D(2026, 6, 1))
         assert again == 0
         kinds = sorted(
             Reminder.objects.filter(user_unit_uscc=parties["mall"].uscc).values_list("kind", flat=True)

@@ -8,12 +8,15 @@ from decimal import Decimal
 import pytest
 
 from tests.equipment.conftest import make_unit
+from zhijian.core.access import SystemActor
 from zhijian.equipment import services
 from zhijian.equipment.models import MaintenanceGrade, RescueCase, Unit
 from zhijian.equipment.providers import KEY, NORMAL, accident_rate_figures, eligible_user_units
 from zhijian.equipment.queries import accident_rate
 from zhijian.equipment.rules import RuleBook
 from zhijian.equipment.services.grades import grade_for, score_company
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -65,14 +68,14 @@ def test_grades_computed_from_records_and_published(units, accounts):
     day = D(year, 1, 1)
     while day <= D(year, 12, 31):
         services.record_maintenance(
-            actor="cli", unit=units["mall"], kind="half_month", performed_on=day, worker="王"
+            actor=CLI, unit=units["mall"], kind="half_month", performed_on=day, worker="王"
         )
         day += dt.timedelta(days=15)
     # Company B: every 15 days on the school lift, and one missed rescue arrival.
     day = D(year, 1, 1)
     while day <= D(year, 12, 31):
         services.record_maintenance(
-            actor="cli", unit=units["school"], kind="half_month", performed_on=day, worker="李"
+            actor=CLI, unit=units["school"], kind="half_month", performed_on=day, worker="李"
         )
         day += dt.timedelta(days=15)
     rule = RuleBook(D(year, 6, 1)).get("equipment.rescue.arrival")
@@ -224,7 +227,7 @@ def test_risk_classes_and_the_draw_provider(city, parties, units):
         last_inspected_on=D(2024, 1, 1),
         inspection_valid_until=D(2025, 1, 1),
     )
-    summary = services.compute_risk(actor="cli", today=today)
+    summary = services.compute_risk(actor=CLI, today=today)
     old = Unit.objects.get(code="31103302032008000009")
     assert old.risk_class == "3"  # age over 15 (2) + overdue (3) = 5
     assert sum(summary.values()) == 4

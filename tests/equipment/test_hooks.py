@@ -6,15 +6,18 @@ import datetime as dt
 
 import pytest
 
+from zhijian.core.access import SystemActor
 from zhijian.core.hooks import indicator_sources, provider, providers_named, todos_for
 from zhijian.equipment import services
 from zhijian.equipment.services.devices import MessageIn
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_draw_finds_the_eligible_objects_without_importing_equipment(units):
-    services.compute_risk(actor="cli")
+    services.compute_risk(actor=CLI)
     found = providers_named("inspections.eligible.")
     assert len(found) == 1
     objects = found[0](on=dt.date(2026, 6, 1))
@@ -38,7 +41,7 @@ def test_the_cockpit_gets_the_accident_rate(units, accounts):
 
 
 def test_workbench_lines_for_the_maintenance_company_and_the_district(units, accounts):
-    device, _ = services.register_device(actor="cli", unit=units["school"], device_id="W-1")
+    device, _ = services.register_device(actor=CLI, unit=units["school"], device_id="W-1")
     services.ingest_messages(
         device_pk=device.pk, messages=[MessageIn("t", "trapped", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))]
     )

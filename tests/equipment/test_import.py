@@ -8,8 +8,11 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from zhijian.core.access import SystemActor
 from zhijian.equipment.importing import import_units
 from zhijian.equipment.models import Unit, UnitChange
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db
 HEADER = [
@@ -80,23 +83,23 @@ def write_csv(path, body, encoding="utf-8"):
 
 def test_csv_utf8_imports_and_a_second_run_changes_nothing(tmp_path, parties):
     path = write_csv(tmp_path / "export.csv", rows(parties))
-    first = import_units(path, actor="cli")
+    first = import_units(path, actor=CLI)
     assert first.ok, first.issues
     assert (first.created, first.changed, first.unchanged) == (2, 0, 0)
     lift = Unit.objects.get(code="31103302032019000011")
     assert lift.user_unit_name == "宁波海曙天一商场有限公司"
     assert lift.maintenance_name == "宁波甬安电梯工程有限公司"
     assert lift.place_kind == "mall" and lift.inspection_request_by == dt.date(2027, 3, 10)
-    again = import_units(path, actor="cli")
+    again = import_units(path, actor=CLI)
     assert (again.created, again.changed, again.unchanged) == (0, 0, 2)
     assert UnitChange.objects.count() == 2
 
 
 def test_gb18030_and_a_change_is_kept_in_the_history(tmp_path, parties):
-    import_units(write_csv(tmp_path / "a.csv", rows(parties)), actor="cli")
+    import_units(write_csv(tmp_path / "a.csv", rows(parties)), actor=CLI)
     changed = rows(parties)
     changed[0][12] = "停用"
-    result = import_units(write_csv(tmp_path / "b.csv", changed, "gb18030"), actor="cli")
+    result = import_units(write_csv(tmp_path / "b.csv", changed, "gb18030"), actor=CLI)
     assert result.ok and result.encoding.lower().startswith("gb")
     assert result.changed == 1
     lift = Unit.objects.get(code="31103302032019000011")
@@ -112,7 +115,7 @@ def test_xlsx(tmp_path, parties):
         sheet.append(row)
     path = tmp_path / "export.xlsx"
     book.save(path)
-    assert import_units(path, actor="cli").created == 2
+    assert import_units(path, actor=CLI).created == 2
 
 
 def test_one_bad_row_writes_nothing_and_every_error_is_reported_by_row_and_column(tmp_path, parties):
@@ -137,7 +140,7 @@ def test_one_bad_row_writes_nothing_and_every_error_is_reported_by_row_and_colum
         ]
     )
     body.append(list(body[0]))  # a repeated code
-    result = import_units(write_csv(tmp_path / "bad.csv", body), actor="cli")
+    result = import_units(write_csv(tmp_path / "bad.csv", body), actor=CLI)
     assert not result.ok and Unit.objects.count() == 0
     found = {(i.row, i.column) for i in result.issues}
     assert {
@@ -156,7 +159,7 @@ def test_a_party_missing_from_the_market_entity_register_is_refused(tmp_path, pa
 
     body = rows(parties)
     body[1][4] = make_uscc("330212")
-    result = import_units(write_csv(tmp_path / "x.csv", body), actor="cli")
+    result = import_units(write_csv(tmp_path / "x.csv", body), actor=CLI)
     assert not result.ok and Unit.objects.count() == 0
     assert result.issues[0].message.endswith("不在市场主体库中")
 

@@ -10,9 +10,12 @@ import time
 
 import pytest
 
+from zhijian.core.access import SystemActor
 from zhijian.equipment import services
 from zhijian.equipment.models import DeviceMessage, RescueCase
 from zhijian.equipment.mqtt import parse_payload
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,8 +35,8 @@ def payload(token, messages):
 def test_parse_refuses_another_devices_credential(equipment_rules, units):
     from zhijian.equipment.services import EquipmentError
 
-    _, secret_mall = services.register_device(actor="cli", unit=units["mall"], device_id="M-1")
-    services.register_device(actor="cli", unit=units["school"], device_id="S-1")
+    _, secret_mall = services.register_device(actor=CLI, unit=units["mall"], device_id="M-1")
+    services.register_device(actor=CLI, unit=units["school"], device_id="S-1")
     at = dt.datetime.now(dt.UTC).isoformat()
     body = payload(secret_mall, [{"id": "1", "kind": "trapped", "at": at}])
     assert parse_payload("zhijian/equipment/M-1/messages", body)[1][0].kind == "trapped"
@@ -48,8 +51,8 @@ def test_messages_published_to_the_broker_are_stored_once(equipment_rules, units
 
     from zhijian.equipment.mqtt import run
 
-    _, secret = services.register_device(actor="cli", unit=units["mall"], device_id="M-2")
-    _, other = services.register_device(actor="cli", unit=units["school"], device_id="S-2")
+    _, secret = services.register_device(actor=CLI, unit=units["mall"], device_id="M-2")
+    _, other = services.register_device(actor=CLI, unit=units["school"], device_id="S-2")
     ready = threading.Event()
     out = {}
     worker = threading.Thread(

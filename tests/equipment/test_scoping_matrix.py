@@ -15,10 +15,13 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD
+from zhijian.core.access import SystemActor
 from zhijian.core.tokens import issue_token
 from zhijian.equipment import services
 from zhijian.equipment.models import MaintenanceGrade, Reminder, RescueCase, Unit
 from zhijian.equipment.services.devices import MessageIn
+
+CLI = SystemActor("cli")
 
 pytestmark = pytest.mark.django_db
 ACTORS = (
@@ -38,7 +41,7 @@ ACTORS = (
 @pytest.fixture
 def world(units, accounts, parties):
     Unit.objects.filter(pk=units["school"].pk).update(institute_uscc="")
-    device, _ = services.register_device(actor="cli", unit=units["school"], device_id="DEV-S")
+    device, _ = services.register_device(actor=CLI, unit=units["school"], device_id="DEV-S")
     now = dt.datetime.now(dt.UTC)
     result = services.ingest_messages(device_pk=device.pk, messages=[MessageIn("t1", "trapped", now)])
     case = RescueCase.objects.get(pk=result.rescues[0])

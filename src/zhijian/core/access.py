@@ -28,17 +28,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .errors import Forbidden
-from .models import Role, User
-
-# --- role groups: the sets every app uses, defined once ------------------------------------------
-
-CITY_WIDE: frozenset[str] = frozenset({Role.CITY_ADMIN, Role.DEPARTMENT})
-OFFICERS: frozenset[str] = CITY_WIDE | {Role.DISTRICT}
-STAFF: frozenset[str] = OFFICERS | {Role.INSPECTOR}
-ADMIN: frozenset[str] = frozenset({Role.CITY_ADMIN})
-ENTERPRISE: frozenset[str] = frozenset({Role.ENTERPRISE})
-LAB: frozenset[str] = frozenset({Role.LAB})
-ALL_ROLES: frozenset[str] = frozenset(Role.values)
+from .models import User
+from .roles import ADMIN, ALL_ROLES, CITY_WIDE, ENTERPRISE, LAB, OFFICERS, STAFF  # noqa: E402,F401 - re-exported
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 
 from zhijian.core.access import api_login, api_policy
@@ -126,31 +125,26 @@ def _repair_out(application: RepairApplication) -> dict:
 @api_policy("credit.mine")
 def apply_for_repair(request, body: RepairIn):
     """An enterprise applies for credit repair of its own abnormal-list entry or penalty record."""
-    try:
-        if body.kind == RepairKind.ABNORMAL_REMOVAL:
-            entry = get_scoped(ListEntry.objects.all(), request.user, VIEW, pk=body.target_id)
-            application = services.apply_for_repair(
-                actor=request.user,
-                kind=body.kind,
-                list_entry=entry,
-                statement=body.statement,
-                commitment=body.commitment,
-            )
-        elif body.kind == RepairKind.PUBLICITY_END:
-            record = get_scoped(CreditRecord.objects.all(), request.user, VIEW, pk=body.target_id)
-            application = services.apply_for_repair(
-                actor=request.user,
-                kind=body.kind,
-                record=record,
-                statement=body.statement,
-                commitment=body.commitment,
-            )
-        else:
-            return Status(400, {"code": "bad_kind", "message": "未知的修复事项"})
-    except services.CreditError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
+    if body.kind == RepairKind.ABNORMAL_REMOVAL:
+        entry = get_scoped(ListEntry.objects.all(), request.user, VIEW, pk=body.target_id)
+        application = services.apply_for_repair(
+            actor=request.user,
+            kind=body.kind,
+            list_entry=entry,
+            statement=body.statement,
+            commitment=body.commitment,
+        )
+    elif body.kind == RepairKind.PUBLICITY_END:
+        record = get_scoped(CreditRecord.objects.all(), request.user, VIEW, pk=body.target_id)
+        application = services.apply_for_repair(
+            actor=request.user,
+            kind=body.kind,
+            record=record,
+            statement=body.statement,
+            commitment=body.commitment,
+        )
+    else:
+        return Status(400, {"code": "bad_kind", "message": "未知的修复事项"})
     return Status(201, _repair_out(application))
 
 
@@ -166,14 +160,9 @@ class DecisionIn(Schema):
 def decide_repair(request, application_id: int, body: DecisionIn):
     """An officer decides a repair application with reasons; effects and notice follow."""
     application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=application_id)
-    try:
-        application = services.decide_repair(
-            actor=request.user, application=application, approve=body.approve, reason=body.reason
-        )
-    except services.CreditError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
+    application = services.decide_repair(
+        actor=request.user, application=application, approve=body.approve, reason=body.reason
+    )
     return Status(200, _repair_out(application))
 
 
@@ -294,12 +283,7 @@ def _decide(request, proposal_id: int, decide):
         CHANGE,
         pk=proposal_id,
     )
-    try:
-        proposal = decide(proposal)
-    except services.CreditError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
+    proposal = decide(proposal)
     return Status(200, _proposal_out(proposal, services.proposal_deadline(proposal)))
 
 

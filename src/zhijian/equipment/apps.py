@@ -18,7 +18,9 @@ class EquipmentConfig(AppConfig):
         NavItem("特种设备检验", "equipment:unit_list", INSTITUTE),
         NavItem("维保单位等级", "equipment:grades_public", frozenset({PUBLIC})),
     ]
-    demo_loader = "zhijian.equipment.demo.load"
+    urls = [("equipment/", "zhijian.equipment.urls")]
+    api_router = ("/equipment/", "zhijian.equipment.api.router")
+    demo_loader = "zhijian.demo.equipment.loader.load"
     todos = "zhijian.equipment.workbench.todos"
     indicators = "zhijian.equipment.providers.indicator_sources"
     # Read interfaces other apps reach through core.hooks.provider(s_named), never by importing this app:

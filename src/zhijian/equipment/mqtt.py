@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db import close_old_connections, connections
 
 from .services import EquipmentError, escalate_rescues, flag_silent_devices
+from .services.common import WORKER
 from .services.devices import MAX_BATCH, MessageIn, authenticate_device, ingest_many
 
 logger = logging.getLogger(__name__)
@@ -164,8 +165,8 @@ def run(
                 close_old_connections()
                 store(payloads, stats)
             if time.monotonic() >= next_sweep:
-                escalate_rescues(actor="mqtt-worker")
-                flag_silent_devices(actor="mqtt-worker")
+                escalate_rescues(actor=WORKER)
+                flag_silent_devices(actor=WORKER)
                 next_sweep = time.monotonic() + sweep
     finally:
         client.loop_stop()

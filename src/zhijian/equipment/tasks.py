@@ -18,8 +18,9 @@ def import_units_task(job_id: int, path: str, file_name: str, dry_run: bool) -> 
 def daily_sweep_task() -> dict:
     """Reminders, risk classes: once a day."""
     from . import services
+    from .services.common import SYSTEM
 
     return {
-        "reminders": services.send_reminders(actor="system"),
-        "risk": services.compute_risk(actor="system"),
+        "reminders": services.send_reminders(actor=SYSTEM),
+        "risk": services.compute_risk(actor=SYSTEM),
     }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Job, Role
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 
@@ -62,11 +63,8 @@ def plan_new(request):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("inspections:home")
-    try:
-        plan = services.create_plan(actor=request.user, **form.cleaned_data)
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
+    plan = attempt(request, services.create_plan, actor=request.user, **form.cleaned_data)
+    if plan is not FAILED:
         messages.success(request, f"已制定计划：{plan}")
     return redirect("inspections:home")
 
@@ -82,24 +80,24 @@ def task_new(request):
         form = TaskForm(request.POST, plans=plans)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                task = services.create_task(
-                    actor=request.user,
-                    plan=data["plan"],
-                    title=data["title"],
-                    items=list(data["items"]),
-                    starts_on=data["starts_on"],
-                    due_on=data["due_on"],
-                    ratios=form.ratios(),
-                    a_class_basis=data["a_class_basis"],
-                    team_size=data["team_size"],
-                    districts=list(data["districts"]),
-                    entity_types=data["entity_types"],
-                    industry_prefix=data["industry_prefix"],
-                )
-            except InspectionError as exc:
-                form.add_error(None, str(exc))
-            else:
+            task = attempt(
+                request,
+                services.create_task,
+                actor=request.user,
+                plan=data["plan"],
+                title=data["title"],
+                items=list(data["items"]),
+                starts_on=data["starts_on"],
+                due_on=data["due_on"],
+                ratios=form.ratios(),
+                a_class_basis=data["a_class_basis"],
+                team_size=data["team_size"],
+                districts=list(data["districts"]),
+                entity_types=data["entity_types"],
+                industry_prefix=data["industry_prefix"],
+                form=form,
+            )
+            if task is not FAILED:
                 messages.success(request, "抽查任务已创建")
                 return redirect("inspections:task_detail", pk=task.pk)
     else:
@@ -118,7 +116,7 @@ def task_new(request):
     return render(request, "inspections/task_new.html", {"form": form})
 
 
-@policy_view("inspections.manage")
+@policy_view("inspections.work")
 def task_detail(request, pk: int):
     task = get_scoped(queries.visible_tasks(request.user), request.user, VIEW, pk=pk)
     draws = list(task.draws.order_by("-number"))
@@ -157,16 +155,13 @@ def _task_for_change(request, pk: int) -> Task:
 def _run_or_enqueue(request, task: Task, kind: str, title: str, inline, size: int, **job_args):
     """Small sets run in the request; city-scale ones go to the worker with a progress page."""
     if size <= INLINE_LIMIT:
-        try:
-            inline()
-        except InspectionError as exc:
-            messages.error(request, str(exc))
+        attempt(request, inline)
         return redirect("inspections:task_detail", pk=task.pk)
     from . import tasks
 
     job = Job.objects.create(kind=kind, owner=request.user, title=title)
     getattr(tasks, kind.split(".")[1] + "_task").enqueue(job.pk, task.pk, **job_args)
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))
 
 
 @policy_view("inspections.manage")
@@ -229,12 +224,14 @@ def task_redraw(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("inspections:task_detail", pk=pk)
-    try:
-        services.redraw(actor=request.user, task=task, **form.cleaned_data)
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已作废原抽取并公布新的抽取参数；重抽理由已公示")
+    attempt(
+        request,
+        services.redraw,
+        actor=request.user,
+        task=task,
+        **form.cleaned_data,
+        success="已作废原抽取并公布新的抽取参数；重抽理由已公示",
+    )
     return redirect("inspections:task_detail", pk=pk)
 
 
@@ -259,11 +256,8 @@ def task_assign(request, pk: int):
 @require_POST
 def task_publish(request, pk: int):
     task = _task_for_change(request, pk)
-    try:
-        count = services.publish_results(actor=request.user, task=task)
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
+    count = attempt(request, services.publish_results, actor=request.user, task=task)
+    if count is not FAILED:
         messages.success(request, f"已公示 {count} 条检查结果")
     return redirect("inspections:task_detail", pk=pk)
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.scoping import VIEW, get_scoped
 
 from . import queries, services
@@ -54,11 +55,15 @@ def visit(request, pk: int):
     }
     form = ResultForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_result(actor=request.user, inspection=inspection, **form.cleaned_data)
-        except InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        outcome = attempt(
+            request,
+            services.record_result,
+            actor=request.user,
+            inspection=inspection,
+            **form.cleaned_data,
+            form=form,
+        )
+        if outcome is not FAILED:
             messages.success(request, "检查结果已保存")
             return redirect("inspections:field_visit", pk=pk)
     return render(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
 from zhijian.core.codes import normalize_uscc
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import User
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped, restrict
 from zhijian.registry.models import Entity
@@ -17,7 +18,6 @@ from zhijian.registry.models import Entity
 from . import queries, services
 from .forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
 from .models import CheckItem, Specialty
-from .services import InspectionError
 from .views import _form_errors
 
 
@@ -31,13 +31,16 @@ def items(request):
         if form.is_valid():
             data = dict(form.cleaned_data)
             code, department = data.pop("code"), data.pop("department")
-            try:
-                item = services.save_check_item(
-                    actor=request.user, code=code, department=department, fields=data
-                )
-            except InspectionError as exc:
-                form.add_error(None, str(exc))
-            else:
+            item = attempt(
+                request,
+                services.save_check_item,
+                actor=request.user,
+                code=code,
+                department=department,
+                fields=data,
+                form=form,
+            )
+            if item is not FAILED:
                 messages.success(request, f"已保存抽查事项：{item}")
                 return redirect("inspections:items")
     catalogue = CheckItem.objects.select_related("department").order_by("-active", "code")
@@ -54,11 +57,10 @@ def inspectors(request):
         if username and user is None:
             form.add_error("username", f"账户“{username}”不存在")
         else:
-            try:
-                inspector = services.save_inspector(actor=request.user, user=user, **data)
-            except InspectionError as exc:
-                form.add_error(None, str(exc))
-            else:
+            inspector = attempt(
+                request, services.save_inspector, actor=request.user, user=user, **data, form=form
+            )
+            if inspector is not FAILED:
                 messages.success(request, f"已登记执法检查人员：{inspector}")
                 return redirect("inspections:inspectors")
     register = queries.visible_inspectors(request.user).prefetch_related("absences")
@@ -96,12 +98,14 @@ def inspector_absence(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
     else:
-        try:
-            services.record_absence(actor=request.user, inspector=inspector, **form.cleaned_data)
-        except InspectionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已登记")
+        attempt(
+            request,
+            services.record_absence,
+            actor=request.user,
+            inspector=inspector,
+            **form.cleaned_data,
+            success="已登记",
+        )
     return redirect("inspections:inspector_detail", pk=pk)
 
 
@@ -121,12 +125,13 @@ def inspector_conflict(request, pk: int):
     if entity is None:
         messages.error(request, "未找到该企业，或不在您的辖区")
         return redirect("inspections:inspector_detail", pk=pk)
-    try:
-        services.declare_conflict(
-            actor=request.user, inspector=inspector, entity=entity, reason=form.cleaned_data["reason"]
-        )
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已登记回避：{entity.name}")
+    attempt(
+        request,
+        services.declare_conflict,
+        actor=request.user,
+        inspector=inspector,
+        entity=entity,
+        reason=form.cleaned_data["reason"],
+        success=f"已登记回避：{entity.name}",
+    )
     return redirect("inspections:inspector_detail", pk=pk)

@@ -8,8 +8,9 @@ import datetime as dt
 from ninja import Query, Router, Schema, Status
 
 from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.errors import NotFound
 from zhijian.core.models import Jurisdiction
-from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, get_scoped, user_district_id
+from zhijian.core.scoping import CHANGE, VIEW, covers, get_scoped, is_city_wide
 
 from . import services
 from .figures import figures_by_jurisdiction, sampling_figures
@@ -195,19 +196,14 @@ def post_results(request, sample_no: str, body: ResultsIn):
                 400, {"code": "unknown_item", "message": f"检验项目“{row.item}”不属于{sample.category.name}"}
             )
         entries.append(services.ItemIn(item_id, row.measured, row.unit, row.detection_limit))
-    try:
-        services.record_results(
-            actor=request.user,
-            sample=sample,
-            report_no=body.report_no,
-            reported_on=body.reported_on,
-            received_on=body.received_on,
-            items=entries,
-        )
-    except services.NotAllowed as exc:
-        return Status(403, {"code": exc.code, "message": str(exc)})
-    except services.SamplingError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
+    services.record_results(
+        actor=request.user,
+        sample=sample,
+        report_no=body.report_no,
+        reported_on=body.reported_on,
+        received_on=body.received_on,
+        items=entries,
+    )
     return get_sample(request, sample_no)
 
 
@@ -323,14 +319,14 @@ def figures(request, params: Query[FiguresQuery]):
         unit = Jurisdiction.objects.filter(code=params.jurisdiction).first()
         if unit is None:
             return Status(404, {"code": "not_found", "message": "辖区不存在"})
-        if user.role not in CITY_WIDE and unit.pk != user_district_id(user):
-            return Status(404, {"code": "not_found", "message": "对象不存在或无权访问"})
+        if not covers(user, unit):
+            raise NotFound()
         if unit.level == Jurisdiction.Level.CITY:
             unit = None
     total = sampling_figures(user, start=params.start, end=params.end, jurisdiction=unit)
     rows = (
         figures_by_jurisdiction(user, start=params.start, end=params.end)
-        if unit is None and user.role in CITY_WIDE
+        if unit is None and is_city_wide(user)
         else []
     )
     return Status(200, {"total": total.as_dict(), "by_jurisdiction": [r.as_dict() for r in rows]})

@@ -1,7 +1,7 @@
 """State changes of special-equipment supervision, split by aggregate: each a function
 ``verb_noun(*, actor, ...)`` in one transaction — permission, save, due dates, audit, event.
 
-``actor`` is a user, or a string naming a system actor (``"cli"``, ``"demo"``, ``"device"``) who
+``actor`` is a user, or a ``core.access.SystemActor`` naming the job, command or device, who
 acts city-wide.
 """
 

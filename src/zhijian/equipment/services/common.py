@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from zhijian.core.access import SystemActor
+from zhijian.core.access import SystemActor, actor_of
 from zhijian.core.errors import DomainError
 from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, CITY_WIDE, can, user_district_id
+
+# The system actors of this app: sweeps and jobs, devices (through the ingestion), the MQTT worker.
+SYSTEM = SystemActor("system:equipment")
+DEVICE = SystemActor("device")
+WORKER = SystemActor("mqtt-worker")
 
 
 class EquipmentError(DomainError):
@@ -18,14 +23,12 @@ class EquipmentError(DomainError):
 
 
 def is_system(actor) -> bool:
-    """A job, command or device acting on its own account (a name, or core's SystemActor)."""
-    return actor is None or isinstance(actor, str | SystemActor)
+    """A job, command or device acting on its own account (core's SystemActor); strings are refused."""
+    return isinstance(actor_of(actor), SystemActor)
 
 
 def audit_actor(actor):
-    if isinstance(actor, SystemActor):
-        return actor.name
-    return actor if not is_system(actor) else (actor or "system")
+    return actor_of(actor)
 
 
 def user_or_none(actor):

@@ -32,7 +32,7 @@ from zhijian.core import audit, events
 
 from ..models import Alarm, AlarmStatus, Device, DeviceMessage, MessageKind, Unit
 from ..rules import SILENT_AFTER, RuleBook
-from .common import EquipmentError, audit_actor, require_change
+from .common import SYSTEM, EquipmentError, audit_actor, require_change
 from .rescue import open_rescue
 
 MAX_BATCH = 1000
@@ -294,7 +294,7 @@ def _clear(device: Device, m: MessageIn) -> None:
     )
 
 
-def flag_silent_devices(*, actor="system", now: dt.datetime | None = None) -> int:
+def flag_silent_devices(*, actor=SYSTEM, now: dt.datetime | None = None) -> int:
     """Mark devices that sent nothing within the rule's window as silent (失联); return how many."""
     now = now or timezone.now()
     minutes = RuleBook(timezone.localdate(now)).number(SILENT_AFTER)

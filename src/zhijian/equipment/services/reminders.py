@@ -11,14 +11,14 @@ from django.utils import timezone
 from zhijian.core import events
 
 from ..models import Reminder, ReminderKind, Unit, UnitStatus
-from .common import require_staff
+from .common import SYSTEM, require_staff
 
 # How far ahead a reminder goes out, where the law sets no window of its own.
 REGISTRATION_AHEAD = dt.timedelta(days=10)
 SELF_TEST_AHEAD = dt.timedelta(days=30)
 
 
-def send_reminders(*, actor="system", today: dt.date | None = None) -> int:
+def send_reminders(*, actor=SYSTEM, today: dt.date | None = None) -> int:
     """Put every due matter in its user unit's inbox; return how many reminders are new."""
     require_staff(actor)
     today = today or timezone.localdate()

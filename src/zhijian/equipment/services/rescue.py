@@ -12,10 +12,10 @@ from zhijian.core.models import Role
 
 from ..models import Alarm, RescueCase, RescueStatus, Unit
 from ..rules import RESCUE_ARRIVAL, RuleBook
-from .common import EquipmentError, audit_actor, is_system, require_staff
+from .common import DEVICE, SYSTEM, EquipmentError, audit_actor, is_system, require_staff
 
 
-def open_rescue(alarm: Alarm, *, actor="device") -> RescueCase:
+def open_rescue(alarm: Alarm, *, actor=DEVICE) -> RescueCase:
     """Open the rescue of a trapped-passenger alarm; the deadline is the arrival rule counted from the alarm.
 
     Runs inside the caller's transaction (the ingestion batch or a manual report).
@@ -124,7 +124,7 @@ def close_rescue(
     return case
 
 
-def escalate_rescues(*, actor="system", now: dt.datetime | None = None) -> int:
+def escalate_rescues(*, actor=SYSTEM, now: dt.datetime | None = None) -> int:
     """Escalate every rescue whose arrival deadline passed with nobody on site (超时升级)."""
     now = now or timezone.now()
     with transaction.atomic():

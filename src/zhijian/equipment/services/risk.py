@@ -20,7 +20,7 @@ from django.utils import timezone
 from zhijian.core import audit
 
 from ..models import KEY_PLACES, Alarm, MaintenanceGrade, MessageKind, Unit, UnitStatus, UserUnitRisk
-from .common import audit_actor, require_staff
+from .common import SYSTEM, audit_actor, require_staff
 
 NEVER_INSPECTED_GRACE = dt.timedelta(days=60)
 GRADE_POINTS = {"C": 1, "D": 2}
@@ -43,7 +43,7 @@ def risk_class(points: int) -> str:
     return "1" if points <= 1 else "2" if points <= 3 else "3" if points <= 5 else "4"
 
 
-def compute_risk(*, actor="system", today: dt.date | None = None) -> dict[str, int]:
+def compute_risk(*, actor=SYSTEM, today: dt.date | None = None) -> dict[str, int]:
     """Classify every unit in use and every user unit; return units per class."""
     require_staff(actor)
     today = today or timezone.localdate()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
+from zhijian.core.errors import attempt
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.registry.views import page_of
@@ -88,11 +89,7 @@ def case_detail(request, pk: int):
 
 
 def _done(request, case: PostProcessingCase, ok_message: str, call) -> None:
-    try:
-        call()
-        messages.success(request, ok_message)
-    except services.SamplingError as exc:
-        messages.error(request, str(exc))
+    attempt(request, call, success=ok_message)
 
 
 def _invalid(request, form) -> None:
@@ -189,11 +186,14 @@ def notice_send(request, pk: int):
     notice = get_scoped(OutsideNotice.objects.select_related("sample"), request.user, CHANGE, pk=pk)
     form = NoticeForm(request.POST)
     if form.is_valid():
-        try:
-            services.send_notice(actor=request.user, notice=notice, **form.cleaned_data)
-            messages.success(request, "已记录协查函发送")
-        except services.SamplingError as exc:
-            messages.error(request, str(exc))
+        attempt(
+            request,
+            services.send_notice,
+            actor=request.user,
+            notice=notice,
+            **form.cleaned_data,
+            success="已记录协查函发送",
+        )
     else:
         _invalid(request, form)
     return redirect("sampling:sample_detail", sample_no=notice.sample.sample_no)

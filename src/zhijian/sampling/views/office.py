@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import allows, login_view, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job, Jurisdiction
-from zhijian.core.scoping import CITY_WIDE, VIEW, get_scoped, restrict
+from zhijian.core.scoping import VIEW, get_scoped, is_city_wide, restrict
 
 from .. import services
 from ..figures import figures_by_jurisdiction, sampling_figures
@@ -49,7 +50,7 @@ def home(request):
     year = _year(request)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     total = sampling_figures(user, start=start, end=end)
-    rows = figures_by_jurisdiction(user, start=start, end=end) if user.role in CITY_WIDE else []
+    rows = figures_by_jurisdiction(user, start=start, end=end) if is_city_wide(user) else []
     short = dict(
         Jurisdiction.objects.filter(code__in=[r.jurisdiction for r in rows]).values_list("code", "short_name")
     )
@@ -110,13 +111,14 @@ def plan_list(request):
 def plan_new(request):
     form = PlanForm(request.POST)
     if form.is_valid():
-        try:
-            plan = services.create_plan(
-                actor=request.user, department=request.user.department, **form.cleaned_data
-            )
-        except services.SamplingError as exc:
-            messages.error(request, str(exc))
-        else:
+        plan = attempt(
+            request,
+            services.create_plan,
+            actor=request.user,
+            department=request.user.department,
+            **form.cleaned_data,
+        )
+        if plan is not FAILED:
             return redirect("sampling:plan_detail", pk=plan.pk)
     else:
         messages.error(request, "计划填写有误")
@@ -132,11 +134,10 @@ def plan_detail(request, pk: int):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.create_task(actor=request.user, plan=plan, **form.cleaned_data)
-            except services.SamplingError as exc:
-                form.add_error(None, str(exc))
-            else:
+            outcome = attempt(
+                request, services.create_task, actor=request.user, plan=plan, **form.cleaned_data, form=form
+            )
+            if outcome is not FAILED:
                 messages.success(request, "任务已下达")
                 return redirect("sampling:plan_detail", pk=plan.pk)
     tasks = (
@@ -163,11 +164,10 @@ def announcement_list(request):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                announcement = services.compile_announcement(actor=request.user, **form.cleaned_data)
-            except services.SamplingError as exc:
-                form.add_error(None, str(exc))
-            else:
+            announcement = attempt(
+                request, services.compile_announcement, actor=request.user, **form.cleaned_data, form=form
+            )
+            if announcement is not FAILED:
                 messages.success(
                     request,
                     f"已编制公告草稿：合格 {announcement.passes} 批次，不合格 {announcement.failures} 批次",
@@ -209,11 +209,13 @@ def announcement_preview(request, pk: int):
 @require_POST
 def announcement_publish(request, pk: int):
     announcement = get_scoped(Announcement.objects.all(), request.user, VIEW, pk=pk)
-    try:
-        services.publish_announcement(actor=request.user, announcement=announcement)
-        messages.success(request, "公告已发布")
-    except services.SamplingError as exc:
-        messages.error(request, str(exc))
+    attempt(
+        request,
+        services.publish_announcement,
+        actor=request.user,
+        announcement=announcement,
+        success="公告已发布",
+    )
     return redirect("sampling:announcement_list")
 
 
@@ -262,4 +264,4 @@ def results_import(request):
         dry_run=request.POST.get("dry_run") == "1",
         task=import_results_task,
     )
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))

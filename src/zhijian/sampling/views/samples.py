@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import allows, login_view, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
@@ -123,25 +124,25 @@ def sample_new(request, task_id: int):
     form = SampleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            sample = services.register_sample(
-                actor=request.user,
-                task=task,
-                product_name=d["product_name"],
-                sampled_on=d["sampled_on"],
-                brand=d["brand"],
-                specification=d["specification"],
-                batch_no=d["batch_no"],
-                production_date=d["production_date"],
-                samplers=d["samplers"],
-                seller=services.PartyIn(d["seller_name"], d["seller_uscc"], d["seller_address"]),
-                producer=services.PartyIn(
-                    d["producer_name"], d["producer_uscc"], d["producer_address"], d["producer_region"]
-                ),
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        sample = attempt(
+            request,
+            services.register_sample,
+            actor=request.user,
+            task=task,
+            product_name=d["product_name"],
+            sampled_on=d["sampled_on"],
+            brand=d["brand"],
+            specification=d["specification"],
+            batch_no=d["batch_no"],
+            production_date=d["production_date"],
+            samplers=d["samplers"],
+            seller=services.PartyIn(d["seller_name"], d["seller_uscc"], d["seller_address"]),
+            producer=services.PartyIn(
+                d["producer_name"], d["producer_uscc"], d["producer_address"], d["producer_region"]
+            ),
+            form=form,
+        )
+        if sample is not FAILED:
             messages.success(request, f"已登记样品 {sample.sample_no}")
             return redirect("sampling:sample_detail", sample_no=sample.sample_no)
     return render(request, "sampling/sample_form.html", {"form": form, "task": task})
@@ -153,13 +154,14 @@ def sample_receive(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
     form = ReceiveForm(request.POST)
     if form.is_valid():
-        try:
-            services.confirm_receipt(
-                actor=request.user, sample=sample, received_on=form.cleaned_data["received_on"]
-            )
-            messages.success(request, "已确认收样")
-        except services.SamplingError as exc:
-            _fail(request, exc)
+        attempt(
+            request,
+            services.confirm_receipt,
+            actor=request.user,
+            sample=sample,
+            received_on=form.cleaned_data["received_on"],
+            success="已确认收样",
+        )
     else:
         messages.error(request, "收样日期无效")
     return redirect("sampling:sample_detail", sample_no=sample.sample_no)
@@ -177,18 +179,18 @@ def sample_results(request, sample_no: str):
     items = TestItem.objects.filter(category=sample.category).order_by("sort_order")
     form = ReportForm(request.POST or None, items=items, need_receipt=sample.received_on is None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_results(
-                actor=request.user,
-                sample=sample,
-                report_no=form.cleaned_data["report_no"],
-                reported_on=form.cleaned_data["reported_on"],
-                received_on=form.cleaned_data.get("received_on"),
-                items=form.entries(),
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        outcome = attempt(
+            request,
+            services.record_results,
+            actor=request.user,
+            sample=sample,
+            report_no=form.cleaned_data["report_no"],
+            reported_on=form.cleaned_data["reported_on"],
+            received_on=form.cleaned_data.get("received_on"),
+            items=form.entries(),
+            form=form,
+        )
+        if outcome is not FAILED:
             sample.refresh_from_db()
             messages.success(request, f"检验结果已录入，结论：{sample.get_judgement_display()}")
             return redirect("sampling:sample_detail", sample_no=sample.sample_no)
@@ -201,11 +203,14 @@ def sample_serve(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
     form = ServeForm(request.POST)
     if form.is_valid():
-        try:
-            services.serve_result(actor=request.user, sample=sample, served_on=form.cleaned_data["served_on"])
-            messages.success(request, "已记录结论送达")
-        except services.SamplingError as exc:
-            _fail(request, exc)
+        attempt(
+            request,
+            services.serve_result,
+            actor=request.user,
+            sample=sample,
+            served_on=form.cleaned_data["served_on"],
+            success="已记录结论送达",
+        )
     return redirect("sampling:sample_detail", sample_no=sample.sample_no)
 
 
@@ -222,19 +227,19 @@ def sample_objection(request, sample_no: str):
     form = ObjectionForm(request.POST or None, failed_items=failed)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            objection = services.file_objection(
-                actor=request.user,
-                sample=sample,
-                applicant_uscc=d["applicant_uscc"],
-                applicant_name=d["applicant_name"],
-                applied_on=d["applied_on"],
-                item_ids=[int(i) for i in d["items"]],
-                reason=d["reason"],
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        objection = attempt(
+            request,
+            services.file_objection,
+            actor=request.user,
+            sample=sample,
+            applicant_uscc=d["applicant_uscc"],
+            applicant_name=d["applicant_name"],
+            applied_on=d["applied_on"],
+            item_ids=[int(i) for i in d["items"]],
+            reason=d["reason"],
+            form=form,
+        )
+        if objection is not FAILED:
             messages.success(request, f"已受理，随机抽取的复检机构为：{objection.retest_lab.name}")
             return redirect("sampling:sample_detail", sample_no=sample.sample_no)
     window = deadlines_of(sample).get(request_kind(sample.kind))
@@ -252,17 +257,17 @@ def objection_retest(request, pk: int):
     items = objection.items.order_by("sort_order")
     form = ReportForm(request.POST or None, items=items, need_receipt=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_retest(
-                actor=request.user,
-                objection=objection,
-                report_no=form.cleaned_data["report_no"],
-                reported_on=form.cleaned_data["reported_on"],
-                items=form.entries(),
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        outcome = attempt(
+            request,
+            services.record_retest,
+            actor=request.user,
+            objection=objection,
+            report_no=form.cleaned_data["report_no"],
+            reported_on=form.cleaned_data["reported_on"],
+            items=form.entries(),
+            form=form,
+        )
+        if outcome is not FAILED:
             messages.success(request, "复检结果已录入")
             return redirect("sampling:sample_detail", sample_no=objection.sample.sample_no)
     return render(

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhijian.core.access import SystemActor
 from zhijian.core.jobs import cli_progress
 from zhijian.core.models import User
 
-ACTOR = "cli:equipment"
+ACTOR = SystemActor("cli:equipment")
 
 
 class Command(BaseCommand):

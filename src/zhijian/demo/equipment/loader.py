@@ -21,17 +21,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Role, User
+from zhijian.equipment import services
+from zhijian.equipment.importing import import_units
+from zhijian.equipment.models import Inspection, MaintenanceRecord, Unit
+from zhijian.equipment.rules import RuleBook, add_years
+from zhijian.equipment.services.devices import MessageIn, ingest_many
+from zhijian.equipment.services.register import apply_due_dates
 from zhijian.registry.models import Entity
 
-from . import services
-from .importing import import_units
-from .models import Inspection, MaintenanceRecord, Unit
-from .rules import RuleBook
-from .services.devices import MessageIn, ingest_many
-from .services.register import apply_due_dates
-
-ACTOR = "demo"
+ACTOR = SystemActor("demo")
 UNITS_PER_ENTITY = 0.15
 CATEGORIES = [  # code,品种代码, share
     ("3000", "3110", 0.70),
@@ -127,14 +127,9 @@ def write_register(path, *, seed: int, today: dt.date) -> dict:
         if kind > 0.03 and (today - commissioned).days > 40:
             last = today - dt.timedelta(days=rng.randrange(1, 365))
             years = book.inspection_years(category, commissioned, last)
-            valid = (
-                last.replace(year=last.year + years)
-                if not (last.month == 2 and last.day == 29)
-                else last + dt.timedelta(days=365 * years)
-            )
             if kind < 0.08:  # overdue: the last inspection was a cycle ago
-                last = last - dt.timedelta(days=365 * years)
-                valid = last + dt.timedelta(days=365 * years)
+                last = add_years(last, -years)
+            valid = add_years(last, years)
         on_demand = category == "3000" and rng.random() < 0.05
         rows.append(
             [
@@ -268,7 +263,7 @@ def devices_and_alarms(*, seed: int, now: dt.datetime) -> dict:
         batches.setdefault(device.pk, []).append(MessageIn(f"hb-{seen:%Y%m%d%H%M%S}", "heartbeat", seen))
     result = ingest_many(batches)
     # Rescues of the past: arrival within the deadline except one; all closed.
-    from .models import RescueCase
+    from zhijian.equipment.models import RescueCase
 
     cases = list(RescueCase.objects.filter(status="open").order_by("opened_at"))
     missed = cases[len(cases) // 2] if cases else None

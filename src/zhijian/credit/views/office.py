@@ -11,16 +11,17 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
+from zhijian.core.errors import attempt
 from zhijian.core.models import Job, Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.registry.models import Entity
 from zhijian.registry.views import page_of
 
-from . import queries, services
-from .classify import ENGINES
-from .forms import AbnormalForm, DecisionForm, PenaltyForm
-from .models import (
+from .. import queries, services
+from ..classify import ENGINES
+from ..forms import AbnormalForm, DecisionForm, PenaltyForm
+from ..models import (
     CreditClass,
     CreditList,
     CreditRecord,
@@ -136,27 +137,25 @@ def add_penalty(request, uscc: str):
             "行政处罚信息有误："
             + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()),
         )
-        return redirect("credit_entity", uscc=uscc)
+        return redirect("credit:entity", uscc=uscc)
     data = form.cleaned_data
-    try:
-        services.record_penalty(
-            actor=request.user,
-            entity=entity,
-            measures=data["measures"],
-            title=data["title"],
-            violation_type=data["violation_type"],
-            decision_no=data["decision_no"],
-            occurred_on=data["occurred_on"],
-            fine_amount=data["fine_amount"],
-            sector=data["sector"],
-            legal_basis=data["legal_basis"],
-            authority=services.authority_of(request.user),
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已记录行政处罚信息并重新分类")
-    return redirect("credit_entity", uscc=uscc)
+    attempt(
+        request,
+        services.record_penalty,
+        actor=request.user,
+        entity=entity,
+        measures=data["measures"],
+        title=data["title"],
+        violation_type=data["violation_type"],
+        decision_no=data["decision_no"],
+        occurred_on=data["occurred_on"],
+        fine_amount=data["fine_amount"],
+        sector=data["sector"],
+        legal_basis=data["legal_basis"],
+        authority=services.authority_of(request.user),
+        success="已记录行政处罚信息并重新分类",
+    )
+    return redirect("credit:entity", uscc=uscc)
 
 
 @policy_view("credit.record")
@@ -166,16 +165,17 @@ def add_abnormal(request, uscc: str):
     form = AbnormalForm(request.POST)
     if not form.is_valid():
         messages.error(request, "列入信息有误，请检查各项")
-        return redirect("credit_entity", uscc=uscc)
-    try:
-        services.enter_list(
-            actor=request.user, entity=entity, list_code=CreditList.ABNORMAL, **form.cleaned_data
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已列入经营异常名录")
-    return redirect("credit_entity", uscc=uscc)
+        return redirect("credit:entity", uscc=uscc)
+    attempt(
+        request,
+        services.enter_list,
+        actor=request.user,
+        entity=entity,
+        list_code=CreditList.ABNORMAL,
+        **form.cleaned_data,
+        success="已列入经营异常名录",
+    )
+    return redirect("credit:entity", uscc=uscc)
 
 
 @policy_view("credit.record")
@@ -193,7 +193,7 @@ def withdraw(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, "已撤下该记录")
-    return redirect("credit_entity", uscc=record.entity.uscc)
+    return redirect("credit:entity", uscc=record.entity.uscc)
 
 
 @policy_view("credit.view")
@@ -214,69 +214,63 @@ def decide(request, pk: int):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择决定并填写理由")
-        return redirect("credit_repairs")
-    try:
-        services.decide_repair(
-            actor=request.user,
-            application=application,
-            approve=form.cleaned_data["approve"] == "1",
-            reason=form.cleaned_data["reason"],
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已作出信用修复决定并通知申请人")
-    return redirect("credit_repairs")
+        return redirect("credit:repairs")
+    attempt(
+        request,
+        services.decide_repair,
+        actor=request.user,
+        application=application,
+        approve=form.cleaned_data["approve"] == "1",
+        reason=form.cleaned_data["reason"],
+        success="已作出信用修复决定并通知申请人",
+    )
+    return redirect("credit:repairs")
 
 
 @policy_view("credit.record")
 @require_POST
 def review(request, pk: int):
     decision = get_scoped(ListDecision.objects.all(), request.user, VIEW, pk=pk)
-    try:
-        services.review_list_decision(
-            actor=request.user,
-            decision=decision,
-            approve=request.POST.get("approve") == "1",
-            note=request.POST.get("note", ""),
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "审核意见已保存")
-    return redirect("credit_overview")
+    attempt(
+        request,
+        services.review_list_decision,
+        actor=request.user,
+        decision=decision,
+        approve=request.POST.get("approve") == "1",
+        note=request.POST.get("note", ""),
+        success="审核意见已保存",
+    )
+    return redirect("credit:overview")
 
 
 @policy_view("credit.record")
 @require_POST
 def propose_serious(request, pk: int):
     entry = get_scoped(ListEntry.objects.select_related("entity"), request.user, CHANGE, pk=pk)
-    try:
-        services.propose_serious_listing(
-            actor=request.user,
-            entity=entry.entity,
-            ground="abnormal_3y",
-            reason=request.POST.get("reason", ""),
-            source_entry=entry,
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已提交列入严重违法失信名单的申请，待审核")
-    return redirect("credit_entity", uscc=entry.entity.uscc)
+    attempt(
+        request,
+        services.propose_serious_listing,
+        actor=request.user,
+        entity=entry.entity,
+        ground="abnormal_3y",
+        reason=request.POST.get("reason", ""),
+        source_entry=entry,
+        success="已提交列入严重违法失信名单的申请，待审核",
+    )
+    return redirect("credit:entity", uscc=entry.entity.uscc)
 
 
 @policy_view("credit.models")
 @require_POST
 def run_batch(request):
-    from .tasks import rescore_task
+    from ..tasks import rescore_task
 
     engine = request.POST.get("engine", "db")
     if engine not in ENGINES:
         messages.error(request, "未知的计算引擎")
-        return redirect("credit_overview")
+        return redirect("credit:overview")
     job = Job.objects.create(
         kind="credit.rescore", owner=request.user, title=f"全量信用风险分类（引擎：{engine}）"
     )
     rescore_task.enqueue(job.pk, engine)
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))

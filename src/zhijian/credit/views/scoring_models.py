@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import policy_view
 
-from . import services
-from .classify import active_model
-from .models import ScoringModel
-from .spec import SpecError, indicators, with_changes
+from .. import services
+from ..classify import active_model
+from ..models import ScoringModel
+from ..spec import SpecError, indicators, with_changes
 
 
 @policy_view("credit.models")
@@ -76,7 +76,7 @@ def model_new(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, f"已保存模型版本 {model.version}（未启用）")
-            return redirect("credit_models")
+            return redirect("credit:models")
     return render(request, "credit/model_new.html", {"base": base, "pairs": indicators(base.spec)})
 
 
@@ -86,4 +86,4 @@ def model_activate(request, pk: int):
     model = get_object_or_404(ScoringModel, pk=pk)
     services.activate_model_version(actor=request.user, model=model)
     messages.success(request, f"已启用模型版本 {model.version}；请运行全量分类使其生效，历史分类结果保持不变")
-    return redirect("credit_models")
+    return redirect("credit:models")

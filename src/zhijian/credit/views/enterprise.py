@@ -11,9 +11,9 @@ from zhijian.core.access import policy_view
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.models import Entity
 
-from . import queries, services
-from .forms import RepairForm
-from .models import CreditList, CreditRecord, ListEntry, RecordKind, RepairKind
+from .. import queries, services
+from ..forms import RepairForm
+from ..models import CreditList, CreditRecord, ListEntry, RecordKind, RepairKind
 
 
 def _own_entity(request) -> Entity:
@@ -63,7 +63,7 @@ def apply(request, target: str, pk: int):
     form = RepairForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写情况说明")
-        return redirect("credit_mine")
+        return redirect("credit:mine")
     try:
         if target == "entry":
             entry = get_scoped(ListEntry.objects.filter(entity=entity), request.user, VIEW, pk=pk)
@@ -79,4 +79,4 @@ def apply(request, target: str, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, "信用修复申请已提交")
-    return redirect("credit_mine")
+    return redirect("credit:mine")

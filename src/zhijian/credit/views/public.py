@@ -11,8 +11,8 @@ from zhijian.registry.models import PUBLIC_FIELDS, Entity
 from zhijian.registry.queries import EntityFilter, search_entities
 from zhijian.registry.views import page_of
 
-from .models import CreditList, ListEntry
-from .report import build_report, render_pdf
+from ..models import CreditList, ListEntry
+from ..report import build_report, render_pdf
 
 
 def _public_entity(uscc: str) -> Entity:
