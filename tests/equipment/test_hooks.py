@@ -52,3 +52,12 @@ def test_workbench_lines_for_the_maintenance_company_and_the_district(units, acc
     assert district["困人救援待办结"].urgent
     admin = {t.label for t in todos_for(accounts["admin"])}
     assert "待确认的特种设备规则" in admin
+
+
+def test_workbench_figures_follow_the_scope(units, accounts):
+    from zhijian.core.hooks import figures_for
+
+    mine = {f.label: f.value for f in figures_for(accounts["haishu"]) if f.app == "特种设备"}
+    assert mine["在用特种设备"] == 2 and "检验逾期" in mine
+    company = {f.label: f.value for f in figures_for(accounts["lift_b"]) if f.app == "特种设备"}
+    assert company == {"在用特种设备": 1}

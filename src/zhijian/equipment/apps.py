@@ -22,6 +22,7 @@ class EquipmentConfig(AppConfig):
     api_router = ("/equipment/", "zhijian.equipment.api.router")
     demo_loader = "zhijian.demo.equipment.loader.load"
     todos = "zhijian.equipment.workbench.todos"
+    figures = "zhijian.equipment.workbench.figures"
     indicators = "zhijian.equipment.providers.indicator_sources"
     # Read interfaces other apps reach through core.hooks.provider(s_named), never by importing this app:
     # the double-random draw's eligible objects (key user units at a higher ratio) and the cockpit figure.

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhijian.core.access import allows
-from zhijian.core.hooks import Todo
+from zhijian.core.hooks import Figure, Todo
 from zhijian.core.models import Role
 from zhijian.core.scoping import restrict, user_district_id
 
@@ -68,4 +68,31 @@ def todos(user) -> list[Todo]:
         items.append(Todo(APP, "维保逾期的电梯", late, reverse("equipment:my_units"), overdue=late))
     if allows(user, "equipment.rules.confirm"):
         items.append(Todo(APP, "待确认的特种设备规则", len(unconfirmed_rules()), reverse("equipment:rules")))
+    return items
+
+
+def figures(user) -> list[Figure]:
+    """Key figures on the workbench: units in scope, overdue inspections, open rescues, accident rate."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    units = queries.units_for(user).filter(status="in_use")
+    items = [Figure(APP, "在用特种设备", units.count(), reverse("equipment:unit_list"), "台")]
+    if allows(user, "equipment.view"):
+        district = user_district_id(user) if user.role in (Role.DISTRICT, Role.INSPECTOR) else None
+        today = timezone.localdate()
+        items.append(
+            Figure(
+                APP,
+                "检验逾期",
+                queries.due_units(user, "overdue", district, today).count(),
+                reverse("equipment:due_list", args=["overdue"]),
+                "台",
+            )
+        )
+        rate = queries.accident_rate(today.year, district)
+        total = sum(r["units"] for r in rate)
+        value = round(sum(r["accidents"] for r in rate) * 10_000 / total, 2) if total else "—"
+        items.append(
+            Figure(APP, "万台特种设备事故率（本年）", value, reverse("equipment:accidents"), "起/万台")
+        )
     return items

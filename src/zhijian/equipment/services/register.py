@@ -137,12 +137,13 @@ def register_unit(*, actor, data: UnitIn, source: str = "登记") -> tuple[Unit,
     resolve_parties(data)
     book = RuleBook(timezone.localdate())
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().filter(code=data.code).first()
-        created = unit is None
-        if created:
+        found = Unit.objects.select_for_update().filter(code=data.code).first()
+        created = found is None
+        before: dict = {}
+        if found is None:
             unit = Unit(code=data.code)
-            before: dict = {}
         else:
+            unit = found
             require_change(actor, unit)
             before = register_fields(unit)
         values = asdict(data)

@@ -103,7 +103,7 @@ def close_rescue(
         case = RescueCase.objects.select_for_update().get(pk=case.pk)
         if case.status != RescueStatus.ARRIVED:
             raise EquipmentError("not_arrived", "请先登记到达现场")
-        if rescued_at < case.arrived_at:
+        if case.arrived_at is None or rescued_at < case.arrived_at:
             raise EquipmentError("bad_time", "解救时间不能早于到达时间", ("rescued_at",))
         case.rescued_at, case.status, case.note = rescued_at, RescueStatus.CLOSED, note
         case.save(update_fields=["rescued_at", "status", "note"])
