@@ -231,3 +231,64 @@ def test_due_lists_and_accident_rate_follow_the_district(world):
     assert api_client(world, "lift_a").get("/api/v1/equipment/due?kind=never").status_code == 403
     assert api_client(world, "yinzhou").get("/api/v1/equipment/accident-rate?year=2026").status_code == 200
     assert api_client(world, "mall").get("/api/v1/equipment/accident-rate?year=2026").status_code == 403
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_page_forms_refuse_out_of_scope_objects_and_other_roles(world, who):
+    """The POST pages: 404 for an object out of scope, 403 for a role outside the page's policy."""
+    page = client_for(world, who)
+    mall, school, case = world["units"]["mall"], world["units"]["school"], world["case"]
+    today = dt.date.today().isoformat()
+
+    maintenance = page.post(
+        reverse("equipment:unit_maintenance", args=[mall.code]),
+        {"kind": "half_month", "performed_on": today, "worker": "王"},
+    )
+    expected = {
+        "lift_a": 302,
+        "mall": 302,
+        "haishu": 302,
+        "admin": 302,
+        "department": 302,
+        "institute": 302,
+        "yinzhou": 404,
+        "school": 404,
+        "lift_b": 404,
+        "inspector": 403,
+    }[who]
+    assert maintenance.status_code == expected, who
+    if who == "lift_a":
+        assert mall.maintenance.count() == 1
+    elif who in ("mall", "haishu", "admin", "department", "institute"):
+        assert mall.maintenance.count() == 0  # in scope, but not the maintainer: refused with a message
+
+    status = page.post(
+        reverse("equipment:unit_status", args=[school.code]),
+        {"status": "stopped", "on": today, "reason": "测试"},
+    )
+    expected = {"admin": 302, "department": 302, "yinzhou": 302, "haishu": 404}.get(who, 403)
+    assert status.status_code == expected, who
+
+    arrival = page.post(reverse("equipment:rescue_arrival", args=[case.pk]), {})
+    expected = {
+        "admin": 302,
+        "department": 302,
+        "yinzhou": 302,
+        "lift_b": 302,
+        "school": 302,
+        "haishu": 404,
+        "mall": 404,
+        "lift_a": 404,
+    }.get(who, 403)
+    assert arrival.status_code == expected, who
+    case.refresh_from_db()
+    assert (case.status == "arrived") == (who in ("admin", "department", "yinzhou", "lift_b")), who
+
+    grades = page.post(reverse("equipment:grades_action"), {"year": "2025", "action": "compute"})
+    assert grades.status_code == (302 if who in ("admin", "department") else 403), who
+    confirm = page.post(reverse("equipment:rule_confirm", args=[1]))
+    assert confirm.status_code in ((302, 404) if who == "admin" else (403,)), who
+    accident = page.post(reverse("equipment:accident_new"), {})
+    assert accident.status_code == (302 if who in ("admin", "department", "haishu", "yinzhou") else 403), who
+    upload = page.post(reverse("equipment:import"), {})
+    assert upload.status_code == (200 if who in ("admin", "department", "haishu", "yinzhou") else 403), who
