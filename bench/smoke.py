@@ -93,6 +93,12 @@ SMOKE: list[Step] = [
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),
         db="sampling",
     ),
+    Step(
+        "equipment",
+        "bench_equipment.py",
+        ("--units", "3000", "--rate", "500", "--seconds", "3", "--rounds", "1"),
+        db="equipment",
+    ),
 ]
 
 
