@@ -12,15 +12,11 @@ import exit codes: 0 imported (or dry run clean), 1 validation errors, 2 unreada
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from zhijian.core.access import SystemActor
-from zhijian.core.jobs import cli_progress
-from zhijian.core.models import User
 
 ACTOR = SystemActor("cli:equipment")
 
@@ -56,19 +52,9 @@ class Command(BaseCommand):
 
     def import_(self, *, file, dry_run, report, username, **options):
         from zhijian.equipment.importing import import_units
-        from zhijian.registry.reports import print_outcome, write_issue_report
+        from zhijian.registry.reports import run_import_command
 
-        actor = ACTOR
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"用户“{username}”不存在或已停用")
-        with cli_progress(f"导入 {Path(file).name}") as progress:
-            outcome = import_units(Path(file), actor=actor, dry_run=dry_run, progress=progress)
-        if report and outcome.issues:
-            write_issue_report(outcome, Path(report))
-        print_outcome(outcome, report_path=report)
-        sys.exit(outcome.exit_code)
+        run_import_command(import_units, file, username=username, dry_run=dry_run, report=report)
 
     def mqtt(self, *, host, port, seconds, batch, **options):
         from zhijian.equipment.mqtt import run
