@@ -9,11 +9,14 @@ opens only its own device's path, so a device cannot post for another.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.errors import ErrorOut as Error
+from zhijian.core.params import BadParameter, Id, Limit, Offset, Year
 from zhijian.core.scoping import VIEW, get_scoped, restrict, user_district_id
 
 from . import queries, services
@@ -23,14 +26,12 @@ from .services.devices import MessageIn, authenticate_device
 router = Router(tags=["equipment"])
 
 
-class Error(Schema):
-    code: str
-    message: str
-
-
 def refused(exc: services.EquipmentError):
-    status = 403 if exc.code == "forbidden" else 400
-    return Status(status, {"code": exc.code, "message": exc.message})
+    return Status(exc.status, exc.as_dict())
+
+
+def _error(code: str, message: str) -> dict:
+    return {"code": code, "message": message, "fields": {}}
 
 
 class UnitOut(Schema):
@@ -74,20 +75,20 @@ class UnitPage(Schema):
 
 
 class UnitQuery(Schema):
-    q: str = ""
-    district: int | None = None
-    category: str = ""
-    status: str = ""
-    risk: str = ""
-    offset: int = 0
-    limit: int = 50
+    q: str = Field("", max_length=60)
+    district: Id | None = None
+    category: str = Field("", max_length=4)
+    status: str = Field("", max_length=10)
+    risk: str = Field("", max_length=1)
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 @router.get("/units", response={200: UnitPage, 400: Error})
 @api_login
 def list_units(request, params: Query[UnitQuery]):
     if not 1 <= params.limit <= 200 or not 0 <= params.offset <= 100_000:
-        return Status(400, {"code": "bad_paging", "message": "limit须在1–200之间，offset须在0–100000之间"})
+        raise BadParameter("limit", "须在1–200之间，offset须在0–100000之间")
     flt = queries.UnitFilter.from_params({k: v for k, v in params.dict().items() if v is not None})
     rows = list(queries.search_units(request.user, flt)[params.offset : params.offset + params.limit + 1])
     return Status(
@@ -108,9 +109,9 @@ def get_unit(request, code: str):
 
 
 class DueQuery(Schema):
-    kind: str = "due"
-    district: int | None = None
-    page: int = 1
+    kind: str = Field("due", max_length=20)
+    district: Id | None = None
+    page: Annotated[int, Field(ge=1, le=2000)] = 1
 
 
 class DueOut(Schema):
@@ -127,10 +128,7 @@ class DueOut(Schema):
 def due_list(request, params: Query[DueQuery]):
     """Units due for periodic inspection, overdue, never inspected, maintenance overdue, unregistered."""
     if params.kind not in queries.DUE_KINDS or not 1 <= params.page <= 2000:
-        return Status(
-            400,
-            {"code": "bad_kind", "message": "kind须为 due、overdue、never、maintenance、registration 之一"},
-        )
+        raise BadParameter("kind", "须为 due、overdue、never、maintenance、registration 之一")
     return Status(200, queries.due_page(request.user, params.kind, params.district, page=params.page))
 
 
@@ -200,7 +198,7 @@ class RescueOut(Schema):
 
 @router.get("/rescues", response=list[RescueOut])
 @api_login
-def list_rescues(request, district: int | None = None, open_only: bool = True):
+def list_rescues(request, district: Id | None = None, open_only: bool = True):
     rows = restrict(RescueCase.objects.select_related("unit", "district"), request.user)
     if open_only:
         rows = rows.exclude(status="closed")
@@ -216,7 +214,7 @@ class TimeIn(Schema):
 
 @router.post("/rescues/{pk}/arrival", response={200: RescueOut, 400: Error, 403: Error, 404: Error})
 @api_policy("equipment.rescue")
-def post_arrival(request, pk: int, body: TimeIn):
+def post_arrival(request, pk: Id, body: TimeIn):
     case = get_scoped(RescueCase.objects.all(), request.user, VIEW, pk=pk)
     try:
         services.record_arrival(actor=request.user, case=case, at=body.at)
@@ -227,7 +225,7 @@ def post_arrival(request, pk: int, body: TimeIn):
 
 @router.post("/rescues/{pk}/close", response={200: RescueOut, 400: Error, 403: Error, 404: Error})
 @api_policy("equipment.rescue")
-def post_close(request, pk: int, body: TimeIn):
+def post_close(request, pk: Id, body: TimeIn):
     case = get_scoped(RescueCase.objects.all(), request.user, VIEW, pk=pk)
     try:
         services.close_rescue(actor=request.user, case=case, rescued_at=body.at, note=body.note)
@@ -252,7 +250,7 @@ class AlarmOut(Schema):
 
 @router.get("/alarms", response=list[AlarmOut])
 @api_policy("equipment.view")
-def list_alarms(request, district: int | None = None):
+def list_alarms(request, district: Id | None = None):
     return queries.screen_alarms(request.user, district, limit=100)
 
 
@@ -268,7 +266,7 @@ class RateOut(Schema):
 
 @router.get("/accident-rate", response={200: list[RateOut], 403: Error})
 @api_policy("equipment.view")
-def get_accident_rate(request, year: int):
+def get_accident_rate(request, year: Year):
     """Accidents per 10,000 units by district (staff only; districts see their own)."""
     if request.user.role in ("city_admin", "department"):
         return Status(200, queries.accident_rate(year))
@@ -286,7 +284,7 @@ class GradeOut(Schema):
 
 @router.get("/grades", response=list[GradeOut], auth=None)
 @api_public
-def list_grades(request, year: int | None = None):
+def list_grades(request, year: Year | None = None):
     """Published maintenance company grades: public."""
     return list(queries.published_grades(year)[:2000])
 
@@ -322,14 +320,12 @@ def ingest(request, device_id: str, body: BatchIn):
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme != "Device" or not secret:
-        return Status(
-            401, {"code": "device_unauthenticated", "message": "缺少终端凭证（Authorization: Device <凭证>）"}
-        )
+        return Status(401, _error("device_unauthenticated", "缺少终端凭证（Authorization: Device <凭证>）"))
     device_pk = authenticate_device(device_id, secret.strip())
     if device_pk is None:
-        return Status(403, {"code": "device_forbidden", "message": "终端凭证与终端编号不符"})
+        return Status(403, _error("device_forbidden", "终端凭证与终端编号不符"))
     if any(m.device not in (None, device_id) for m in body.messages):
-        return Status(403, {"code": "device_mismatch", "message": "报文中的终端编号与凭证不符"})
+        return Status(403, _error("device_mismatch", "报文中的终端编号与凭证不符"))
     try:
         result = services.ingest_messages(
             device_pk=device_pk,

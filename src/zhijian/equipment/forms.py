@@ -38,13 +38,13 @@ class RescueTimeForm(forms.Form):
 
 class AccidentForm(forms.Form):
     unit_code = forms.CharField(label="设备代码", max_length=24, required=False)
-    district = forms.IntegerField(label="辖区", required=False)
+    district = forms.IntegerField(label="辖区", required=False, min_value=1, max_value=2**31 - 1)
     category = forms.ChoiceField(label="设备种类", choices=Category.choices, required=False)
     occurred_on = forms.DateField(label="发生日期", widget=DATE)
     classification = forms.ChoiceField(label="事故等级", choices=AccidentClass.choices)
-    deaths = forms.IntegerField(label="死亡人数", min_value=0, initial=0)
-    serious_injuries = forms.IntegerField(label="重伤人数", min_value=0, initial=0)
-    minor_injuries = forms.IntegerField(label="轻伤人数", min_value=0, initial=0)
+    deaths = forms.IntegerField(label="死亡人数", min_value=0, max_value=10_000, initial=0)
+    serious_injuries = forms.IntegerField(label="重伤人数", min_value=0, max_value=10_000, initial=0)
+    minor_injuries = forms.IntegerField(label="轻伤人数", min_value=0, max_value=10_000, initial=0)
     description = forms.CharField(label="经过", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 

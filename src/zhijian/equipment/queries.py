@@ -9,16 +9,19 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from zhijian.core.params import choice_param, int_param, text_param
 from zhijian.core.scoping import VIEW, restrict
 
 from .models import (
     Accident,
     AccidentClass,
     Alarm,
+    Category,
     Device,
     MaintenanceGrade,
     RescueCase,
     RescueStatus,
+    RiskClass,
     Unit,
     UnitStatus,
 )
@@ -48,13 +51,13 @@ class UnitFilter:
 
     @classmethod
     def from_params(cls, params) -> UnitFilter:
-        district = params.get("district") or ""
+        """The filter of the unit list and API; a hostile value is refused with 400 (core.params)."""
         return cls(
-            q=(params.get("q") or "").strip(),
-            district=int(district) if str(district).isdigit() else None,
-            category=params.get("category") or "",
-            status=params.get("status") or "",
-            risk=params.get("risk") or "",
+            q=text_param(params, "q", max_length=60),
+            district=int_param(params, "district"),
+            category=choice_param(params, "category", Category.values),
+            status=choice_param(params, "status", UnitStatus.values),
+            risk=choice_param(params, "risk", RiskClass.values),
         )
 
 

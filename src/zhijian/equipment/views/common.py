@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 
 from zhijian.core.models import Role
+from zhijian.core.params import int_param
 from zhijian.core.scoping import user_district_id
 
 STAFF_ROLES = frozenset({Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR})
@@ -16,8 +17,7 @@ def page_district(request) -> int | None:
     own = user_district_id(request.user)
     if request.user.role in (Role.DISTRICT, Role.INSPECTOR):
         return own
-    raw = request.GET.get("district", "")
-    return int(raw) if raw.isdigit() else None
+    return int_param(request.GET, "district")
 
 
 def refuse(request, exc) -> None:

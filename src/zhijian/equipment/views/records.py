@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import policy_view, public_view
 from zhijian.core.models import Role, RuleValue
+from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import VIEW, get_scoped, restrict, user_district_id
 
@@ -19,6 +20,10 @@ from ..models import Accident, MaintenanceGrade, Reminder, RescueCase, Unit
 from ..rules import UNCONFIRMED_KEYS
 from ..services.records import unconfirmed_rules
 from .common import CITY_ROLES, refuse
+
+
+def _year(params, default):
+    return int_param(params, "year", minimum=2000, maximum=2100, default=default)
 
 
 @policy_view("equipment.enterprise")
@@ -57,7 +62,7 @@ def reminder_read(request, pk: int):
 
 @policy_view("equipment.view")
 def grades(request):
-    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    year = _year(request.GET, timezone.localdate().year - 1)
     rows = restrict(MaintenanceGrade.objects.filter(year=year), request.user)
     return render(
         request,
@@ -74,7 +79,7 @@ def grades(request):
 @policy_view("equipment.grades.decide")
 @require_POST
 def grades_action(request):
-    year = int(request.POST.get("year", "0"))
+    year = _year(request.POST, timezone.localdate().year - 1)
     try:
         if request.POST.get("action") == "publish":
             count = services.publish_grades(actor=request.user, year=year)
@@ -90,8 +95,9 @@ def grades_action(request):
 @public_view
 def grades_public(request):
     """Published grades: no login (维保单位等级公示)."""
-    year = request.GET.get("year", "")
-    rows = queries.published_grades(int(year) if year.isdigit() else None)
+    chosen = _year(request.GET, None)
+    year = str(chosen or "")
+    rows = queries.published_grades(chosen)
     years = sorted(
         set(MaintenanceGrade.objects.filter(published=True).values_list("year", flat=True)), reverse=True
     )
@@ -102,7 +108,7 @@ def grades_public(request):
 
 @policy_view("equipment.view")
 def accidents(request):
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = _year(request.GET, timezone.localdate().year)
     rows = restrict(Accident.objects.select_related("district", "unit"), request.user).filter(
         occurred_on__year=year
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import login_view, policy_view
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Role
+from zhijian.core.params import page_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.registry.views import page_of
@@ -47,8 +48,7 @@ def due_list(request, kind: str):
     if kind not in queries.DUE_KINDS:
         raise Http404
     district = page_district(request)
-    page = request.GET.get("page", "1")
-    data = queries.due_page(request.user, kind, district, page=int(page) if page.isdigit() else 1)
+    data = queries.due_page(request.user, kind, district, page=page_param(request.GET))
     return render(
         request,
         "equipment/due_list.html",
