@@ -74,6 +74,8 @@ PY
   [[ " ${steps[*]} " == *" warnings "* ]] && { "$bin/python" bench/bench_warnings.py speed; "$bin/python" bench/bench_warnings.py quality; }
   if [[ " ${steps[*]} " == *" complaints "* ]]; then  # its own database, dropped and created
     BENCH_DB=${COMPLAINTS_BENCH_DB:-zhijian_complaints_bench} "$bin/python" bench/bench_complaints.py
+  if [[ " ${steps[*]} " == *" equipment "* ]]; then  # issue 13; its own database, dropped and made
+    BENCH_DB=${EQUIPMENT_BENCH_DB:-zhijian_equipment_bench} "$bin/python" bench/bench_equipment.py
   fi
   if [[ " ${steps[*]} " == *" sampling "* ]]; then
     BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} \

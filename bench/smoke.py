@@ -134,6 +134,12 @@ SMOKE: list[Step] = [
         ("quality", "--scenarios", "1", "--replicates", "1", "--r-workers", "1"),
         db="warnings",
     ),
+    Step(
+        "equipment",
+        "bench_equipment.py",
+        ("--units", "3000", "--rate", "500", "--seconds", "3", "--rounds", "1"),
+        db="equipment",
+    ),
 ]
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "zhijian.indicators",
     "zhijian.warnings",
     "zhijian.complaints",
+    "zhijian.equipment",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,8 @@ UPLOAD_LIMITS = {
     "indicators.evidence": 20 << 20,  # the evidence of a reported value or a task's progress
     "warnings.source_file": int(os.environ.get("ZHIJIAN_UPLOAD_WARNINGS_MB", "100")) << 20,  # an outside feed
     "complaints.import": int(os.environ.get("ZHIJIAN_UPLOAD_COMPLAINTS_MB", "200")) << 20,  # a 12315 export
+    "equipment.import": int(os.environ.get("ZHIJIAN_UPLOAD_EQUIPMENT_MB", "200"))
+    << 20,  # a provincial export
     "default": 20 << 20,  # any other form with a file (the admin's)
 }
 

@@ -1,0 +1,1 @@
+"""Pages of special equipment, split by aggregate: register, records, screen and rescue."""
