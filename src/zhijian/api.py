@@ -152,3 +152,4 @@ from zhijian.inspections.api import router as inspections_router  # noqa: E402
 api.add_router("/inspections/", inspections_router)
 
 api.add_router("/sampling/", "zhijian.sampling.api.router")
+api.add_router("/quality/", "zhijian.quality.api.router")

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhijian.demo",
     "zhijian.inspections",
     "zhijian.sampling",
+    "zhijian.quality",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ urlpatterns = [
     path("public/inspections/", include("zhijian.inspections.public_urls")),
     path("sampling/", include("zhijian.sampling.urls")),
     path("public/sampling/", include("zhijian.sampling.public_urls")),
+    path("quality/", include("zhijian.quality.urls")),
+    path("public/quality/", include("zhijian.quality.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,0 +1,194 @@
+"""What quality infrastructure offers the platform through core.hooks: workbench to-dos and cockpit figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from zhijian.core.access import allows
+from zhijian.core.hooks import IndicatorSource, Todo
+from zhijian.core.models import Role
+from zhijian.core.scoping import VIEW, restrict, user_district_id
+
+from .models import (
+    Enrolment,
+    EnrolmentStatus,
+    Outcome,
+    ProviderKind,
+    RequestStatus,
+    ServiceProvider,
+    ServiceRequest,
+)
+from .queries import library_indicators
+from .services.common import today
+from .services.reports import current_period, report_states
+
+APP = "对标达标与质量服务"
+
+
+def todos(user) -> list[Todo]:
+    """A role's quality to-dos: reviews for the city, reports for a district, quotes for a laboratory …"""
+    items: list[Todo] = []
+    if not getattr(user, "is_authenticated", False):
+        return items
+    on = today()
+    if allows(user, "quality.enrolment.review"):
+        pending = Enrolment.objects.filter(status=EnrolmentStatus.SUBMITTED).count()
+        items.append(Todo(APP, "对标企业待确认", pending, reverse("quality:campaign") + "?status=submitted"))
+    if allows(user, "quality.report.summary"):
+        year, period = current_period(on)
+        states = report_states(year, period, on)
+        overdue = [s for s in states if s.overdue]
+        items.append(
+            Todo(
+                APP,
+                "进展情况报表逾期未报（单位）",
+                len(overdue),
+                reverse("quality:report_list"),
+                due=states[0].deadline.due_on if states else None,
+                overdue=len(overdue),
+                urgent=bool(overdue),
+            )
+        )
+    if user.role == Role.DISTRICT and user_district_id(user):
+        from zhijian.core.models import Jurisdiction
+
+        year, period = current_period(on)
+        state = report_states(year, period, on, units=[Jurisdiction.objects.get(pk=user_district_id(user))])[
+            0
+        ]
+        if state.overdue or state.due_soon:
+            items.append(
+                Todo(
+                    APP,
+                    f"报送{year}年{'半年度' if period == 'half' else '年度'}进展情况报表",
+                    1,
+                    reverse("quality:report_list"),
+                    due=state.deadline.due_on,
+                    overdue=int(state.overdue),
+                    urgent=state.overdue,
+                )
+            )
+        no_plan = restrict(
+            Enrolment.objects.filter(status=EnrolmentStatus.APPROVED, plan_uploaded_on__isnull=True),
+            user,
+            VIEW,
+        ).count()
+        items.append(
+            Todo(APP, "对标企业待登记技术方案", no_plan, reverse("quality:campaign") + "?status=approved")
+        )
+    if user.role == Role.LAB:
+        mine = restrict(ServiceRequest.objects.all(), user, VIEW)
+        items.append(
+            Todo(
+                APP,
+                "服务需求待报价",
+                mine.filter(status=RequestStatus.REQUESTED).count(),
+                reverse("quality:request_list") + "?status=requested",
+            )
+        )
+        items.append(
+            Todo(
+                APP,
+                "已预约待出具报告",
+                mine.filter(status=RequestStatus.BOOKED).count(),
+                reverse("quality:request_list") + "?status=booked",
+            )
+        )
+    if user.role == Role.ENTERPRISE:
+        mine = restrict(ServiceRequest.objects.all(), user, VIEW)
+        items.append(
+            Todo(
+                APP,
+                "机构已报价待确认预约",
+                mine.filter(status=RequestStatus.QUOTED).count(),
+                reverse("quality:mine"),
+            )
+        )
+        items.append(
+            Todo(
+                APP,
+                "报告已出具待评价",
+                mine.filter(status=RequestStatus.DELIVERED).count(),
+                reverse("quality:mine"),
+            )
+        )
+    return items
+
+
+def _benchmark_firms(start: dt.date, end: dt.date, district_id: int | None = None) -> int:
+    rows = Enrolment.objects.filter(outcome=Outcome.MET, result_on__gte=start, result_on__lte=end)
+    if district_id is not None:
+        rows = rows.filter(jurisdiction_id=district_id)
+    return rows.values("entity").distinct().count()
+
+
+def _enrolled_firms(start: dt.date, end: dt.date, district_id: int | None = None) -> int:
+    rows = Enrolment.objects.filter(
+        status=EnrolmentStatus.APPROVED, reviewed_on__gte=start, reviewed_on__lte=end
+    )
+    if district_id is not None:
+        rows = rows.filter(jurisdiction_id=district_id)
+    return rows.values("entity").distinct().count()
+
+
+def _service_points(start: dt.date, end: dt.date, district_id: int | None = None) -> int:
+    rows = ServiceProvider.objects.filter(kind=ProviderKind.SERVICE_POINT, active=True)
+    if district_id is not None:
+        rows = rows.filter(jurisdiction_id=district_id)
+    return rows.count()
+
+
+def _library(key: str):
+    return lambda start, end, district_id=None: library_indicators(start, end, district_id)[key]
+
+
+def indicators() -> list[IndicatorSource]:
+    """Cockpit figures: campaign firms (seed 002: 450 by 2022), firms that met the benchmark, the
+    libraries' feeds (seed 004: 省级及以上政府质量奖 15 by 2025) and one-stop service points (50 by 2025)."""
+    campaign = lambda s, e, d=None: reverse("quality:campaign")  # noqa: E731
+    return [
+        IndicatorSource(
+            "quality.benchmark_enrolled_firms",
+            "quality",
+            _enrolled_firms,
+            campaign,
+            "对标达标提升参与企业数（市局确认）",
+        ),
+        IndicatorSource(
+            "quality.benchmark_met_firms",
+            "quality",
+            _benchmark_firms,
+            campaign,
+            "对标达标企业数（检测验证达标）",
+        ),
+        IndicatorSource(
+            "quality.provincial_quality_awards",
+            "quality",
+            _library("provincial_quality_awards"),
+            lambda s, e, d=None: reverse("quality:library_list") + "?library=quality_award",
+            "省级及以上政府质量奖（质量奖培育库）",
+        ),
+        IndicatorSource(
+            "quality.standards_led",
+            "quality",
+            _library("standards_led"),
+            lambda s, e, d=None: reverse("quality:library_list") + "?library=standard_award",
+            "主导制修订标准数（标准创新奖培育库申报）",
+        ),
+        IndicatorSource(
+            "quality.high_value_patents",
+            "quality",
+            _library("high_value_patents"),
+            lambda s, e, d=None: reverse("quality:library_list") + "?library=patent_award",
+            "高价值发明专利数（专利奖培育库申报）",
+        ),
+        IndicatorSource(
+            "quality.one_stop_service_points",
+            "quality",
+            _service_points,
+            lambda s, e, d=None: reverse("quality:services"),
+            "质量基础“一站式”公共服务平台（站点）数",
+        ),
+    ]
