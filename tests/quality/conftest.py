@@ -29,7 +29,10 @@ STANDARDS = [
 
 @pytest.fixture
 def standards(db):
-    return {number: services.save_standard(actor=SYSTEM, number=number, name=name)[0] for number, name in STANDARDS}
+    return {
+        number: services.save_standard(actor=SYSTEM, number=number, name=name)[0]
+        for number, name in STANDARDS
+    }
 
 
 @pytest.fixture
@@ -51,14 +54,25 @@ def campaign(city):
 def firms(city):
     """Bearing makers (关键基础件) in 海曙 and 鄞州, above scale, and an appliance maker in 海曙."""
     made = {
-        "haishu": EntityFactory(jurisdiction=city["330203"], name="宁波海曙精密轴承有限公司", cluster="key_components"),
-        "haishu2": EntityFactory(jurisdiction=city["330203"], name="宁波海曙电器有限公司", cluster="smart_appliances", industry_code="C3851"),
-        "yinzhou": EntityFactory(jurisdiction=city["330212"], name="宁波鄞州轴承股份有限公司", cluster="key_components"),
+        "haishu": EntityFactory(
+            jurisdiction=city["330203"], name="宁波海曙精密轴承有限公司", cluster="key_components"
+        ),
+        "haishu2": EntityFactory(
+            jurisdiction=city["330203"],
+            name="宁波海曙电器有限公司",
+            cluster="smart_appliances",
+            industry_code="C3851",
+        ),
+        "yinzhou": EntityFactory(
+            jurisdiction=city["330212"], name="宁波鄞州轴承股份有限公司", cluster="key_components"
+        ),
     }
     for entity in made.values():
         EntityTag.objects.create(entity=entity, tag=Tag.ABOVE_SCALE)
     EntityTag.objects.create(
-        entity=EntityFactory(jurisdiction=city["330203"], name="宁波海曙另一轴承有限公司", cluster="key_components"),
+        entity=EntityFactory(
+            jurisdiction=city["330203"], name="宁波海曙另一轴承有限公司", cluster="key_components"
+        ),
         tag=Tag.ABOVE_SCALE,
     )
     return made
@@ -68,15 +82,29 @@ def firms(city):
 def labs(city, standards):
     """Two local laboratories with a bearing test each, and an account for each."""
     made = {}
-    for key, name, unit in (("L1", "宁波市产品质量检验研究院", "330203"), ("L2", "宁波检验认证技术服务有限公司", "3302Z1")):
+    for key, name, unit in (
+        ("L1", "宁波市产品质量检验研究院", "330203"),
+        ("L2", "宁波检验认证技术服务有限公司", "3302Z1"),
+    ):
         provider = services.register_provider(
-            actor=SYSTEM, name=name, kind="laboratory", jurisdiction=city[unit], cma_no=f"CMA-{key}",
+            actor=SYSTEM,
+            name=name,
+            kind="laboratory",
+            jurisdiction=city[unit],
+            cma_no=f"CMA-{key}",
             cma_valid_until=timezone.localdate() + dt.timedelta(days=365),
         )
         capability = services.publish_capability(
-            actor=SYSTEM, provider=provider, category=ServiceCategory.TESTING, item="轴承尺寸与公差检测",
-            products="深沟球轴承", standards=[standards["GB/T 307.1-2017"], standards["ISO 492:2014"]],
-            turnaround_days=7, price=Decimal("1800"), accredited="cma", clusters=["key_components"],
+            actor=SYSTEM,
+            provider=provider,
+            category=ServiceCategory.TESTING,
+            item="轴承尺寸与公差检测",
+            products="深沟球轴承",
+            standards=[standards["GB/T 307.1-2017"], standards["ISO 492:2014"]],
+            turnaround_days=7,
+            price=Decimal("1800"),
+            accredited="cma",
+            clusters=["key_components"],
         )
         user = UserFactory(username=f"t_lab_{key}", role=Role.LAB)
         services.link_account(actor=SYSTEM, user=user, provider=provider)
@@ -94,8 +122,12 @@ def firm_users(firms):
 
 def enrol(actor, campaign, firm, standards, product="深沟球轴承"):
     return services.enrol_firm(
-        actor=actor, campaign=campaign, uscc=firm.uscc, product_name=product,
-        executed_standard=standards["GB/T 307.1-2017"], compared_standard=standards["ISO 492:2014"],
+        actor=actor,
+        campaign=campaign,
+        uscc=firm.uscc,
+        product_name=product,
+        executed_standard=standards["GB/T 307.1-2017"],
+        compared_standard=standards["ISO 492:2014"],
     )
 
 

@@ -40,7 +40,11 @@ VALID = [
 def test_real_numbers_parse_to_their_canonical_form(raw, canonical, kind, code, year, mandatory):
     parsed = parse_standard_number(raw)
     assert (parsed.number, parsed.kind, parsed.code, parsed.year, parsed.mandatory) == (
-        canonical, kind, code, year, mandatory,
+        canonical,
+        kind,
+        code,
+        year,
+        mandatory,
     )
 
 

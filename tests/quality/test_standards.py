@@ -18,17 +18,25 @@ pytestmark = pytest.mark.django_db
 
 
 def test_save_keeps_the_canonical_number_and_is_audited(users):
-    standard, outcome = services.save_standard(actor=users["admin"], number="gb/t4754—2017", name="国民经济行业分类")
+    standard, outcome = services.save_standard(
+        actor=users["admin"], number="gb/t4754—2017", name="国民经济行业分类"
+    )
     assert (standard.number, standard.kind, outcome) == ("GB/T 4754-2017", "national", "created")
     assert AuditEntry.objects.filter(action="quality.standard.save", object_id=str(standard.pk)).exists()
-    again, outcome = services.save_standard(actor=users["admin"], number="GB/T 4754-2017", name="国民经济行业分类")
+    again, outcome = services.save_standard(
+        actor=users["admin"], number="GB/T 4754-2017", name="国民经济行业分类"
+    )
     assert (again.pk, outcome) == (standard.pk, "unchanged")
 
 
 def test_replaced_by_marks_the_old_standard_replaced(users):
-    new, _ = services.save_standard(actor=users["admin"], number="GB 21455-2019", name="房间空气调节器能效限定值及能效等级")
+    new, _ = services.save_standard(
+        actor=users["admin"], number="GB 21455-2019", name="房间空气调节器能效限定值及能效等级"
+    )
     old, _ = services.save_standard(
-        actor=users["admin"], number="GB 21455-2013", name="转速可控型房间空气调节器能效限定值及能效等级",
+        actor=users["admin"],
+        number="GB 21455-2013",
+        name="转速可控型房间空气调节器能效限定值及能效等级",
         replaced_by="GB 21455-2019",
     )
     assert old.status == StandardStatus.REPLACED and old.replaced_by == new
@@ -41,12 +49,21 @@ def test_only_the_city_keeps_the_register_and_bad_numbers_are_refused(users):
         services.save_standard(actor=users["admin"], number="GB 4754", name="x")
     assert refused.value.code == "bad_standard_number" and "number" in refused.value.fields
     with pytest.raises(QualityError, match="不在标准库中"):
-        services.save_standard(actor=users["admin"], number="GB/T 1-2020", name="x", replaced_by="GB/T 2-2020")
+        services.save_standard(
+            actor=users["admin"], number="GB/T 1-2020", name="x", replaced_by="GB/T 2-2020"
+        )
 
 
 ROWS = [
     ["标准编号", "标准名称", "状态", "发布日期", "实施日期", "代替标准"],
-    ["GB 21455-2013", "转速可控型房间空气调节器能效限定值及能效等级", "被代替", "2013-06-09", "2013-10-01", "GB 21455-2019"],
+    [
+        "GB 21455-2013",
+        "转速可控型房间空气调节器能效限定值及能效等级",
+        "被代替",
+        "2013-06-09",
+        "2013-10-01",
+        "GB 21455-2019",
+    ],
     ["GB 21455-2019", "房间空气调节器能效限定值及能效等级", "现行", "2019/12/31", "2020年7月1日", ""],
     ["T/ZZB 0101-2016", "深沟球轴承", "", "", "", ""],
     ["ISO 492:2014", "滚动轴承 向心轴承 几何产品规范和公差值", "现行有效", "2014-05-01", "", ""],
