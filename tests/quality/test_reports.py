@@ -16,7 +16,13 @@ from zhijian.quality import exports, services
 from zhijian.quality.models import Enrolment, ReportReminder
 from zhijian.quality.reference import INDUSTRIES_2020, QUOTAS_2020
 from zhijian.quality.services import reports
-from zhijian.quality.services.reports import city_summary, current_period, deadline_for, report_figures, report_states
+from zhijian.quality.services.reports import (
+    city_summary,
+    current_period,
+    deadline_for,
+    report_figures,
+    report_states,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +38,29 @@ def test_deadlines_are_5_july_and_5_january_from_rule_data():
 
 
 def test_a_new_rule_version_applies_from_its_date_only():
-    RuleValue.objects.create(key=reports.DUE_RULE, value=Decimal("10"), unit="days", valid_from=dt.date(2027, 1, 1),
-                             legal_source="（测试）新的实施方案")
+    RuleValue.objects.create(
+        key=reports.DUE_RULE,
+        value=Decimal("10"),
+        unit="days",
+        valid_from=dt.date(2027, 1, 1),
+        legal_source="（测试）新的实施方案",
+    )
     assert deadline_for(2026, "half").due_on == dt.date(2026, 7, 5)
     assert deadline_for(2027, "half").due_on == dt.date(2027, 7, 10)
 
 
 @pytest.fixture
 def campaign_2025(city):
-    return services.save_campaign(actor=SYSTEM, year=2025, title="2025年", industries=INDUSTRIES_2020, goal_year=2025,
-                                  goal_industries=15, goal_firms=450, quotas=QUOTAS_2020)
+    return services.save_campaign(
+        actor=SYSTEM,
+        year=2025,
+        title="2025年",
+        industries=INDUSTRIES_2020,
+        goal_year=2025,
+        goal_industries=15,
+        goal_firms=450,
+        quotas=QUOTAS_2020,
+    )
 
 
 def _dated(enrolment, **dates):
@@ -51,13 +70,27 @@ def _dated(enrolment, **dates):
 def test_report_figures_match_the_data_as_of_the_period_end(campaign_2025, firms, standards, users):
     e1 = enrol(SYSTEM, campaign_2025, firms["haishu"], standards)
     e2 = enrol(SYSTEM, campaign_2025, firms["haishu"], standards, product="圆锥滚子轴承")
-    e3 = services.enrol_firm(actor=SYSTEM, campaign=campaign_2025, uscc=firms["haishu2"].uscc, product_name="家用电器",
-                             executed_standard=standards["GB 4706.1-2005"], compared_standard=standards["IEC 60335-1:2020"])
+    e3 = services.enrol_firm(
+        actor=SYSTEM,
+        campaign=campaign_2025,
+        uscc=firms["haishu2"].uscc,
+        product_name="家用电器",
+        executed_standard=standards["GB 4706.1-2005"],
+        compared_standard=standards["IEC 60335-1:2020"],
+    )
     late = enrol(SYSTEM, campaign_2025, firms["yinzhou"], standards)  # another district: not in 海曙's report
     for e in (e1, e2, e3, late):
         services.review_enrolment(actor=SYSTEM, enrolment=e, approve=True)
-    _dated(e1, reviewed_on=dt.date(2025, 5, 20), plan_uploaded_on=dt.date(2025, 6, 20), result_on=dt.date(2025, 6, 28), outcome="met")
-    _dated(e2, reviewed_on=dt.date(2025, 5, 20), plan_uploaded_on=dt.date(2025, 7, 10))  # plan after the half year
+    _dated(
+        e1,
+        reviewed_on=dt.date(2025, 5, 20),
+        plan_uploaded_on=dt.date(2025, 6, 20),
+        result_on=dt.date(2025, 6, 28),
+        outcome="met",
+    )
+    _dated(
+        e2, reviewed_on=dt.date(2025, 5, 20), plan_uploaded_on=dt.date(2025, 7, 10)
+    )  # plan after the half year
     _dated(e3, reviewed_on=dt.date(2025, 8, 1))  # confirmed after the half year: not in it
     figures = report_figures(firms["haishu"].jurisdiction, 2025, "half")
     (block,) = figures["industries"]
@@ -67,7 +100,10 @@ def test_report_figures_match_the_data_as_of_the_period_end(campaign_2025, firms
     assert (block["plans_uploaded"], block["plans_expected"], block["plans_ratio"]) == (1, 2, 50.0)
     assert (block["results_uploaded"], block["results_ratio"], block["met"]) == (1, 50.0, 1)
     annual = report_figures(firms["haishu"].jurisdiction, 2025, "annual")
-    assert {b["industry"]: b["plans_uploaded"] for b in annual["industries"]} == {"key_components": 2, "smart_appliances": 0}
+    assert {b["industry"]: b["plans_uploaded"] for b in annual["industries"]} == {
+        "key_components": 2,
+        "smart_appliances": 0,
+    }
     assert annual["total"]["firms"] == 2
 
 
@@ -79,7 +115,11 @@ def test_generate_review_submit_and_the_late_flag(campaign, firms, standards, us
     assert report.jurisdiction.code == "330203" and report.due_on == deadline_for(year, period).due_on
     with pytest.raises(services.QualityError, match="须先审核"):
         services.submit_report(actor=users["haishu"], report=report)
-    services.save_narrative(actor=users["haishu"], report=report, narrative={"finance": "区财政安排专项资金50万元", "x": "ignored"})
+    services.save_narrative(
+        actor=users["haishu"],
+        report=report,
+        narrative={"finance": "区财政安排专项资金50万元", "x": "ignored"},
+    )
     assert report.narrative == {"finance": "区财政安排专项资金50万元"}
     services.review_report(actor=users["haishu"], report=report)
     monkeypatch.setattr(reports, "today", lambda: report.due_on + dt.timedelta(days=1))

@@ -33,6 +33,7 @@ VALID = [
     ("EN 71-1:2014+A1:2018", "EN 71-1:2014+A1:2018", Kind.FOREIGN, "EN", 2014, False),
     ("JIS C 9335-1:2014", "JIS C 9335-1:2014", Kind.FOREIGN, "JIS C", 2014, False),
     ("ASTM D638-14", "ASTM D638-14", Kind.FOREIGN, "ASTM", 2014, False),
+    ("iso9001：2015", "ISO 9001:2015", Kind.FOREIGN, "ISO", 2015, False),
 ]
 
 

@@ -2,7 +2,6 @@
 progress reports, libraries, capabilities and service requests. Same scoping and policies as the pages;
 errors as ``{code, message, fields}`` (core.errors)."""
 
-
 import datetime as dt
 from decimal import Decimal
 

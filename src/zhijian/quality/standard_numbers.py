@@ -203,6 +203,7 @@ def _clean(raw: str) -> str:
     text = re.sub(r"\s*:\s*", ":", text)
     text = re.sub(r"^(GB|[A-Z]{2})([TZ])(?=[\s\d])", r"\1/\2", text)
     text = re.sub(r"^(GB(?:/[TZ])?|[A-Z]{2}/[TZ]|DB\d{2}(?:\d{2})?/[TZ])(?=\d)", r"\1 ", text)
+    text = re.sub(r"^(ISO/IEC|ISO|IEC|EN)(?=\d)", r"\1 ", text)  # "ISO9001:2015"
     return text
 
 

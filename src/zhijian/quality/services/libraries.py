@@ -115,7 +115,7 @@ def add_coaching(*, actor, entry: CultivationEntry, held_on, coach: str, content
     if held_on > today():
         raise QualityError("date_in_future", "辅导日期不能晚于今天")
     with transaction.atomic():
-        record = CoachingRecord.objects.create(
+        session = CoachingRecord.objects.create(
             entry=entry, held_on=held_on, coach=coach.strip(), content=content.strip()
         )
         if entry.stage == Stage.CANDIDATE:
@@ -126,12 +126,12 @@ def add_coaching(*, actor, entry: CultivationEntry, held_on, coach: str, content
             audit.Change(
                 "quality.library.coaching",
                 "CoachingRecord",
-                str(record.pk),
+                str(session.pk),
                 None,
-                {"entry": entry.pk, "held_on": held_on, "coach": record.coach},
+                {"entry": entry.pk, "held_on": held_on, "coach": session.coach},
             ),
         )
-    return record
+    return session
 
 
 def add_evidence(
@@ -170,7 +170,9 @@ def record_award(
     if not award.strip() or level not in ("city", "province", "national"):
         raise QualityError("award_missing", "请填写奖项名称和级别")
     with transaction.atomic():
-        record = AwardRecord.objects.create(entry=entry, year=year, award=award.strip(), level=level, won=won)
+        award_record = AwardRecord.objects.create(
+            entry=entry, year=year, award=award.strip(), level=level, won=won
+        )
         before = _state(entry)
         entry.stage = (
             Stage.AWARDED
@@ -185,7 +187,7 @@ def record_award(
                 "CultivationEntry",
                 str(entry.pk),
                 before,
-                {**_state(entry), "award": [year, record.award, level, won]},
+                {**_state(entry), "award": [year, award_record.award, level, won]},
             ),
         )
         if won:
@@ -199,4 +201,4 @@ def record_award(
                     "year": year,
                 },
             )
-    return record
+    return award_record
