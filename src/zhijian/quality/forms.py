@@ -10,6 +10,9 @@ from zhijian.registry.industries import cluster_choices
 from .models import NARRATIVE_FIELDS, Library, ServiceCategory, Standard, StandardStatus
 from .standard_numbers import Kind, StandardNumberError, parse_standard_number
 
+# an HTML date input needs ISO dates whatever the locale's display format
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
 
 class StandardField(forms.CharField):
     """A standard number typed as people write it (GB/T4754—2017), resolved to the registered standard."""
@@ -22,8 +25,8 @@ class StandardField(forms.CharField):
         self.widget.attrs.setdefault("placeholder", "标准编号")
         self.widget.attrs.setdefault("list", "standard-numbers")
 
-    def to_python(self, value):
-        text = super().to_python(value)
+    def clean(self, value):
+        text = super().clean(value)  # the text's own checks (required, length) first
         if not text:
             return None
         try:
@@ -45,12 +48,8 @@ class StandardForm(forms.Form):
     number = StandardField(label="标准编号", registered=False)
     name = forms.CharField(label="标准名称", max_length=200)
     status = forms.ChoiceField(label="状态", choices=StandardStatus.choices)
-    issued_on = forms.DateField(
-        label="发布日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    effective_on = forms.DateField(
-        label="实施日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = forms.DateField(label="发布日期", required=False, widget=DATE)
+    effective_on = forms.DateField(label="实施日期", required=False, widget=DATE)
     replaced_by = StandardField(label="代替标准", required=False, registered=False)
 
 
@@ -87,12 +86,12 @@ class ReviewForm(forms.Form):
 class PlanForm(forms.Form):
     plan_no = forms.CharField(label="技术方案编号", max_length=60)
     plan_title = forms.CharField(label="技术方案名称", max_length=200, required=False)
-    uploaded_on = forms.DateField(label="上传平台日期", widget=forms.DateInput(attrs={"type": "date"}))
+    uploaded_on = forms.DateField(label="上传平台日期", widget=DATE)
 
 
 class ResultForm(forms.Form):
     report_no = forms.CharField(label="检测/验证报告编号", max_length=60)
-    result_on = forms.DateField(label="结果日期", widget=forms.DateInput(attrs={"type": "date"}))
+    result_on = forms.DateField(label="结果日期", widget=DATE)
     met = forms.TypedChoiceField(
         label="结论", choices=[("1", "达标"), ("0", "未达标")], coerce=lambda v: v == "1"
     )
@@ -122,7 +121,7 @@ class NominateForm(forms.Form):
 
 
 class CoachingForm(forms.Form):
-    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label="日期", widget=DATE)
     coach = forms.CharField(label="辅导人员/机构", max_length=120)
     content = forms.CharField(label="辅导内容", max_length=500)
 
@@ -200,7 +199,7 @@ class DeclineForm(forms.Form):
 
 
 class BookForm(forms.Form):
-    sample_on = forms.DateField(label="预约送样日期", widget=forms.DateInput(attrs={"type": "date"}))
+    sample_on = forms.DateField(label="预约送样日期", widget=DATE)
 
 
 class DeliverForm(forms.Form):

@@ -4,6 +4,7 @@ and the bureau's analysis of demand, response times and gaps by "246" cluster.""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -196,7 +197,8 @@ def _step(request, pk, form_class, operation, success, rename=None):
     data = dict(form.cleaned_data) if form is not None else {}
     for old, new in (rename or {}).items():
         data[new] = data.pop(old)
-    attempt(request, operation, actor=request.user, request=req, success=success, **data)
+    # the service's own parameter is called ``request`` too: bind it before ``attempt`` sees it
+    attempt(request, functools.partial(operation, actor=request.user, request=req, **data), success=success)
     return redirect("quality:request_detail", pk=pk)
 
 
