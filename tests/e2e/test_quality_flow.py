@@ -35,8 +35,9 @@ def submit(page, selector: str) -> None:
 
 @pytest.mark.e2e
 def test_enrol_confirm_test_publish_and_report(page, live_server, users, request):
-    campaign, firms, labs = (request.getfixturevalue(n) for n in ("campaign", "firms", "labs"))
-    firm = firms["haishu"]
+    request.getfixturevalue("campaign")
+    bearing_makers, laboratories = (request.getfixturevalue(n) for n in ("firms", "labs"))
+    firm = bearing_makers["haishu"]
 
     # 海曙 enrols the firm (附件2)
     login(page, "t_haishu")
@@ -66,7 +67,7 @@ def test_enrol_confirm_test_publish_and_report(page, live_server, users, request
     # 海曙 asks the platform for the benchmark test
     login(page, "t_haishu")
     page.goto(f"/quality/enrolments/{enrolment.pk}/")
-    row = page.locator("table#support tr", has_text=labs["L1"]["provider"].name).filter(has_text="轴承尺寸")
+    row = page.locator("table#support tr", has_text=laboratories["L1"]["provider"].name).filter(has_text="轴承尺寸")
     with page.expect_navigation():
         row.locator("button").click()
     assert page.locator("#request-status").inner_text() == "待报价"
@@ -109,7 +110,7 @@ def test_enrol_confirm_test_publish_and_report(page, live_server, users, request
     page.click("header nav a:has-text('对标达标名单')")
     listed = page.locator("table#benchmark").inner_text()
     assert firm.name in listed and "深沟球轴承" in listed and "ISO 492:2014" in listed
-    assert labs["L1"]["provider"].name in listed
+    assert laboratories["L1"]["provider"].name in listed
 
     # 海曙 submits its half-year report (附件3)
     login(page, "t_haishu")
