@@ -44,6 +44,7 @@ test-postgres: install-test
 	@ZHIJIAN_TEST_DB=postgres ./scripts/test.sh
 
 lint: install-test
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests bench
 	ZHIJIAN_MODE=test $(BIN)/mypy

@@ -7,7 +7,7 @@ one process:
 
 1. baseline: a plain ``COPY … FROM STDIN (FORMAT csv)`` of the same file into a bare table with the
    file's 13 columns (text, no index, no constraint) — what PostgreSQL alone costs;
-2. the real thing: ``zhijian.registry.importing.import_entities(path, actor="bench")`` — encoding
+2. the real thing: ``zhijian.registry.importing.import_entities(path, actor=SystemActor("bench"))`` — encoding
    detection, SHA-256, CSV parsing, per-row validation, diff against the register, COPY of entities,
    tags, lifecycle events and hash-chained audit entries, one transaction.
 
@@ -21,6 +21,8 @@ import os
 import sys
 import time
 from pathlib import Path
+
+from zhijian.core.access import SystemActor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C  # noqa: E402
@@ -157,7 +159,7 @@ def main() -> int:
             marks.append((done, now))
             print(f"    … {done:>10,} rows  {now:7.1f} s  {done / now:>8,.0f} rows/s", flush=True)
 
-    result = import_entities(path, actor="bench", progress=progress)
+    result = import_entities(path, actor=SystemActor("bench"), progress=progress)
     elapsed = time.perf_counter() - started
     if not result.ok:
         print(f"!! import failed: {result.unreadable or result.issues[:5]}")

@@ -7,13 +7,13 @@ Issue 5's bar: importing a year of city-scale results (about 60,000 samples × t
 
 1. setup (timed, not part of the figure): with ``--fresh`` the bench database is dropped and created,
    migrated and given the city; a register of ``--entities`` synthetic entities is imported (sellers
-   in every district); then ``zhijian.sampling.demo.prepare(scale="city")`` writes the catalogue,
+   in every district); then ``zhijian.demo.sampling.loader.prepare(scale="city")`` writes the catalogue,
    laboratories, local makers, plans, tasks and a year of city-scale samples (56,400 food and 3,150
    product batches of 2025, plus an autumn-2026 slice) with COPY;
 2. the results file: ``demo.write_results_file`` writes every reported sample's results as the
    laboratories' CSV (one row per sample and item);
 3. baseline: ``COPY … FROM STDIN (FORMAT csv)`` of that file into a bare 9-column text table;
-4. the real thing: ``import_results(path, actor="bench")`` — encoding detection, header mapping, row
+4. the real thing: ``import_results(path, actor=SystemActor("bench"))`` — encoding detection, header mapping, row
    validation, judging every item against its limit with unit conversion, COPY of the item results,
    UPDATE … FROM of the samples, report deadlines, hash-chained audit entries, and for every failure
    its cases, notices, disposal deadlines and ``sampling.sample_failed`` events; one transaction.
@@ -26,6 +26,8 @@ import io
 import os
 import sys
 import time
+
+from zhijian.core.access import SystemActor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C  # noqa: E402
@@ -100,7 +102,7 @@ def time_xlsx(path, rows: int, import_results) -> dict:
     book.save(out)
     write_s = time.perf_counter() - started
     started = time.perf_counter()
-    result = import_results(out, actor="bench", dry_run=True)
+    result = import_results(out, actor=SystemActor("bench"), dry_run=True)
     seconds = time.perf_counter() - started
     assert result.ok and result.rows == written, result.issues[:3]
     return {
@@ -137,8 +139,8 @@ def main() -> int:
 
     from zhijian.core.reference import load_city
     from zhijian.demo.generator import EntityGenerator, write_csv
+    from zhijian.demo.sampling import loader as demo
     from zhijian.registry.importing import import_entities
-    from zhijian.sampling import demo
     from zhijian.sampling.importing import import_results
     from zhijian.sampling.models import Sample
 
@@ -155,7 +157,7 @@ def main() -> int:
     started = time.perf_counter()
     register = C.OUT / f"sampling-register-{args.entities}-{args.seed}.csv"
     write_csv(register, EntityGenerator(args.seed, args.entities).rows())
-    assert import_entities(register, actor="bench").ok
+    assert import_entities(register, actor=SystemActor("bench")).ok
     console = Console(file=io.StringIO())
     world, year, autumn = demo.prepare(seed=args.seed, scale="city", console=console)
     setup_s = time.perf_counter() - started
@@ -197,7 +199,7 @@ def main() -> int:
             marks.append((done, now))
             print(f"    … {done:>9,} rows  {now:6.1f} s  {done / now:>8,.0f} rows/s", flush=True)
 
-    result = import_results(path, actor="bench", progress=progress)
+    result = import_results(path, actor=SystemActor("bench"), progress=progress)
     elapsed = time.perf_counter() - started
     if not result.ok:
         print(f"!! import failed: {result.unreadable or result.issues[:5]}")

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import PASSWORD
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Job
 from zhijian.core.tokens import issue_token
 
@@ -163,7 +164,7 @@ def proposals(entities):
     found_on = timezone.localdate() - dt.timedelta(days=3)
     return {
         target: services.propose_listing(
-            actor="test",
+            actor=SystemActor("test"),
             entity=entity,
             ground=ListGround.UNREACHABLE,
             reason="双随机抽查发现：通过登记的住所（经营场所）无法联系",
@@ -202,7 +203,9 @@ def test_proposal_decisions_page_and_api(actors, proposals, actor, target, decis
     allowed = actor in PROPOSAL_OFFICERS and target in VISIBLE[actor]
     form = {"entered_on": proposal.found_on.isoformat(), "decision_no": "甬异〔2026〕1号", "reason": "理由"}
     page = client_for(actors[actor]).post(f"/credit/proposals/{proposal.pk}/{decision}/", form)
-    assert page.status_code == (302 if allowed else 404)
+    # outside the policy's roles: 403 whatever the row; an officer out of scope: 404 (existence not leaked)
+    refused = 404 if actor in PROPOSAL_OFFICERS else 403
+    assert page.status_code == (302 if allowed else refused)
     status = ListingProposal.objects.get(pk=proposal.pk).status
     assert status == ({"confirm": "confirmed", "reject": "rejected"}[decision] if allowed else "open")
     # the API answers the same: 404 out of scope; in scope, the decision already taken
@@ -211,8 +214,8 @@ def test_proposal_decisions_page_and_api(actors, proposals, actor, target, decis
         {"decision_no": "甬异〔2026〕1号", "reason": "理由"},
         content_type="application/json",
     )
-    assert api.status_code == (400 if allowed else 404)
-    assert api.json()["code"] == ("decided" if allowed else "not_found")
+    assert api.status_code == (400 if allowed else refused)
+    assert api.json()["code"] == ("decided" if allowed else {404: "not_found", 403: "forbidden"}[refused])
 
 
 def test_anonymous_gets_login_or_401_for_proposals(proposals):

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
     "zhijian.core",
@@ -111,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["zhijian.core.auth.ScopedUserBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,3 +185,9 @@ LOGGING = {
 
 # Rows an Excel export may carry; past it the user is asked to narrow the filter.
 EXPORT_MAX_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_MAX_ROWS", "100000"))
+
+# Event relay (core/events.py): a delivery is retried with doubling waits from EVENTS_BACKOFF_BASE
+# seconds up to EVENTS_BACKOFF_MAX, and dead-lettered after EVENTS_MAX_ATTEMPTS failures.
+EVENTS_MAX_ATTEMPTS = int(os.environ.get("ZHIJIAN_EVENTS_MAX_ATTEMPTS", "10"))
+EVENTS_BACKOFF_BASE = float(os.environ.get("ZHIJIAN_EVENTS_BACKOFF_BASE", "2"))
+EVENTS_BACKOFF_MAX = float(os.environ.get("ZHIJIAN_EVENTS_BACKOFF_MAX", "3600"))

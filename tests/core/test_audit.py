@@ -3,12 +3,16 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 
-def _write(n=5, actor="tester"):
+TESTER = SystemActor("tester")
+
+
+def _write(n=5, actor=TESTER):
     with transaction.atomic():
         audit.record_many(
             actor, [audit.Change("thing.update", "Thing", str(i), {"v": i}, {"v": i + 1}) for i in range(n)]
@@ -101,7 +105,7 @@ def test_cli_verify_exits_non_zero_on_a_break(capsys):
 def _write_with_attachment(payload=b'[["91330203MA2ABCDE0A", "x"]]'):
     with transaction.atomic():
         audit.record(
-            "importer",
+            SystemActor("importer"),
             audit.Change("thing.create_many", "Thing", "batch 1", None, {"count": 1}, attachment=payload),
         )
     _write(1)

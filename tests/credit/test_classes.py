@@ -9,6 +9,7 @@ import pytest
 
 from tests.credit.conftest import AS_OF
 from tests.factories import EntityFactory
+from zhijian.core.access import SystemActor
 from zhijian.credit import services
 from zhijian.credit.classify import reclassify_entity, rescore_all
 from zhijian.credit.models import Classification, CreditList, CreditStanding, ListGround, RecordKind, Severity
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def record(entity, kind, severity, on, **extra):
     return services.record_credit_record(
-        actor="test",
+        actor=SystemActor("test"),
         entity=entity,
         kind=kind,
         severity=severity,
@@ -50,7 +51,7 @@ def test_classes_follow_the_model_for_known_fixtures(haishu):
     )  # older window: 10 × 50 % = 5
     listed = EntityFactory(jurisdiction=haishu, established_on=old, industry_code="C2911")
     services.enter_list(
-        actor="test",
+        actor=SystemActor("test"),
         entity=listed,
         list_code=CreditList.ABNORMAL,
         ground=ListGround.UNREACHABLE,
@@ -71,7 +72,7 @@ def test_classes_follow_the_model_for_known_fixtures(haishu):
     record(honoured, RecordKind.COMPLAINT, Severity.GENERAL, dt.date(2020, 5, 1))  # too old: ignored
 
     # When the whole population is classified
-    run = rescore_all(actor="test", as_of=AS_OF)
+    run = rescore_all(actor=SystemActor("test"), as_of=AS_OF)
 
     # Then every class and score is the expected one, with the main factors stored
     assert (standing(clean).credit_class, standing(clean).score) == ("A", Decimal("0"))
@@ -90,18 +91,18 @@ def test_a_new_record_reclasses_one_entity_and_emits_class_changed(haishu):
     from zhijian.core.models import OutboxEvent
 
     entity = EntityFactory(jurisdiction=haishu, established_on=dt.date(2010, 1, 1), industry_code="C2911")
-    rescore_all(actor="test", as_of=AS_OF)
+    rescore_all(actor=SystemActor("test"), as_of=AS_OF)
     assert standing(entity).credit_class == "A"
 
     record(entity, RecordKind.PENALTY, Severity.GENERAL, dt.date(2026, 10, 1), measures=["fine"])
-    outcome = reclassify_entity(entity.pk, trigger="record", as_of=AS_OF)
+    outcome = reclassify_entity(entity.pk, trigger="record", actor=SystemActor("test"), as_of=AS_OF)
 
     assert (outcome.previous_class, outcome.credit_class) == ("A", "B")
     assert standing(entity).credit_class == "B"
     event = OutboxEvent.objects.filter(topic="credit.class_changed").get()
     assert event.payload["uscc"] == entity.uscc and (event.payload["from"], event.payload["to"]) == ("A", "B")
     # Unchanged input: nothing is written again
-    again = reclassify_entity(entity.pk, trigger="record", as_of=AS_OF)
+    again = reclassify_entity(entity.pk, trigger="record", actor=SystemActor("test"), as_of=AS_OF)
     assert not again.changed
     archived = Classification.objects.get(entity=entity)  # the superseded A, with its model and time
     assert archived.credit_class == "A" and archived.superseded_at == standing(entity).classified_at

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import EntityFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import AuditEntry
 from zhijian.credit import services
 from zhijian.credit.models import CreditStanding, ScoringModel, ScoringRun
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_rescore_reclass_and_expire_from_the_command_line(haishu, users, capsys):
     firm = EntityFactory(jurisdiction=haishu, established_on=dt.date(2010, 1, 1), industry_code="C2911")
     services.record_penalty(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         measures=["criticism"],
         title="通报批评",

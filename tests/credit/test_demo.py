@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.credit.conftest import AS_OF
-from zhijian.credit import demo
+from zhijian.core.access import SystemActor
 from zhijian.credit.models import CreditRecord, CreditStanding, ListEntry
+from zhijian.demo.credit import loader as demo
 from zhijian.demo.generator import EntityGenerator, write_csv
 from zhijian.registry.importing import import_entities
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_credit_data_is_deterministic_with_a_plausible_mix_by_district(city, tmp_path):
     path = tmp_path / "register.csv"
     write_csv(path, list(EntityGenerator(2025, 3000, today=AS_OF).rows()))
-    assert import_entities(path, actor="test", parallel=False).ok
+    assert import_entities(path, actor=SystemActor("test"), parallel=False).ok
 
     first = demo.load(seed=2025, scale="demo", console=None, as_of=AS_OF)
     snapshot = sorted(CreditStanding.objects.values_list("entity__uscc", "credit_class", "score"))

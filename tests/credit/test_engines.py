@@ -16,10 +16,12 @@ import pytest
 from django.db import connection
 
 from tests.credit.conftest import AS_OF, require_java
+from zhijian.core.access import SystemActor
 from zhijian.core.analytics import duckdb_engine, materialize, spark_engine
-from zhijian.credit import analytics, demo
+from zhijian.credit import analytics
 from zhijian.credit.classify import SCORES, active_model, rescore_all
 from zhijian.credit.models import CreditStanding, ScoringRun
+from zhijian.demo.credit import loader as demo
 from zhijian.demo.generator import EntityGenerator, write_csv
 from zhijian.registry.importing import import_entities
 
@@ -33,7 +35,7 @@ EXPECTED_DIGEST = "a85dcd961bc177d16fd136e44cd9d652e79a51e54702f4e6a2f48674a6171
 def generated(city, tmp_path):
     path = tmp_path / "register.csv"
     write_csv(path, list(EntityGenerator(SEED, COUNT, today=AS_OF).rows()))
-    assert import_entities(path, actor="test", parallel=False).ok
+    assert import_entities(path, actor=SystemActor("test"), parallel=False).ok
     demo.load(seed=SEED, scale="demo", console=None, as_of=AS_OF)
     return active_model()
 
@@ -101,7 +103,7 @@ def test_spark_classes_identically_and_writes_nothing_new(generated):
     with spark_engine(cores=1) as engine:
         assert on_engine(engine, expr) == here
     before = dict(CreditStanding.objects.values_list("entity_id", "credit_class"))
-    run = rescore_all(actor="test", engine="spark", as_of=AS_OF, spark_cores=1)
+    run = rescore_all(actor=SystemActor("test"), engine="spark", as_of=AS_OF, spark_cores=1)
     assert run.status == ScoringRun.Status.SUCCEEDED and run.engine == "spark"
     assert run.changed == 0
     assert dict(CreditStanding.objects.values_list("entity_id", "credit_class")) == before

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import PASSWORD, UserFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Job, Role
 from zhijian.core.tokens import issue_token
 from zhijian.credit import services
@@ -27,10 +28,14 @@ def client_for(user):
 def data(entities):
     hs, yz = entities["haishu"], entities["yinzhou"]
     public = services.record_penalty(
-        actor="test", entity=yz, measures=["fine"], title="销售不合格产品", occurred_on=dt.date(2026, 9, 1)
+        actor=SystemActor("test"),
+        entity=yz,
+        measures=["fine"],
+        title="销售不合格产品",
+        occurred_on=dt.date(2026, 9, 1),
     )
     hidden = services.record_credit_record(
-        actor="test",
+        actor=SystemActor("test"),
         entity=yz,
         kind="complaint",
         severity="general",
@@ -40,14 +45,14 @@ def data(entities):
         public=False,
     )
     services.enter_list(
-        actor="test",
+        actor=SystemActor("test"),
         entity=hs,
         list_code=CreditList.ABNORMAL,
         ground=ListGround.ANNUAL_REPORT,
         entered_on=dt.date(2026, 7, 1),
         reason="未按期公示年度报告",
     )
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     return {"public": public, "hidden": hidden}
 
 
@@ -119,7 +124,7 @@ def test_officer_records_a_penalty_through_the_page(users, entities, data):
     # an inspector may view but never change
     inspector = client_for(users["inspector"])
     assert inspector.get(f"/credit/entities/{uscc}/").status_code == 200
-    assert inspector.post(f"/credit/entities/{uscc}/penalties/", {"title": "x"}).status_code == 404
+    assert inspector.post(f"/credit/entities/{uscc}/penalties/", {"title": "x"}).status_code == 403
 
 
 def test_batch_job_runs_with_progress(users, officer, entities, settings):
@@ -185,7 +190,7 @@ def test_model_versions_never_rewrite_past_classifications(officer, entities, da
     new = ScoringModel.objects.get(version="2026.1")
     assert new.spec["thresholds"]["D"] == 45 and not new.active
     client.post(f"/credit/models/{new.pk}/activate/")
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     # the classifications made under the first version are kept as they were, in the history
     archived = Classification.objects.values_list(
         "entity_id", "credit_class", "score", "model_version_id", "classified_at"

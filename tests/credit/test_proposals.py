@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tests.factories import PASSWORD, EntityFactory, UserFactory
 from zhijian.core import events
+from zhijian.core.access import SystemActor
 from zhijian.core.models import AuditEntry, Deadline, Role
 from zhijian.core.tokens import issue_token
 from zhijian.credit import services, subscribers
@@ -96,7 +97,7 @@ def proposal(firm):
 
 def test_an_unreachable_result_proposes_the_abnormal_list_once_citing_the_inspection(firm):
     # Given a classified firm
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     # When the spot-check result "unreachable" is relayed, and the same event is offered again
     event = emit(result(firm, UNREACHABLE))
     subscribers.propose_abnormal_listing(event)
@@ -124,7 +125,7 @@ def test_an_unreachable_result_proposes_the_abnormal_list_once_citing_the_inspec
     assert "经营异常名录" not in public_report(firm)
     standing = CreditStanding.objects.get(entity=firm)
     assert "abnormal_list" not in [code for code, _label, _points in standing.factors()]
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     assert "abnormal_list" not in [c for c, _l, _p in CreditStanding.objects.get(entity=firm).factors()]
     assert not CreditNotice.objects.filter(entity=firm).exists()  # the enterprise is not told of a proposal
 
@@ -151,7 +152,7 @@ def test_the_decision_is_due_ten_working_days_after_the_finding(firm):
 
 
 def test_confirmation_lists_the_entity_publicly_notifies_it_and_counts_in_its_class(firm, proposal, users):
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     before_class = CreditStanding.objects.get(entity=firm).credit_class
     # When the 海曙 officer confirms with a decision number
     services.confirm_listing_proposal(
@@ -179,7 +180,7 @@ def test_confirmation_lists_the_entity_publicly_notifies_it_and_counts_in_its_cl
     # the class counts it (reclassed at once, and after a batch)
     standing = CreditStanding.objects.get(entity=firm)
     assert "abnormal_list" in [c for c, _l, _p in standing.factors()]
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     standing = CreditStanding.objects.get(entity=firm)
     assert "abnormal_list" in [c for c, _l, _p in standing.factors()]
     assert standing.credit_class > before_class
@@ -256,22 +257,25 @@ def test_no_proposal_while_the_firm_is_on_the_list_on_that_ground(firm, users):
 
 
 def test_another_districts_officer_gets_404_and_the_inspector_may_not_decide(firm, proposal, users):
-    for actor in ("yinzhou", "inspector"):
+    # another district's officer: 404 (the row is out of scope); an inspector: 403 (not her role's work)
+    for actor, status, code in (("yinzhou", 404, "not_found"), ("inspector", 403, "forbidden")):
         page = client_for(users[actor]).post(
             f"/credit/proposals/{proposal.pk}/confirm/",
             {"entered_on": timezone.localdate().isoformat(), "decision_no": "X"},
         )
-        assert page.status_code == 404
+        assert page.status_code == status
         api = api_for(users[actor]).post(
             f"/api/v1/credit/proposals/{proposal.pk}/reject",
             {"reason": "x"},
             content_type="application/json",
         )
-        assert api.status_code == 404 and api.json()["code"] == "not_found"
+        assert api.status_code == status and api.json()["code"] == code
     with pytest.raises(PermissionDenied):
         services.confirm_listing_proposal(actor=users["yinzhou"], proposal=proposal, decision_no="X")
     with pytest.raises(PermissionDenied):
-        services.confirm_listing_proposal(actor="system:credit", proposal=proposal, decision_no="X")
+        services.confirm_listing_proposal(
+            actor=SystemActor("system:credit"), proposal=proposal, decision_no="X"
+        )
     proposal.refresh_from_db()
     assert proposal.status == ListingProposal.Status.OPEN and not ListEntry.objects.exists()
 

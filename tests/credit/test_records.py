@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import EntityFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Deadline
 from zhijian.credit import services
 from zhijian.credit.models import (
@@ -30,7 +31,7 @@ def firm(haishu):
 
 def test_penalty_publicity_follows_order_45(firm):
     light = services.record_penalty(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         measures=["small_fine"],
         title="未明码标价",
@@ -38,7 +39,7 @@ def test_penalty_publicity_follows_order_45(firm):
         today=dt.date(2026, 11, 6),
     )
     heavy = services.record_penalty(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         measures=["fine", "confiscation"],
         title="销售假冒产品",
@@ -46,7 +47,7 @@ def test_penalty_publicity_follows_order_45(firm):
         today=dt.date(2026, 11, 6),
     )
     warning = services.record_penalty(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         measures=["warning"],
         title="轻微违法",
@@ -62,7 +63,7 @@ def test_penalty_publicity_follows_order_45(firm):
 
 def test_publicity_expiry_hides_records_from_the_public(firm):
     record = services.record_penalty(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         measures=["criticism"],
         title="通报批评",
@@ -73,19 +74,26 @@ def test_publicity_expiry_hides_records_from_the_public(firm):
     assert public_records(firm, today=dt.date(2026, 4, 5)).filter(pk=record.pk).exists()
     # the report hides it the day after even before the daily job ran
     assert not public_records(firm, today=dt.date(2026, 4, 6)).exists()
-    assert services.expire_publicity(actor="test", today=dt.date(2026, 4, 6)) == 1
+    assert services.expire_publicity(actor=SystemActor("test"), today=dt.date(2026, 4, 6)) == 1
     record.refresh_from_db()
     assert record.publicity == Publicity.EXPIRED and record.publicity_ended_on == dt.date(2026, 4, 6)
-    assert services.expire_publicity(actor="test", today=dt.date(2026, 4, 7)) == 0
+    assert services.expire_publicity(actor=SystemActor("test"), today=dt.date(2026, 4, 7)) == 0
 
 
 def test_withdrawal_when_the_decision_is_revoked(firm):
     record = services.record_penalty(
-        actor="test", entity=firm, measures=["fine"], title="虚假广告", occurred_on=dt.date(2026, 9, 1)
+        actor=SystemActor("test"),
+        entity=firm,
+        measures=["fine"],
+        title="虚假广告",
+        occurred_on=dt.date(2026, 9, 1),
     )
     assert CreditStanding.objects.get(entity=firm).credit_class == "B"
     services.withdraw_record(
-        actor="test", record=record, reason="行政复议撤销原处罚决定", revoked_on=dt.date(2026, 11, 20)
+        actor=SystemActor("test"),
+        record=record,
+        reason="行政复议撤销原处罚决定",
+        revoked_on=dt.date(2026, 11, 20),
     )
     record.refresh_from_db()
     assert record.publicity == Publicity.WITHDRAWN
@@ -97,15 +105,23 @@ def test_withdrawal_when_the_decision_is_revoked(firm):
 def test_bad_input_is_refused_and_changes_nothing(firm):
     with pytest.raises(services.CreditError, match="处罚种类"):
         services.record_penalty(
-            actor="test", entity=firm, measures=["flogging"], title="x", occurred_on=dt.date(2026, 1, 5)
+            actor=SystemActor("test"),
+            entity=firm,
+            measures=["flogging"],
+            title="x",
+            occurred_on=dt.date(2026, 1, 5),
         )
     with pytest.raises(services.CreditError, match="不能晚于今天"):
         services.record_penalty(
-            actor="test", entity=firm, measures=["fine"], title="x", occurred_on=dt.date(2099, 1, 5)
+            actor=SystemActor("test"),
+            entity=firm,
+            measures=["fine"],
+            title="x",
+            occurred_on=dt.date(2099, 1, 5),
         )
     with pytest.raises(services.CreditError, match="列入事由"):
         services.enter_list(
-            actor="test",
+            actor=SystemActor("test"),
             entity=firm,
             list_code=CreditList.ABNORMAL,
             ground=ListGround.HONOURED,
@@ -117,7 +133,7 @@ def test_bad_input_is_refused_and_changes_nothing(firm):
 
 def test_three_years_on_the_abnormal_list_makes_a_candidate_and_entry_is_reviewed(firm, officer, reviewer):
     entry = services.enter_list(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         list_code=CreditList.ABNORMAL,
         ground=ListGround.UNREACHABLE,
@@ -125,7 +141,7 @@ def test_three_years_on_the_abnormal_list_makes_a_candidate_and_entry_is_reviewe
         reason="无法联系",
     )
     young = services.enter_list(
-        actor="test",
+        actor=SystemActor("test"),
         entity=EntityFactory(jurisdiction=firm.jurisdiction),
         list_code=CreditList.ABNORMAL,
         ground=ListGround.UNREACHABLE,

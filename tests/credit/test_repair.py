@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from tests.factories import EntityFactory, UserFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Deadline, Role
 from zhijian.credit import services
 from zhijian.credit.classify import rescore_all
@@ -39,7 +40,7 @@ def owner(firm):
 
 def penalty(firm, measures, decided, published_today=None, sector=Sector.GENERAL, fulfilled=True):
     record = services.record_penalty(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         measures=measures,
         title="销售不合格产品",
@@ -54,7 +55,7 @@ def penalty(firm, measures, decided, published_today=None, sector=Sector.GENERAL
 
 def abnormal(firm, on=dt.date(2026, 3, 2)):
     return services.enter_list(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         list_code=CreditList.ABNORMAL,
         ground=ListGround.ANNUAL_REPORT,
@@ -66,7 +67,7 @@ def abnormal(firm, on=dt.date(2026, 3, 2)):
 def test_abnormal_removal_approved_delists_reclasses_and_notifies(firm, owner, users):
     # Given a firm on the abnormal list, classed C
     entry = abnormal(firm)
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     assert CreditStanding.objects.get(entity=firm).credit_class == "C"
     # When it applies after filing the report and the district officer approves
     application = services.apply_for_repair(

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from tests.factories import EntityFactory
 from zhijian.core import events
+from zhijian.core.access import SystemActor
 from zhijian.core.models import OutboxEvent
 from zhijian.credit.classify import rescore_all
 from zhijian.credit.models import CreditRecord, CreditStanding, Publicity, RecordKind, Severity
@@ -43,7 +44,7 @@ def inspection(firm, code, label, inspection_id=501):
 
 
 def test_an_adverse_spot_check_result_reclasses_the_firm_and_a_correction_updates_it(firm):
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     assert CreditStanding.objects.get(entity=firm).credit_class == "A"
     emit("inspections.result_recorded", inspection(firm, "unreachable", "通过登记的住所或者经营场所无法联系"))
     record = CreditRecord.objects.get(source_ref="inspections.inspection:501")
@@ -139,17 +140,21 @@ def test_a_record_arriving_by_event_reclasses_its_entity_in_the_same_transaction
     ]
     for f in firms[:10]:
         services.record_penalty(
-            actor="test",
+            actor=SystemActor("test"),
             entity=f,
             measures=["fine"],
             title="虚假广告",
             occurred_on=dt.date(2026, 6, 1),
             reclassify=False,
         )
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     target = firms[20]
     services.record_penalty(
-        actor="test", entity=target, measures=["fine"], title="预热", occurred_on=dt.date(2026, 6, 2)
+        actor=SystemActor("test"),
+        entity=target,
+        measures=["fine"],
+        title="预热",
+        occurred_on=dt.date(2026, 6, 2),
     )  # compiles once
     # When a new record arrives through the event path, the firm is reclassed in the same transaction
     for i, f in enumerate(firms[21:29]):

@@ -15,6 +15,7 @@ import pytest
 from tests.e2e.conftest import CHROMIUM, chromium_missing_reason
 from tests.e2e.test_register_flow import login
 from tests.factories import EntityFactory, UserFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Role
 from zhijian.credit import services
 from zhijian.credit.classify import rescore_all
@@ -48,14 +49,14 @@ def firm(city, credit_reference):
         jurisdiction=city["330212"], name="宁波鄞州另一家有限公司", established_on=dt.date(2012, 3, 1)
     )
     services.enter_list(
-        actor="test",
+        actor=SystemActor("test"),
         entity=firm,
         list_code=CreditList.ABNORMAL,
         ground=ListGround.ANNUAL_REPORT,
         entered_on=dt.date(2026, 7, 1),
         reason="未按规定期限公示2025年度报告",
     )
-    rescore_all(actor="test")
+    rescore_all(actor=SystemActor("test"))
     UserFactory(username="t_ent_e2e", role=Role.ENTERPRISE, entity_uscc=firm.uscc)
     UserFactory(username="t_haishu_e2e", role=Role.DISTRICT, jurisdiction=city["330203"])
     return firm

@@ -23,7 +23,7 @@ EXPECTED = {
     "haishu_office": (200, 200, 200),
     "yinzhou": (404, 404, 404),
     "inspector": (200, 200, 403),  # reads her district's tasks and checks; the full package is for staff
-    "enterprise": (404, 404, 403),
+    "enterprise": (403, 404, 403),  # tasks are not a firm's business (403); its own checks are scoped
 }
 
 

@@ -8,7 +8,7 @@ from rich.console import Console
 from tests.factories import EntityFactory
 from zhijian.core.audit import verify
 from zhijian.core.reference import county_units
-from zhijian.quality import demo
+from zhijian.demo.quality import loader as demo
 from zhijian.quality.models import Enrolment, ProgressReport, ServiceRequest, Standard
 from zhijian.quality.queries import public_benchmark_list, service_analysis
 from zhijian.quality.reference import QUOTAS_2020

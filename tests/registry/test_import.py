@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from tests.factories import make_uscc
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.core.models import AuditEntry, OutboxEvent
 from zhijian.registry.importing import PermissionDenied, import_entities
 from zhijian.registry.models import Entity, EntityTag, LifecycleEvent, LifecycleKind
@@ -56,7 +57,7 @@ def issues(result):
 
 def test_valid_file_is_imported_with_history_audit_and_derived_fields(tmp_path, haishu):
     rows = [row(), row(name="海曙区王记小吃店", kind="个体工商户", capital="", industry="H6210")]
-    result = import_entities(write_csv(tmp_path / "ok.csv", rows), actor="tester")
+    result = import_entities(write_csv(tmp_path / "ok.csv", rows), actor=SystemActor("tester"))
     assert result.ok and result.created == 2 and result.exit_code == 0
     company = Entity.objects.get(uscc=rows[0][0])
     assert company.jurisdiction == haishu  # from the USCC's division code
@@ -76,9 +77,9 @@ def test_valid_file_is_imported_with_history_audit_and_derived_fields(tmp_path, 
 
 def test_importing_the_same_file_twice_changes_nothing(tmp_path, city):
     path = write_csv(tmp_path / "twice.csv", [row(), row()])
-    assert import_entities(path, actor="tester").created == 2
+    assert import_entities(path, actor=SystemActor("tester")).created == 2
     audit_count, history_count = AuditEntry.objects.count(), LifecycleEvent.objects.count()
-    again = import_entities(path, actor="tester")
+    again = import_entities(path, actor=SystemActor("tester"))
     assert (again.created, again.changed, again.unchanged) == (0, 0, 2)
     assert LifecycleEvent.objects.count() == history_count
     assert AuditEntry.objects.count() == audit_count + 1  # only the import run itself
@@ -86,11 +87,11 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path, city):
 
 def test_real_changes_become_lifecycle_events_and_events(tmp_path, city):
     first = row()
-    import_entities(write_csv(tmp_path / "a.csv", [first]), actor="tester")
+    import_entities(write_csv(tmp_path / "a.csv", [first]), actor=SystemActor("tester"))
     changed = list(first)
     changed[7] = "浙江省宁波市海曙区中山西路99号"
     changed[6] = "注销"
-    result = import_entities(write_csv(tmp_path / "b.csv", [changed]), actor="tester")
+    result = import_entities(write_csv(tmp_path / "b.csv", [changed]), actor=SystemActor("tester"))
     assert result.changed == 1
     event = LifecycleEvent.objects.get(entity__uscc=first[0], kind=LifecycleKind.DEREGISTERED)
     assert event.changes["address"] == [first[7], changed[7]]
@@ -102,9 +103,11 @@ def test_real_changes_become_lifecycle_events_and_events(tmp_path, city):
 
 def test_missing_optional_column_does_not_clear_existing_values(tmp_path, city):
     first = row()
-    import_entities(write_csv(tmp_path / "a.csv", [first]), actor="tester")
+    import_entities(write_csv(tmp_path / "a.csv", [first]), actor=SystemActor("tester"))
     header = [h for h in HEADER if h != "所属行业"]
-    result = import_entities(write_csv(tmp_path / "b.csv", [first[:-1]], header=header), actor="tester")
+    result = import_entities(
+        write_csv(tmp_path / "b.csv", [first[:-1]], header=header), actor=SystemActor("tester")
+    )
     assert result.unchanged == 1
     assert Entity.objects.get(uscc=first[0]).industry_code == "C3451"
 
@@ -124,7 +127,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(tmp_path, city):
         row(name=""),
         row(industry="Z9999"),
     ]
-    result = import_entities(write_csv(tmp_path / "bad.csv", rows), actor="tester")
+    result = import_entities(write_csv(tmp_path / "bad.csv", rows), actor=SystemActor("tester"))
     found = issues(result)
     assert result.exit_code == 1
     assert (3, "统一社会信用代码", f"统一社会信用代码校验位错误（应为“{good[0][-1]}”）") in found
@@ -146,7 +149,9 @@ def test_every_bad_row_is_reported_and_nothing_is_written(tmp_path, city):
 def test_lower_case_and_spaces_in_codes_are_accepted(tmp_path, city):
     code = make_uscc("330203", prefix="91")
     messy = " " + code[:6] + " " + code[6:].lower()
-    result = import_entities(write_csv(tmp_path / "messy.csv", [row(uscc=messy)]), actor="tester")
+    result = import_entities(
+        write_csv(tmp_path / "messy.csv", [row(uscc=messy)]), actor=SystemActor("tester")
+    )
     assert result.ok
     assert Entity.objects.filter(uscc=code).exists()
 
@@ -154,7 +159,9 @@ def test_lower_case_and_spaces_in_codes_are_accepted(tmp_path, city):
 def test_missing_required_column(tmp_path, city):
     header = [h for h in HEADER if h != "法定代表人"]
     data = [r[:3] + r[4:] for r in [row()]]
-    result = import_entities(write_csv(tmp_path / "cols.csv", data, header=header), actor="tester")
+    result = import_entities(
+        write_csv(tmp_path / "cols.csv", data, header=header), actor=SystemActor("tester")
+    )
     assert issues(result) == [(1, "法定代表人", "缺少必填列“法定代表人”")]
     assert result.exit_code == 1
 
@@ -168,13 +175,15 @@ def test_gb18030_file_as_excel_on_chinese_windows_writes_it(tmp_path, city):
     raw = path.read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
-    result = import_entities(path, actor="tester")
+    result = import_entities(path, actor=SystemActor("tester"))
     assert result.ok and result.encoding == "gb18030"
     assert Entity.objects.get().name == "宁波镕鑫五金制品厂（普通合伙）"
 
 
 def test_utf8_with_bom(tmp_path, city):
-    result = import_entities(write_csv(tmp_path / "bom.csv", [row()], encoding="utf-8-sig"), actor="tester")
+    result = import_entities(
+        write_csv(tmp_path / "bom.csv", [row()], encoding="utf-8-sig"), actor=SystemActor("tester")
+    )
     assert result.ok and result.encoding == "utf-8-sig"
 
 
@@ -192,7 +201,7 @@ def test_xlsx_with_merged_title_and_two_row_header(tmp_path, city):
     sheet.append(data)
     path = tmp_path / "merged.xlsx"
     book.save(path)
-    result = import_entities(path, actor="tester")
+    result = import_entities(path, actor=SystemActor("tester"))
     assert result.ok, issues(result)
     assert Entity.objects.get().uscc == data[0]
 
@@ -209,7 +218,7 @@ def test_xlsx_dates_as_real_dates(tmp_path, city):
     sheet.append(data)
     path = tmp_path / "dates.xlsx"
     book.save(path)
-    assert import_entities(path, actor="tester").ok
+    assert import_entities(path, actor=SystemActor("tester")).ok
     entity = Entity.objects.get()
     assert entity.established_on == dt.date(2018, 7, 9) and float(entity.registered_capital) == 250.5
 
@@ -218,7 +227,9 @@ def test_xlsx_dates_as_real_dates(tmp_path, city):
     "payload", ['=HYPERLINK("http://x","点我")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"]
 )
 def test_formula_injection_strings_are_refused(tmp_path, city, payload):
-    result = import_entities(write_csv(tmp_path / "inj.csv", [row(name=payload)]), actor="tester")
+    result = import_entities(
+        write_csv(tmp_path / "inj.csv", [row(name=payload)]), actor=SystemActor("tester")
+    )
     assert result.exit_code == 1
     assert issues(result)[0][:2] == (2, "企业名称") and "公式注入" in issues(result)[0][2]
     assert not Entity.objects.exists()
@@ -227,37 +238,39 @@ def test_formula_injection_strings_are_refused(tmp_path, city, payload):
 def test_empty_file_is_unreadable(tmp_path, city):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    result = import_entities(path, actor="tester")
+    result = import_entities(path, actor=SystemActor("tester"))
     assert result.exit_code == 2 and result.unreadable == "文件为空"
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_unreadable(tmp_path, city):
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
-    result = import_entities(path, actor="tester")
+    result = import_entities(path, actor=SystemActor("tester"))
     assert result.exit_code == 2 and "不是CSV或XLSX" in result.unreadable
     broken_zip = tmp_path / "broken.xlsx"
     broken_zip.write_bytes(b"PK\x03\x04" + b"garbage" * 100)
-    result = import_entities(broken_zip, actor="tester")
+    result = import_entities(broken_zip, actor=SystemActor("tester"))
     assert result.exit_code == 2 and "无法打开XLSX" in result.unreadable
 
 
 def test_legacy_xls_is_named(tmp_path, city):
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
-    result = import_entities(path, actor="tester")
+    result = import_entities(path, actor=SystemActor("tester"))
     assert result.exit_code == 2 and ".xls" in result.unreadable
 
 
 def test_text_without_the_header_is_unreadable(tmp_path, city):
     path = tmp_path / "notes.csv"
     path.write_text("这是一份会议纪要\n没有表头\n", encoding="utf-8")
-    result = import_entities(path, actor="tester")
+    result = import_entities(path, actor=SystemActor("tester"))
     assert result.exit_code == 2 and "找不到表头" in result.unreadable
 
 
 def test_dry_run_reports_counts_and_writes_nothing(tmp_path, city):
-    result = import_entities(write_csv(tmp_path / "dry.csv", [row(), row()]), actor="tester", dry_run=True)
+    result = import_entities(
+        write_csv(tmp_path / "dry.csv", [row(), row()]), actor=SystemActor("tester"), dry_run=True
+    )
     assert result.ok and result.created == 2
     assert not Entity.objects.exists() and not AuditEntry.objects.exists()
 
@@ -276,7 +289,7 @@ def test_zone_entity_by_jurisdiction_column_and_retired_division_code(tmp_path, 
     zone = row(uscc=make_uscc("330212")) + ["高新区", "规上、专精特新"]
     old_jiangdong = row(uscc=make_uscc("330204")) + ["", ""]
     result = import_entities(
-        write_csv(tmp_path / "zone.csv", [zone, old_jiangdong], header=header), actor="t"
+        write_csv(tmp_path / "zone.csv", [zone, old_jiangdong], header=header), actor=SystemActor("t")
     )
     assert result.ok, issues(result)
     assert Entity.objects.get(uscc=zone[0]).jurisdiction.code == "3302Z1"
@@ -310,12 +323,16 @@ def test_cli_exit_codes_and_report(tmp_path, city, capsys):
 @pytest.mark.parametrize("parallel", [False, True])
 def test_validation_in_a_second_process_gives_the_same_result(tmp_path, city, parallel):
     rows = [row() for _ in range(30)] + [row(status="营业中")]
-    bad = import_entities(write_csv(tmp_path / "bad.csv", rows), actor="tester", parallel=parallel)
+    bad = import_entities(
+        write_csv(tmp_path / "bad.csv", rows), actor=SystemActor("tester"), parallel=parallel
+    )
     assert issues(bad) == [
         (32, "登记状态", "无法识别的登记状态“营业中”（可用：存续、停业、注销、吊销、撤销、迁出）")
     ]
     assert not Entity.objects.exists()
-    good = import_entities(write_csv(tmp_path / "good.csv", rows[:-1]), actor="tester", parallel=parallel)
+    good = import_entities(
+        write_csv(tmp_path / "good.csv", rows[:-1]), actor=SystemActor("tester"), parallel=parallel
+    )
     assert good.ok and good.created == 30
     assert sorted(Entity.objects.values_list("uscc", flat=True)) == sorted(r[0] for r in rows[:-1])
     assert audit.verify()[1] == []
@@ -354,7 +371,7 @@ def test_bulk_mode_rebuilds_every_index_and_key_and_writes_the_same(tmp_path, ci
     """Given an empty register, when a large file is imported, indexes and keys end as they began."""
     before = _indexes_and_keys()
     rows = [row(), row(name="海曙区王记小吃店", kind="个体工商户", capital="", industry="H6210")]
-    result = import_entities(write_csv(tmp_path / "first-load.csv", rows), actor="tester")
+    result = import_entities(write_csv(tmp_path / "first-load.csv", rows), actor=SystemActor("tester"))
     assert result.ok and result.created == 2
     assert _indexes_and_keys() == before
     assert LifecycleEvent.objects.filter(kind=LifecycleKind.ESTABLISHED).count() == 2
@@ -373,7 +390,9 @@ def test_bulk_mode_that_fails_leaves_indexes_keys_and_register_untouched(
     monkeypatch.setattr(importing, "CHUNK", 5)
     before = _indexes_and_keys()
     rows = [row() for _ in range(12)] + [row(status="营业中")]  # fails after two chunks are written
-    result = import_entities(write_csv(tmp_path / "bad.csv", rows), actor="tester", parallel=False)
+    result = import_entities(
+        write_csv(tmp_path / "bad.csv", rows), actor=SystemActor("tester"), parallel=False
+    )
     assert not result.ok and [i.row for i in result.issues] == [14]
     assert _indexes_and_keys() == before
     assert not Entity.objects.exists() and not AuditEntry.objects.exists()
@@ -381,10 +400,12 @@ def test_bulk_mode_that_fails_leaves_indexes_keys_and_register_untouched(
 
 def test_bulk_mode_into_a_register_that_is_not_empty_still_matches_by_code(tmp_path, city, bulk_mode):
     first = row()
-    import_entities(write_csv(tmp_path / "a.csv", [first]), actor="tester")
+    import_entities(write_csv(tmp_path / "a.csv", [first]), actor=SystemActor("tester"))
     changed = list(first)
     changed[7] = "浙江省宁波市海曙区中山西路99号"
-    result = import_entities(write_csv(tmp_path / "b.csv", [changed, row(), row()]), actor="tester")
+    result = import_entities(
+        write_csv(tmp_path / "b.csv", [changed, row(), row()]), actor=SystemActor("tester")
+    )
     assert (result.created, result.changed, result.unchanged) == (2, 1, 0)
     assert Entity.objects.count() == 3
     assert Entity.objects.get(uscc=first[0]).address == changed[7]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import EntityFactory, UserFactory
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Role, RuleValue
 from zhijian.sampling.models import Category, LabAccount, Laboratory, TestItem
 from zhijian.sampling.reference import load_reference
@@ -16,7 +17,7 @@ from zhijian.sampling.reference import load_reference
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not TestItem.objects.exists():
-            load_reference(actor="test")
+            load_reference(actor=SystemActor("test"))
 
 
 def ensure_rules() -> None:
@@ -35,7 +36,7 @@ def reference(city):
     """The catalogue, population figures and rules (reloaded after a flushing transactional test)."""
     ensure_rules()
     if not TestItem.objects.exists():
-        load_reference(actor="test")
+        load_reference(actor=SystemActor("test"))
     return {c.code: c for c in Category.objects.all()}
 
 

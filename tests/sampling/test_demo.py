@@ -6,9 +6,10 @@ import pytest
 from rich.console import Console
 
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.demo.generator import EntityGenerator, write_csv
+from zhijian.demo.sampling import loader as demo
 from zhijian.registry.importing import import_entities
-from zhijian.sampling import demo
 from zhijian.sampling.models import Announcement, LoopStatus, PostProcessingCase, Sample, TestResult
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +27,12 @@ def register(city, tmp_path, settings):
     }
     path = tmp_path / "register.csv"
     write_csv(path, EntityGenerator(11, 3000).rows())
-    assert import_entities(path, actor="test").ok
+    assert import_entities(path, actor=SystemActor("test")).ok
 
 
 def test_the_same_seed_gives_the_same_samples(register):
     console = Console(file=io.StringIO())
-    demo.load_reference(actor="test")
+    demo.load_reference(actor=SystemActor("test"))
     demo.ensure_laboratories()
     first = demo.World(5, "test")
     demo.add_local_makers(first, 60, console)

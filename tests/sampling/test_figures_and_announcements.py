@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.sampling.conftest import CAKE_PASS, items_of
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Deadline
 from zhijian.sampling import services
 from zhijian.sampling.figures import figures_by_jurisdiction, residents_of, sampling_figures
@@ -20,7 +21,7 @@ def take(
     task, parties, *, values=CAKE_PASS, lab=None, reported=dt.date(2026, 9, 20), sampled=dt.date(2026, 9, 1)
 ):
     sample = services.register_sample(
-        actor="cli",
+        actor=SystemActor("cli"),
         task=task,
         product_name="桃酥",
         sampled_on=sampled,
@@ -30,7 +31,7 @@ def take(
     if reported is None:
         return sample
     return services.record_results(
-        actor="cli",
+        actor=SystemActor("cli"),
         sample=sample,
         report_no=f"R{sample.pk}",
         reported_on=reported,

@@ -11,6 +11,7 @@ from django.test import Client
 
 from tests.factories import PASSWORD
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.core.models import AuditEntry, Job, OutboxEvent
 from zhijian.sampling import services
 from zhijian.sampling.importing import import_results
@@ -220,7 +221,7 @@ def test_upload_page_runs_the_import_in_the_worker(tmp_path, settings, city, lab
         due_on=dt.date(2026, 12, 1),
     )
     sample = services.register_sample(
-        actor="cli",
+        actor=SystemActor("cli"),
         task=task,
         product_name="糕点",
         sampled_on=dt.date(2026, 9, 1),

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.factories import PASSWORD
+from zhijian.core.access import SystemActor
 from zhijian.sampling.models import (
     Objection,
     PostProcessingCase,
@@ -126,7 +127,7 @@ def test_a_case_is_worked_and_closed_through_the_page(
         },
     }
     sample = services.register_sample(
-        actor="cli",
+        actor=SystemActor("cli"),
         task=food_task,
         product_name="桃酥",
         sampled_on=dt.date(2026, 9, 1),
@@ -166,7 +167,7 @@ def test_dashboard_catalogue_and_announcement_pages(users, food_task, parties):
     from zhijian.sampling import services
 
     services.register_sample(
-        actor="cli",
+        actor=SystemActor("cli"),
         task=food_task,
         product_name="桃酥",
         sampled_on=dt.date(2026, 9, 1),

@@ -28,17 +28,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .errors import Forbidden
-from .models import Role, User
-
-# --- role groups: the sets every app uses, defined once ------------------------------------------
-
-CITY_WIDE: frozenset[str] = frozenset({Role.CITY_ADMIN, Role.DEPARTMENT})
-OFFICERS: frozenset[str] = CITY_WIDE | {Role.DISTRICT}
-STAFF: frozenset[str] = OFFICERS | {Role.INSPECTOR}
-ADMIN: frozenset[str] = frozenset({Role.CITY_ADMIN})
-ENTERPRISE: frozenset[str] = frozenset({Role.ENTERPRISE})
-LAB: frozenset[str] = frozenset({Role.LAB})
-ALL_ROLES: frozenset[str] = frozenset(Role.values)
+from .models import User
+from .roles import ADMIN, ALL_ROLES, CITY_WIDE, ENTERPRISE, LAB, OFFICERS, STAFF  # noqa: E402,F401 - re-exported
 
 
 @dataclass(frozen=True)
@@ -81,20 +72,36 @@ class Policy:
     roles: frozenset[str]
     description: str = ""
     message: str = "您没有执行该操作的权限"
+    when: Callable[[Any], bool] | None = None  # a further condition on the user, e.g. the department
+
+    @property
+    def conditional(self) -> bool:
+        return self.when is not None
 
 
 _policies: dict[str, Policy] = {}
 
 
-def define(name: str, roles: Iterable[str], description: str = "", message: str = "") -> Policy:
-    """Declare policy ``name`` (``"<app>.<what>"``); an app's ``policies.py`` calls this at import."""
+def define(
+    name: str,
+    roles: Iterable[str],
+    description: str = "",
+    message: str = "",
+    *,
+    when: Callable[[Any], bool] | None = None,
+) -> Policy:
+    """Declare policy ``name`` (``"<app>.<what>"``); an app's ``policies.py`` calls this at import.
+
+    ``when`` narrows the roles by a further condition on the user (e.g. only the credit department
+    among department staff); it must not look at rows — rows are the scoping module's business.
+    """
     roles = frozenset(roles)
     unknown = roles - ALL_ROLES
     if unknown:
         raise ValueError(f"policy {name}: unknown roles {sorted(unknown)}")
-    policy = Policy(name, roles, description, message or Policy.message)
+    policy = Policy(name, roles, description, message or Policy.message, when)
     existing = _policies.get(name)
-    if existing is not None and existing != policy:
+    if existing is not None and (existing.roles, existing.description) != (policy.roles, policy.description):
         raise ValueError(f"policy {name} is declared twice with different roles")
     _policies[name] = policy
     return policy
@@ -117,7 +124,8 @@ def allows(actor: Any, name: str | Policy) -> bool:
     """Whether ``actor`` holds policy ``name``. System actors hold every policy; anonymous users none."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return isinstance(actor, SystemActor)
-    return bool(actor.is_active) and actor.role in policy(name).roles
+    held = policy(name)
+    return bool(actor.is_active) and actor.role in held.roles and (held.when is None or held.when(actor))
 
 
 def require(actor: Any, name: str | Policy, message: str | None = None) -> Actor:
@@ -195,19 +203,40 @@ def login_view(view: Callable) -> Callable:
     return _mark(wrapped, Access())
 
 
+POLICY_ATTRIBUTE = "_zhijian_policy"
+
+
 def api_policy(name: str) -> Callable[[Callable], Callable]:
-    """An API operation for holders of ``name`` (authentication is the router's: 401 without it)."""
+    """An API operation for holders of ``name``.
+
+    The operation tells the request which policy it needs before anything runs; the API's
+    authentication classes (``zhijian.api``) check it right after they identify the caller, via
+    :func:`check_api_policy`. So: no credentials → 401, a role outside the policy → 403, and only then
+    is the request parsed (a refused caller never learns how the operation validates its input).
+    """
     policy(name)
 
-    def decorate(operation: Callable) -> Callable:
-        @functools.wraps(operation)
-        def wrapped(request, *args, **kwargs):
-            require(request.user, name)
-            return operation(request, *args, **kwargs)
+    def announce(run: Callable) -> Callable:
+        @functools.wraps(run)
+        def run_with_policy(request, *args, **kwargs):
+            setattr(request, POLICY_ATTRIBUTE, name)
+            return run(request, *args, **kwargs)
 
-        return _mark(wrapped, Access(policy=name))
+        return run_with_policy
+
+    def decorate(operation: Callable) -> Callable:
+        from ninja.decorators import decorate_view
+
+        return _mark(decorate_view(announce)(operation), Access(policy=name))
 
     return decorate
+
+
+def check_api_policy(request, user) -> None:
+    """Raise :class:`Forbidden` when the operation being called needs a policy ``user`` lacks."""
+    name = getattr(request, POLICY_ATTRIBUTE, None)
+    if name is not None and not allows(user, name):
+        raise Forbidden(message=policy(name).message)
 
 
 def api_public(operation: Callable) -> Callable:

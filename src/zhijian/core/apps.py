@@ -1,16 +1,17 @@
 from django.apps import AppConfig
 
 from .nav import NavItem
-
-ADMIN = frozenset({"city_admin"})
+from .roles import ADMIN
 
 
 class CoreConfig(AppConfig):
     name = "zhijian.core"
     label = "core"
     verbose_name = "平台核心"
-    nav = [NavItem("工作日历", "calendar_notice", ADMIN), NavItem("死信事件", "events_dead", ADMIN)]
+    nav = [NavItem("工作日历", "core:calendar_notice", ADMIN), NavItem("死信事件", "core:events_dead", ADMIN)]
     todos = "zhijian.core.workbench.todos"
+    urls = [("", "zhijian.core.urls")]
+    api_router = ("/auth/", "zhijian.core.api.router")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

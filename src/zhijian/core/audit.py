@@ -118,10 +118,12 @@ def _lock_chain() -> tuple[int, str]:
 
 
 def _actor_fields(actor) -> tuple[int | None, str]:
-    if actor is None:
-        return None, "system"
-    if isinstance(actor, str):
-        return None, actor
+    """Who acted: a user (id and name) or a named system actor; anything else is a programming error."""
+    from .access import SystemActor, actor_of
+
+    actor = actor_of(actor)
+    if isinstance(actor, SystemActor):
+        return None, actor.name
     return actor.pk, actor.get_username()
 
 

@@ -10,9 +10,11 @@ Domain apps never import each other. Whatever crosses between them goes through 
 ``indicators``
     dotted path to ``fn() -> list[IndicatorSource]``: the plan indicators the app computes for the
     cockpit (规划实施驾驶舱); the indicators app reads them through :func:`indicator_sources`.
+``figures``
+    dotted path to ``fn(user) -> list[Figure]``: the app's key figures for the user's workbench.
 ``links``
     ``{link name: URL name}``: pages other apps may link to (:func:`link`), e.g. the credit file of an
-    entity, ``"credit.entity": "credit_entity"``. An app that is not installed simply yields no link.
+    entity, ``"credit.entity": "credit:entity"``. An app that is not installed simply yields no link.
 ``providers``
     ``{provider name: dotted path}``: small declared read interfaces (e.g. ``"credit.class_of"`` →
     a function returning an entity's credit class); :func:`provider` returns the callable or ``None``.
@@ -49,6 +51,17 @@ class Todo:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A key figure on a workbench card: a count or rate in the user's scope, one click from its list."""
+
+    app: str
+    label: str
+    value: int | float | str
+    url: str = ""
+    unit: str = ""
+
+
+@dataclass(frozen=True)
 class IndicatorSource:
     """A computed plan indicator an app contributes (its ``code`` matches the indicator catalogue).
 
@@ -78,6 +91,14 @@ def todos_for(user) -> list[Todo]:
     for _config, path in _configs_with("todos"):
         items.extend(t for t in import_string(path)(user) if t.count)
     return sorted(items, key=lambda t: t.sort_key)
+
+
+def figures_for(user) -> list[Figure]:
+    """Every app's key figures for ``user``, in app order."""
+    items: list[Figure] = []
+    for _config, path in _configs_with("figures"):
+        items.extend(import_string(path)(user))
+    return items
 
 
 def indicator_sources() -> dict[str, IndicatorSource]:

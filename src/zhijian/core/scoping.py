@@ -44,7 +44,7 @@ class Scope:
     role_filters: Mapping[str, RoleFilter] = field(default_factory=dict, hash=False)
 
 
-CITY_WIDE = {Role.CITY_ADMIN, Role.DEPARTMENT}
+from .roles import CITY_WIDE  # noqa: E402 - one definition of the city-wide roles
 
 
 def _scope_of(model: type[Model]) -> Scope:
@@ -98,3 +98,19 @@ def get_scoped(queryset: QuerySet, user, action: str = VIEW, **lookup):
 def can(user, obj: Model, action: str = VIEW) -> bool:
     """Whether ``user`` may ``action`` the saved object ``obj``."""
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def is_city_wide(user) -> bool:
+    """Whether ``user`` sees the whole city (the administrator and the city departments)."""
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active and user.role in CITY_WIDE
+
+
+def covers(user, jurisdiction) -> bool:
+    """Whether ``jurisdiction`` (any level) lies in ``user``'s territory: the city for city-wide roles,
+    the user's own county-level unit for district staff and inspectors, nothing for anyone else."""
+    if is_city_wide(user):
+        return True
+    if getattr(user, "role", None) in (Role.DISTRICT, Role.INSPECTOR):
+        own = user_district_id(user)
+        return own is not None and own in (jurisdiction.district_id, jurisdiction.pk)
+    return False

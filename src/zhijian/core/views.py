@@ -6,33 +6,33 @@ import datetime as dt
 
 from django.apps import apps
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from zhijian.registry.models import Entity
-
 from . import events
 from .access import login_view, policy_view
 from .errors import FAILED, DomainError, attempt
+from .hooks import figures_for, link, todos_for
 from .models import HolidayNotice, Job, Role
-from .scoping import VIEW, restrict
 from .workdays import load_notice
 
 
 @login_view
 def home(request):
+    """The workbench (工作台): the user's to-dos from every app, overdue first, and key figures."""
     if request.user.role == Role.ENTERPRISE:
-        return redirect("entity_detail", uscc=request.user.entity_uscc)
+        own = link("registry.entity", request.user.entity_uscc)
+        if own:
+            return redirect(own)
     # A domain app may give a role its own start page (AppConfig.home_for_roles: role → URL name).
     for config in apps.get_app_configs():
         start = getattr(config, "home_for_roles", {}).get(request.user.role)
         if start:
             return redirect(start)
-    visible = restrict(Entity.objects.all(), request.user, VIEW)
-    by_status = dict(visible.values_list("status").annotate(n=Count("id")).order_by())
-    return render(request, "core/home.html", {"by_status": by_status, "total": sum(by_status.values())})
+    return render(
+        request, "core/home.html", {"todos": todos_for(request.user), "figures": figures_for(request.user)}
+    )
 
 
 @login_view
@@ -82,7 +82,7 @@ def calendar_notice(request):
         if outcome is not FAILED:
             year, recomputed = outcome
             messages.success(request, f"已载入{year}年放假安排，重算临时期限{recomputed}个")
-            return redirect("calendar_notice")
+            return redirect("core:calendar_notice")
     notices = HolidayNotice.objects.order_by("-year")
     return render(request, "core/calendar.html", {"notices": notices})
 
@@ -95,7 +95,7 @@ def events_dead(request):
         ids = [] if request.POST.get("all") else [int(x) for x in request.POST.getlist("id") if x.isdigit()]
         count = events.replay(ids=ids) if ids or request.POST.get("all") else 0
         messages.success(request, f"已将 {count} 条死信放回投递队列")
-        return redirect("events_dead")
+        return redirect("core:events_dead")
     dead = list(events.dead_letters().order_by("id")[:500])
     for d in dead:
         d.last_line = (d.last_error.strip().splitlines() or [""])[-1][:120]

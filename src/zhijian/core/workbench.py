@@ -14,5 +14,11 @@ def todos(user) -> list[Todo]:
         return []
     dead = EventDelivery.objects.filter(dead=True).count()
     return [
-        Todo("平台运维", "死信事件待处理（zhijian events replay）", dead, reverse("events_dead"), urgent=True)
+        Todo(
+            "平台运维",
+            "死信事件待处理（zhijian events replay）",
+            dead,
+            reverse("core:events_dead"),
+            urgent=True,
+        )
     ]

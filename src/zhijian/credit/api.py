@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 
+from zhijian.core.access import api_login, api_policy
 from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped
 from zhijian.registry.models import Entity
@@ -40,6 +40,7 @@ class StandingOut(Schema):
 
 
 @router.get("/entities/{uscc}", response={200: StandingOut, 404: Error})
+@api_login
 def get_standing(request, uscc: str):
     """An entity's current credit-risk class and its main factors (officers in scope, the enterprise itself)."""
     entity = get_scoped(Entity.objects.all(), request.user, VIEW, uscc=uscc.upper())
@@ -85,6 +86,7 @@ class RecordOut(Schema):
 
 
 @router.get("/entities/{uscc}/records", response={200: list[RecordOut], 404: Error})
+@api_login
 def list_records(request, uscc: str):
     """Credit records of an entity the caller may see (the public sees records in publicity only)."""
     entity = get_scoped(Entity.objects.all(), request.user, VIEW, uscc=uscc.upper())
@@ -120,33 +122,29 @@ def _repair_out(application: RepairApplication) -> dict:
 
 
 @router.post("/repairs", response={201: RepairOut, 400: Error, 403: Error, 404: Error})
+@api_policy("credit.mine")
 def apply_for_repair(request, body: RepairIn):
     """An enterprise applies for credit repair of its own abnormal-list entry or penalty record."""
-    try:
-        if body.kind == RepairKind.ABNORMAL_REMOVAL:
-            entry = get_scoped(ListEntry.objects.all(), request.user, VIEW, pk=body.target_id)
-            application = services.apply_for_repair(
-                actor=request.user,
-                kind=body.kind,
-                list_entry=entry,
-                statement=body.statement,
-                commitment=body.commitment,
-            )
-        elif body.kind == RepairKind.PUBLICITY_END:
-            record = get_scoped(CreditRecord.objects.all(), request.user, VIEW, pk=body.target_id)
-            application = services.apply_for_repair(
-                actor=request.user,
-                kind=body.kind,
-                record=record,
-                statement=body.statement,
-                commitment=body.commitment,
-            )
-        else:
-            return Status(400, {"code": "bad_kind", "message": "未知的修复事项"})
-    except services.CreditError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
+    if body.kind == RepairKind.ABNORMAL_REMOVAL:
+        entry = get_scoped(ListEntry.objects.all(), request.user, VIEW, pk=body.target_id)
+        application = services.apply_for_repair(
+            actor=request.user,
+            kind=body.kind,
+            list_entry=entry,
+            statement=body.statement,
+            commitment=body.commitment,
+        )
+    elif body.kind == RepairKind.PUBLICITY_END:
+        record = get_scoped(CreditRecord.objects.all(), request.user, VIEW, pk=body.target_id)
+        application = services.apply_for_repair(
+            actor=request.user,
+            kind=body.kind,
+            record=record,
+            statement=body.statement,
+            commitment=body.commitment,
+        )
+    else:
+        return Status(400, {"code": "bad_kind", "message": "未知的修复事项"})
     return Status(201, _repair_out(application))
 
 
@@ -158,17 +156,13 @@ class DecisionIn(Schema):
 @router.post(
     "/repairs/{application_id}/decision", response={200: RepairOut, 400: Error, 403: Error, 404: Error}
 )
+@api_policy("credit.record")
 def decide_repair(request, application_id: int, body: DecisionIn):
     """An officer decides a repair application with reasons; effects and notice follow."""
     application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=application_id)
-    try:
-        application = services.decide_repair(
-            actor=request.user, application=application, approve=body.approve, reason=body.reason
-        )
-    except services.CreditError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
+    application = services.decide_repair(
+        actor=request.user, application=application, approve=body.approve, reason=body.reason
+    )
     return Status(200, _repair_out(application))
 
 
@@ -246,10 +240,9 @@ def _forbidden():
 
 
 @router.get("/proposals", response={200: ProposalPage, 400: Error, 403: Error})
+@api_policy("credit.proposals")
 def list_proposals(request, params: Query[ProposalQuery]):
     """Proposals to enter the abnormal list in the caller's jurisdiction (officers), by status."""
-    if request.user.role not in PROPOSAL_OFFICERS:
-        return _forbidden()
     if params.status not in ListingProposal.Status.values:
         return Status(
             400, {"code": "bad_status", "message": "状态须为 open、confirmed、rejected 或 withdrawn"}
@@ -290,18 +283,14 @@ def _decide(request, proposal_id: int, decide):
         CHANGE,
         pk=proposal_id,
     )
-    try:
-        proposal = decide(proposal)
-    except services.CreditError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"code": "forbidden", "message": str(exc) or "无权进行此操作"})
+    proposal = decide(proposal)
     return Status(200, _proposal_out(proposal, services.proposal_deadline(proposal)))
 
 
 @router.post(
     "/proposals/{proposal_id}/confirm", response={200: ProposalOut, 400: Error, 403: Error, 404: Error}
 )
+@api_policy("credit.proposals")
 def confirm_proposal(request, proposal_id: int, body: ConfirmIn):
     """Confirm a proposal: the entity enters the abnormal list (public, classified, enterprise notified)."""
     return _decide(
@@ -320,6 +309,7 @@ def confirm_proposal(request, proposal_id: int, body: ConfirmIn):
 @router.post(
     "/proposals/{proposal_id}/reject", response={200: ProposalOut, 400: Error, 403: Error, 404: Error}
 )
+@api_policy("credit.proposals")
 def reject_proposal(request, proposal_id: int, body: RejectIn):
     """Reject a proposal with a reason; nothing is listed or published."""
     return _decide(

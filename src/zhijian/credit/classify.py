@@ -268,7 +268,7 @@ class Outcome:
     changed: bool
 
 
-def reclassify_entity(entity_id: int, *, trigger: str, actor=None, as_of: dt.date | None = None) -> Outcome:
+def reclassify_entity(entity_id: int, *, trigger: str, actor, as_of: dt.date | None = None) -> Outcome:
     """Reclass one entity now (单户即时重新分类), in the caller's transaction.
 
     Writes a history row and the standing when the result changed, emits ``credit.class_changed``

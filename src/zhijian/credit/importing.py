@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijian.core import audit
+from zhijian.core.access import is_system
 from zhijian.core.bulk import insert_rows
 from zhijian.core.codes import normalize_uscc
 from zhijian.core.rules import rule
@@ -166,11 +167,7 @@ def import_records(path: Path, *, actor, dry_run: bool = False, today: dt.date |
     except UnreadableFile as exc:
         result.unreadable = str(exc)
         return result
-    entities = (
-        Entity.objects.all()
-        if isinstance(actor, str) or actor is None
-        else restrict(Entity.objects.all(), actor, CHANGE)
-    )
+    entities = Entity.objects.all() if is_system(actor) else restrict(Entity.objects.all(), actor, CHANGE)
     labels = {c.field: table.labels.get(c.field, c.label) for c in COLUMNS}
     parsed: list[tuple[int, dict]] = []
     seen_refs: set[str] = set()
@@ -270,7 +267,7 @@ def import_records(path: Path, *, actor, dry_run: bool = False, today: dt.date |
 @transaction.atomic
 def _write(rows: list[dict], found: dict[str, int], *, actor, today: dt.date) -> None:
     now = timezone.now()
-    user = None if isinstance(actor, str) or actor is None else actor
+    user = None if is_system(actor) else actor
     values = []
     for r in rows:
         publicity, published, until = Publicity.NOT_PUBLIC, None, r["publicity_until"]

@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.apps import apps
-
+from zhijian.core.access import SystemActor
 from zhijian.core.events import subscriber
+from zhijian.core.hooks import provider
 from zhijian.registry.models import Entity
 
 from . import services
 from .models import CreditRecord, ListGround, ListingProposal, RecordKind, Sector, Severity
 
 logger = logging.getLogger(__name__)
-SYSTEM = "system:credit"
+SYSTEM = SystemActor("system:credit")
 
 # Spot-check result codes (双随机抽查结果, zhijian.inspections.models.ResultCode) → severity of the credit
 # record. Unknown codes fall back on the label: "未发现问题" is clean, anything else a problem found.
@@ -101,15 +101,11 @@ def _inspection_citation(p) -> tuple[str, str]:
     inspections app's table when that app is installed.
     """
     title, code = p.get("task_title") or "", p.get("verification_code") or ""
-    if (not title or not code) and apps.is_installed("zhijian.inspections"):
-        inspection = (
-            apps.get_model("inspections", "Inspection")
-            .objects.filter(pk=p.get("inspection_id"))
-            .values("task__title", "verification_code")
-            .first()
-        )
-        if inspection:
-            title, code = title or inspection["task__title"], code or inspection["verification_code"]
+    citation = provider("inspections.check_citation")
+    if (not title or not code) and citation is not None:
+        found = citation(p.get("inspection_id"))
+        if found:
+            title, code = title or found[0], code or found[1]
     return title, code
 
 

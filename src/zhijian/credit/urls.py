@@ -1,28 +1,30 @@
 from django.urls import path
 
-from . import enterprise_views, model_views, proposal_views, public_views, views
+from .views import enterprise, office, proposals, public, scoring_models
+
+app_name = "credit"
 
 urlpatterns = [
-    path("", views.overview, name="credit_overview"),
-    path("classes/", views.standing_list, name="credit_standings"),
-    path("rescore/", views.run_batch, name="credit_rescore"),
-    path("entities/<str:uscc>/", views.entity_credit, name="credit_entity"),
-    path("entities/<str:uscc>/penalties/", views.add_penalty, name="credit_add_penalty"),
-    path("entities/<str:uscc>/abnormal/", views.add_abnormal, name="credit_add_abnormal"),
-    path("records/<int:pk>/withdraw/", views.withdraw, name="credit_withdraw"),
-    path("lists/<int:pk>/propose-serious/", views.propose_serious, name="credit_propose_serious"),
-    path("decisions/<int:pk>/review/", views.review, name="credit_review"),
-    path("repairs/", views.repair_list, name="credit_repairs"),
-    path("repairs/<int:pk>/decide/", views.decide, name="credit_decide"),
-    path("proposals/", proposal_views.proposal_list, name="credit_proposals"),
-    path("proposals/<int:pk>/confirm/", proposal_views.proposal_confirm, name="credit_proposal_confirm"),
-    path("proposals/<int:pk>/reject/", proposal_views.proposal_reject, name="credit_proposal_reject"),
-    path("mine/", enterprise_views.mine, name="credit_mine"),
-    path("mine/apply/<str:target>/<int:pk>/", enterprise_views.apply, name="credit_apply"),
-    path("models/", model_views.model_list, name="credit_models"),
-    path("models/new/", model_views.model_new, name="credit_model_new"),
-    path("models/<int:pk>/activate/", model_views.model_activate, name="credit_model_activate"),
-    path("lists/public/", public_views.public_lists, name="credit_public_lists"),
-    path("report/<str:uscc>/", public_views.credit_report, name="credit_report"),
-    path("report/<str:uscc>/report.pdf", public_views.credit_report_pdf, name="credit_report_pdf"),
+    path("", office.overview, name="overview"),
+    path("classes/", office.standing_list, name="standings"),
+    path("rescore/", office.run_batch, name="rescore"),
+    path("entities/<str:uscc>/", office.entity_credit, name="entity"),
+    path("entities/<str:uscc>/penalties/", office.add_penalty, name="add_penalty"),
+    path("entities/<str:uscc>/abnormal/", office.add_abnormal, name="add_abnormal"),
+    path("records/<int:pk>/withdraw/", office.withdraw, name="withdraw"),
+    path("lists/<int:pk>/propose-serious/", office.propose_serious, name="propose_serious"),
+    path("decisions/<int:pk>/review/", office.review, name="review"),
+    path("repairs/", office.repair_list, name="repairs"),
+    path("repairs/<int:pk>/decide/", office.decide, name="decide"),
+    path("proposals/", proposals.proposal_list, name="proposals"),
+    path("proposals/<int:pk>/confirm/", proposals.proposal_confirm, name="proposal_confirm"),
+    path("proposals/<int:pk>/reject/", proposals.proposal_reject, name="proposal_reject"),
+    path("mine/", enterprise.mine, name="mine"),
+    path("mine/apply/<str:target>/<int:pk>/", enterprise.apply, name="apply"),
+    path("models/", scoring_models.model_list, name="models"),
+    path("models/new/", scoring_models.model_new, name="model_new"),
+    path("models/<int:pk>/activate/", scoring_models.model_activate, name="model_activate"),
+    path("lists/public/", public.public_lists, name="public_lists"),
+    path("report/<str:uscc>/", public.credit_report, name="report"),
+    path("report/<str:uscc>/report.pdf", public.credit_report_pdf, name="report_pdf"),
 ]

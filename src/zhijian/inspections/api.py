@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from zhijian.core.access import api_login, api_policy, api_public
 from zhijian.core.scoping import VIEW, get_scoped
 
 from . import queries, services
@@ -48,6 +48,7 @@ class TaskOut(Schema):
 
 
 @router.get("/figures", response={200: list[FigureOut], 400: Error})
+@api_login
 def figures(request, year: int | None = None):
     """The cockpit figures of the caller's scope for ``year`` (default: this year)."""
     year = year or timezone.localdate().year
@@ -57,6 +58,7 @@ def figures(request, year: int | None = None):
 
 
 @router.get("/tasks", response=list[TaskOut])
+@api_login
 def tasks(request, limit: int = 50):
     rows = queries.visible_tasks(request.user).prefetch_related("items")[: max(1, min(limit, 200))]
     return [
@@ -77,6 +79,7 @@ def tasks(request, limit: int = 50):
 
 
 @router.get("/draws/{draw_id}/package", auth=None, response={200: dict, 404: Error})
+@api_public
 def package(request, draw_id: int):
     """The public package of a draw (no credit strata), what tools/verify_draw.py checks."""
     draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), None, VIEW, pk=draw_id)
@@ -98,6 +101,7 @@ class CheckOut(Schema):
 
 
 @router.get("/verify/{code}", auth=None, response={200: CheckOut, 404: Error})
+@api_public
 def verify(request, code: str):
     """What the firm sees by its verification code: who inspected, on what basis, the result."""
     inspection = queries.by_verification_code(code)
@@ -139,15 +143,11 @@ class ResultOut(Schema):
 
 
 @router.post("/checks/{check_id}/result", response={200: ResultOut, 400: Error, 403: Error, 404: Error})
+@api_policy("inspections.work")
 def record_result(request, check_id: int, body: ResultIn):
     """Record (or correct) a result: the team's inspectors, or staff of the firm's district."""
     inspection = get_scoped(Inspection.objects.all(), request.user, VIEW, pk=check_id)
-    try:
-        inspection = services.record_result(actor=request.user, inspection=inspection, **body.dict())
-    except services.InspectionError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
-    except PermissionDenied:
-        return Status(403, {"code": "forbidden", "message": "只有检查组成员或辖区工作人员可以录入结果"})
+    inspection = services.record_result(actor=request.user, inspection=inspection, **body.dict())
     inspection = get_object_or_404(Inspection, pk=inspection.pk)
     return Status(
         200,

@@ -1,8 +1,9 @@
 from django.apps import AppConfig
 
 from zhijian.core.nav import PUBLIC, NavItem
+from zhijian.core.roles import OFFICERS
 
-STAFF = frozenset({"city_admin", "department", "district"})
+STAFF = OFFICERS
 INSPECTOR = frozenset({"inspector"})
 
 
@@ -15,4 +16,11 @@ class InspectionsConfig(AppConfig):
         NavItem("我的检查", "inspections:field_today", INSPECTOR),
         NavItem("抽查公示", "inspections_public:index", frozenset({PUBLIC})),
     ]
-    demo_loader = "zhijian.inspections.demo.load"
+    demo_loader = "zhijian.demo.inspections.loader.load"
+    urls = [
+        ("inspections/", "zhijian.inspections.urls"),
+        ("public/inspections/", "zhijian.inspections.public_urls"),
+    ]
+    api_router = ("/inspections/", "zhijian.inspections.api.router")
+    links = {"inspections.check": "inspections:inspection_detail"}
+    providers = {"inspections.check_citation": "zhijian.inspections.queries.check_citation"}

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from zhijian.core.access import public_view
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.models import Entity
 
@@ -20,6 +21,7 @@ from .verification import draw_package
 LIST_SHOWN = 2000  # the page's share of a city-scale list; the package holds all of it
 
 
+@public_view
 def index(request):
     text = (request.GET.get("q") or "").strip()
     return render(
@@ -29,6 +31,7 @@ def index(request):
     )
 
 
+@public_view
 def draw_detail(request, pk: int):
     draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), None, VIEW, pk=pk)
     selected: list[tuple[str, str]] = []
@@ -60,6 +63,7 @@ def draw_detail(request, pk: int):
     )
 
 
+@public_view
 def draw_json(request, pk: int):
     draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), None, VIEW, pk=pk)
     response = JsonResponse(draw_package(draw, full=False), json_dumps_params={"ensure_ascii": False})
@@ -67,6 +71,7 @@ def draw_json(request, pk: int):
     return response
 
 
+@public_view
 def verify(request):
     code = "".join(ch for ch in (request.GET.get("code") or "").upper() if ch.isalnum())
     if code:
@@ -81,6 +86,7 @@ def _check(code: str) -> Inspection:
     return inspection
 
 
+@public_view
 def verify_code(request, code: str):
     inspection = _check(code)
     url = request.build_absolute_uri(
@@ -100,6 +106,7 @@ def verify_code(request, code: str):
     )
 
 
+@public_view
 def verify_qr(request, code: str):
     inspection = _check(code)
     url = request.build_absolute_uri(

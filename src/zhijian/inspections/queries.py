@@ -202,3 +202,13 @@ def cockpit_figures(user, year: int, today: dt.date | None = None) -> list[Figur
         Figure("joint_task_share", "部门联合抽查占比", joint, len(tasks), None),
         Figure("on_time_publicity_rate", "抽查结果按时公示率", on_time, due_or_done, None),
     ]
+
+
+def check_citation(inspection_id: int | None) -> tuple[str, str] | None:
+    """(task title, verification code) of a spot check: the ``inspections.check_citation`` provider."""
+    found = (
+        Inspection.objects.filter(pk=inspection_id).values_list("task__title", "verification_code").first()
+        if inspection_id
+        else None
+    )
+    return (found[0], found[1]) if found else None

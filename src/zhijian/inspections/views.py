@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import login_view, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Job, Role
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 
@@ -27,11 +27,6 @@ INLINE_LIMIT = 50_000
 CHECKS_SHOWN = 500
 
 
-def _staff(request) -> None:
-    if request.user.role not in STAFF_ROLES:
-        raise PermissionDenied
-
-
 def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -39,9 +34,8 @@ def _form_errors(request, form) -> None:
             messages.error(request, f"{label}：{error}" if label else error)
 
 
-@login_required
+@policy_view("inspections.manage")
 def home(request):
-    _staff(request)
     year = timezone.localdate().year
     tasks = queries.visible_tasks(request.user).annotate(
         checks=Count("inspections", filter=~Q(inspections__status=Inspection.Status.CANCELLED)),
@@ -62,19 +56,15 @@ def home(request):
     )
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def plan_new(request):
-    _staff(request)
     form = PlanForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("inspections:home")
-    try:
-        plan = services.create_plan(actor=request.user, **form.cleaned_data)
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
+    plan = attempt(request, services.create_plan, actor=request.user, **form.cleaned_data)
+    if plan is not FAILED:
         messages.success(request, f"已制定计划：{plan}")
     return redirect("inspections:home")
 
@@ -83,32 +73,31 @@ def _plans_for(user):
     return restrict(Plan.objects.select_related("jurisdiction"), user, VIEW)
 
 
-@login_required
+@policy_view("inspections.manage")
 def task_new(request):
-    _staff(request)
     plans = _plans_for(request.user)
     if request.method == "POST":
         form = TaskForm(request.POST, plans=plans)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                task = services.create_task(
-                    actor=request.user,
-                    plan=data["plan"],
-                    title=data["title"],
-                    items=list(data["items"]),
-                    starts_on=data["starts_on"],
-                    due_on=data["due_on"],
-                    ratios=form.ratios(),
-                    a_class_basis=data["a_class_basis"],
-                    team_size=data["team_size"],
-                    districts=list(data["districts"]),
-                    entity_types=data["entity_types"],
-                    industry_prefix=data["industry_prefix"],
-                )
-            except InspectionError as exc:
-                form.add_error(None, str(exc))
-            else:
+            task = attempt(
+                request,
+                services.create_task,
+                actor=request.user,
+                plan=data["plan"],
+                title=data["title"],
+                items=list(data["items"]),
+                starts_on=data["starts_on"],
+                due_on=data["due_on"],
+                ratios=form.ratios(),
+                a_class_basis=data["a_class_basis"],
+                team_size=data["team_size"],
+                districts=list(data["districts"]),
+                entity_types=data["entity_types"],
+                industry_prefix=data["industry_prefix"],
+                form=form,
+            )
+            if task is not FAILED:
                 messages.success(request, "抽查任务已创建")
                 return redirect("inspections:task_detail", pk=task.pk)
     else:
@@ -127,7 +116,7 @@ def task_new(request):
     return render(request, "inspections/task_new.html", {"form": form})
 
 
-@login_required
+@policy_view("inspections.work")
 def task_detail(request, pk: int):
     task = get_scoped(queries.visible_tasks(request.user), request.user, VIEW, pk=pk)
     draws = list(task.draws.order_by("-number"))
@@ -160,26 +149,22 @@ def task_detail(request, pk: int):
 
 
 def _task_for_change(request, pk: int) -> Task:
-    _staff(request)
     return get_scoped(Task.objects.all(), request.user, CHANGE, pk=pk)
 
 
 def _run_or_enqueue(request, task: Task, kind: str, title: str, inline, size: int, **job_args):
     """Small sets run in the request; city-scale ones go to the worker with a progress page."""
     if size <= INLINE_LIMIT:
-        try:
-            inline()
-        except InspectionError as exc:
-            messages.error(request, str(exc))
+        attempt(request, inline)
         return redirect("inspections:task_detail", pk=task.pk)
     from . import tasks
 
     job = Job.objects.create(kind=kind, owner=request.user, title=title)
     getattr(tasks, kind.split(".")[1] + "_task").enqueue(job.pk, task.pk, **job_args)
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def task_commit(request, pk: int):
     task = _task_for_change(request, pk)
@@ -205,7 +190,7 @@ def task_commit(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def task_draw(request, pk: int):
     task = _task_for_change(request, pk)
@@ -231,7 +216,7 @@ def task_draw(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def task_redraw(request, pk: int):
     task = _task_for_change(request, pk)
@@ -239,16 +224,18 @@ def task_redraw(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("inspections:task_detail", pk=pk)
-    try:
-        services.redraw(actor=request.user, task=task, **form.cleaned_data)
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已作废原抽取并公布新的抽取参数；重抽理由已公示")
+    attempt(
+        request,
+        services.redraw,
+        actor=request.user,
+        task=task,
+        **form.cleaned_data,
+        success="已作废原抽取并公布新的抽取参数；重抽理由已公示",
+    )
     return redirect("inspections:task_detail", pk=pk)
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def task_assign(request, pk: int):
     task = _task_for_change(request, pk)
@@ -265,30 +252,26 @@ def task_assign(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def task_publish(request, pk: int):
     task = _task_for_change(request, pk)
-    try:
-        count = services.publish_results(actor=request.user, task=task)
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
+    count = attempt(request, services.publish_results, actor=request.user, task=task)
+    if count is not FAILED:
         messages.success(request, f"已公示 {count} 条检查结果")
     return redirect("inspections:task_detail", pk=pk)
 
 
-@login_required
+@policy_view("inspections.manage")
 def draw_full_json(request, pk: int):
     """The full package (with credit strata) for staff who may see the task, and for auditors."""
-    _staff(request)
     draw = get_scoped(Draw.objects.select_related("task", "task__jurisdiction"), request.user, VIEW, pk=pk)
     response = JsonResponse(draw_package(draw, full=True), json_dumps_params={"ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.task_id}-{draw.number}-full.json"'
     return response
 
 
-@login_required
+@login_view
 def inspection_detail(request, pk: int):
     inspection = get_scoped(
         queries.with_deadlines(Inspection.objects.select_related("entity", "task", "draw")),
@@ -312,7 +295,7 @@ def inspection_detail(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.work")
 @require_POST
 def inspection_action(request, pk: int, action: str):
     inspection = get_scoped(Inspection.objects.all(), request.user, VIEW, pk=pk)
@@ -345,7 +328,7 @@ def inspection_action(request, pk: int, action: str):
     return redirect("inspections:inspection_detail", pk=pk)
 
 
-@login_required
+@login_view
 def attachment(request, pk: int):
     found = get_scoped(Attachment.objects.all(), request.user, VIEW, pk=pk)
     return FileResponse(found.file.open("rb"), content_type=found.content_type, filename=found.original_name)

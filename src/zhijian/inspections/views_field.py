@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhijian.core.models import Role
+from zhijian.core.access import policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.scoping import VIEW, get_scoped
 
 from . import queries, services
 from .forms import ResultForm
 from .models import Inspection, Inspector
 from .services import InspectionError
-
-
-def _inspector(request) -> None:
-    if request.user.role != Role.INSPECTOR:
-        raise PermissionDenied
 
 
 def _my_visit(request, pk: int) -> Inspection:
@@ -34,9 +28,8 @@ def _my_visit(request, pk: int) -> Inspection:
     )
 
 
-@login_required
+@policy_view("inspections.field")
 def today(request):
-    _inspector(request)
     visits = list(queries.field_assignments(request.user)[:200])
     return render(
         request,
@@ -50,9 +43,8 @@ def today(request):
     )
 
 
-@login_required
+@policy_view("inspections.field")
 def visit(request, pk: int):
-    _inspector(request)
     inspection = _my_visit(request, pk)
     initial = {
         "result_code": inspection.result_code,
@@ -63,11 +55,15 @@ def visit(request, pk: int):
     }
     form = ResultForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_result(actor=request.user, inspection=inspection, **form.cleaned_data)
-        except InspectionError as exc:
-            form.add_error(None, str(exc))
-        else:
+        outcome = attempt(
+            request,
+            services.record_result,
+            actor=request.user,
+            inspection=inspection,
+            **form.cleaned_data,
+            form=form,
+        )
+        if outcome is not FAILED:
             messages.success(request, "检查结果已保存")
             return redirect("inspections:field_visit", pk=pk)
     return render(
@@ -83,10 +79,9 @@ def visit(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.field")
 @require_POST
 def photo(request, pk: int):
-    _inspector(request)
     inspection = _my_visit(request, pk)
     uploads = request.FILES.getlist("photo")
     if not uploads:

@@ -4,28 +4,26 @@ the market-entity register's own list with its filters."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import allows, policy_view
 from zhijian.core.codes import normalize_uscc
-from zhijian.core.models import Role, User
+from zhijian.core.errors import FAILED, attempt
+from zhijian.core.models import User
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped, restrict
 from zhijian.registry.models import Entity
 
 from . import queries, services
 from .forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
 from .models import CheckItem, Specialty
-from .services import InspectionError
-from .views import STAFF_ROLES, _form_errors
+from .views import _form_errors
 
 
-@login_required
+@policy_view("inspections.manage")
 def items(request):
-    if request.user.role not in STAFF_ROLES:
-        raise PermissionDenied
-    may_edit = request.user.role in (Role.CITY_ADMIN, Role.DEPARTMENT)
+    may_edit = allows(request.user, "inspections.catalogue.edit")
     form = CheckItemForm(request.POST or None, initial={"department": request.user.department_id})
     if request.method == "POST":
         if not may_edit:
@@ -33,23 +31,24 @@ def items(request):
         if form.is_valid():
             data = dict(form.cleaned_data)
             code, department = data.pop("code"), data.pop("department")
-            try:
-                item = services.save_check_item(
-                    actor=request.user, code=code, department=department, fields=data
-                )
-            except InspectionError as exc:
-                form.add_error(None, str(exc))
-            else:
+            item = attempt(
+                request,
+                services.save_check_item,
+                actor=request.user,
+                code=code,
+                department=department,
+                fields=data,
+                form=form,
+            )
+            if item is not FAILED:
                 messages.success(request, f"已保存抽查事项：{item}")
                 return redirect("inspections:items")
     catalogue = CheckItem.objects.select_related("department").order_by("-active", "code")
     return render(request, "inspections/items.html", {"items": catalogue, "form": form, "may_edit": may_edit})
 
 
-@login_required
+@policy_view("inspections.manage")
 def inspectors(request):
-    if request.user.role not in STAFF_ROLES:
-        raise PermissionDenied
     form = InspectorForm(request.POST or None, initial={"jurisdiction": request.user.jurisdiction_id})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -58,11 +57,10 @@ def inspectors(request):
         if username and user is None:
             form.add_error("username", f"账户“{username}”不存在")
         else:
-            try:
-                inspector = services.save_inspector(actor=request.user, user=user, **data)
-            except InspectionError as exc:
-                form.add_error(None, str(exc))
-            else:
+            inspector = attempt(
+                request, services.save_inspector, actor=request.user, user=user, **data, form=form
+            )
+            if inspector is not FAILED:
                 messages.success(request, f"已登记执法检查人员：{inspector}")
                 return redirect("inspections:inspectors")
     register = queries.visible_inspectors(request.user).prefetch_related("absences")
@@ -73,7 +71,7 @@ def inspectors(request):
     )
 
 
-@login_required
+@policy_view("inspections.work")
 def inspector_detail(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)
     return render(
@@ -92,7 +90,7 @@ def inspector_detail(request, pk: int):
     )
 
 
-@login_required
+@policy_view("inspections.manage")
 @require_POST
 def inspector_absence(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, CHANGE, pk=pk)
@@ -100,16 +98,18 @@ def inspector_absence(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
     else:
-        try:
-            services.record_absence(actor=request.user, inspector=inspector, **form.cleaned_data)
-        except InspectionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "已登记")
+        attempt(
+            request,
+            services.record_absence,
+            actor=request.user,
+            inspector=inspector,
+            **form.cleaned_data,
+            success="已登记",
+        )
     return redirect("inspections:inspector_detail", pk=pk)
 
 
-@login_required
+@policy_view("inspections.work")
 @require_POST
 def inspector_conflict(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)
@@ -125,12 +125,13 @@ def inspector_conflict(request, pk: int):
     if entity is None:
         messages.error(request, "未找到该企业，或不在您的辖区")
         return redirect("inspections:inspector_detail", pk=pk)
-    try:
-        services.declare_conflict(
-            actor=request.user, inspector=inspector, entity=entity, reason=form.cleaned_data["reason"]
-        )
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已登记回避：{entity.name}")
+    attempt(
+        request,
+        services.declare_conflict,
+        actor=request.user,
+        inspector=inspector,
+        entity=entity,
+        reason=form.cleaned_data["reason"],
+        success=f"已登记回避：{entity.name}",
+    )
     return redirect("inspections:inspector_detail", pk=pk)

@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     name = "zhijian.portal"
     label = "portal"
     verbose_name = "公示门户"
-    nav = [NavItem("公示查询", "public_register", frozenset({PUBLIC}))]
+    nav = [NavItem("公示查询", "portal:register", frozenset({PUBLIC}))]
+    urls = [("public/", "zhijian.portal.urls")]

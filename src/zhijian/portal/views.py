@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from zhijian.core.access import public_view
 from zhijian.core.scoping import VIEW, get_scoped, restrict
 from zhijian.registry.industries import industry_label
 from zhijian.registry.models import PUBLIC_FIELDS, Entity, LifecycleEvent
@@ -11,6 +12,7 @@ from zhijian.registry.queries import EntityFilter, search_entities
 from zhijian.registry.views import page_number, page_of
 
 
+@public_view
 def register_search(request):
     flt = EntityFilter.from_params(request.GET)
     entities, page, has_next = [], 1, False
@@ -25,6 +27,7 @@ def register_search(request):
     )
 
 
+@public_view
 def register_detail(request, uscc: str):
     entity = get_scoped(
         Entity.objects.select_related("jurisdiction").only(*PUBLIC_FIELDS, "jurisdiction__name"),

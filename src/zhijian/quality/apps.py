@@ -1,8 +1,9 @@
 from django.apps import AppConfig
 
+from zhijian.core import roles
 from zhijian.core.nav import PUBLIC, NavItem
 
-STAFF = frozenset({"city_admin", "department", "district", "inspector"})
+STAFF = roles.STAFF
 
 
 class QualityConfig(AppConfig):
@@ -11,12 +12,15 @@ class QualityConfig(AppConfig):
     verbose_name = "质量基础设施"
     nav = [
         NavItem("对标达标", "quality:campaign", STAFF),
-        NavItem("一站式服务", "quality:services", frozenset({*STAFF, "enterprise"})),
-        NavItem("服务需求", "quality:request_list", frozenset({"lab"})),
-        NavItem("我的质量服务", "quality:mine", frozenset({"enterprise"})),
+        NavItem("一站式服务", "quality:services", STAFF | roles.ENTERPRISE),
+        NavItem("服务需求", "quality:request_list", roles.LAB),
+        NavItem("我的质量服务", "quality:mine", roles.ENTERPRISE),
         NavItem("对标达标名单", "quality_public:benchmark", frozenset({PUBLIC})),
     ]
-    demo_loader = "zhijian.quality.demo.load"
+    urls = [("quality/", "zhijian.quality.urls"), ("public/quality/", "zhijian.quality.public_urls")]
+    api_router = ("/quality/", "zhijian.quality.api.router")
+    demo_loader = "zhijian.demo.quality.loader.load"
     todos = "zhijian.quality.hooks.todos"
+    figures = "zhijian.quality.hooks.figures"
     indicators = "zhijian.quality.hooks.indicators"
     links = {"quality.mine": "quality:mine", "quality.benchmark": "quality_public:benchmark"}

@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from zhijian.core.access import allows
-from zhijian.core.hooks import IndicatorSource, Todo
+from zhijian.core.hooks import Figure, IndicatorSource, Todo
 from zhijian.core.models import Role
 from zhijian.core.scoping import VIEW, restrict, user_district_id
 
@@ -113,6 +113,41 @@ def todos(user) -> list[Todo]:
                 mine.filter(status=RequestStatus.DELIVERED).count(),
                 reverse("quality:mine"),
             )
+        )
+    return items
+
+
+def figures(user) -> list[Figure]:
+    """Key figures on the workbench: the campaign's firms in the user's scope, and open service requests."""
+    from .models import Campaign
+    from .queries import requests_for
+
+    items: list[Figure] = []
+    if allows(user, "quality.view"):
+        campaign = Campaign.objects.first()
+        if campaign is not None:
+            mine = restrict(Enrolment.objects.filter(campaign=campaign), user, VIEW)
+            url = reverse("quality:campaign")
+            items.append(
+                Figure(
+                    APP,
+                    f"{campaign.year}年对标企业（已确认）",
+                    mine.filter(status=EnrolmentStatus.APPROVED).values("entity").distinct().count(),
+                    url,
+                    "家",
+                )
+            )
+            items.append(
+                Figure(
+                    APP, f"{campaign.year}年对标达标", mine.filter(outcome=Outcome.MET).count(), url, "个产品"
+                )
+            )
+    if allows(user, "quality.request.view"):
+        open_requests = requests_for(user).filter(
+            status__in=[RequestStatus.REQUESTED, RequestStatus.QUOTED, RequestStatus.BOOKED]
+        )
+        items.append(
+            Figure(APP, "进行中的服务需求", open_requests.count(), reverse("quality:request_list"), "件")
         )
     return items
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhijian.core import audit, events
+from zhijian.core.access import SystemActor, is_system
 from zhijian.core.models import Jurisdiction
 from zhijian.core.scoping import CITY_WIDE, user_district_id
 
@@ -135,7 +136,9 @@ def run_import_job(job_id: int, path: str, file_name: str, dry_run: bool, import
     from zhijian.core.models import Job, User
 
     job = Job.objects.get(pk=job_id)
-    actor = User.objects.get(pk=job.owner_id) if job.owner_id is not None else "system"
+    actor = (
+        User.objects.get(pk=job.owner_id) if job.owner_id is not None else SystemActor("job:registry-import")
+    )
     with running(job_id):
         report = import_file(
             Path(path), actor=actor, dry_run=dry_run, progress=job_progress(job_id), file_name=file_name
@@ -152,7 +155,7 @@ class PermissionDenied(Exception):
 
 def _allowed_jurisdictions(actor) -> set[int] | None:
     """None: city-wide; otherwise the county-level units the actor may change."""
-    if actor is None or isinstance(actor, str):
+    if is_system(actor):
         return None  # the operator on the server's command line
     if not actor.is_active or actor.role not in Entity.scope.change_roles:
         raise PermissionDenied("您没有导入市场主体的权限")
@@ -202,7 +205,7 @@ def import_entities(
                 transaction.set_rollback(True)
             else:
                 run = ImportRun.objects.create(
-                    actor=None if actor is None or isinstance(actor, str) else actor,
+                    actor=None if is_system(actor) else actor,
                     file_name=result.file_name,
                     file_sha256=digest,
                     rows=result.rows,

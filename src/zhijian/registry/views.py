@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import login_view, policy_view
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job
 from zhijian.core.reference import county_units
@@ -18,7 +17,7 @@ from zhijian.core.reference import county_units
 from . import queries
 from .exports import write_entities_xlsx
 from .industries import cluster_choices, divisions, industry_label
-from .models import Entity, EntityStatus, EntityType, Tag
+from .models import EntityStatus, EntityType, Tag
 from .queries import EntityFilter, search_entities
 
 PAGE_SIZE = 50
@@ -48,7 +47,7 @@ def filter_context(flt: EntityFilter) -> dict:
     }
 
 
-@login_required
+@policy_view("registry.view")
 def entity_list(request):
     flt = EntityFilter.from_params(request.GET)
     need = page_number(request.GET) * PAGE_SIZE + 1
@@ -66,7 +65,7 @@ def entity_list(request):
     )
 
 
-@login_required
+@login_view
 def entity_detail(request, uscc: str):
     detail = queries.entity_detail(request.user, uscc)
     entity = detail.entity
@@ -83,7 +82,7 @@ def entity_detail(request, uscc: str):
     )
 
 
-@login_required
+@policy_view("registry.view")
 def entity_export(request):
     flt = EntityFilter.from_params(request.GET)
     rows = list(search_entities(request.user, flt)[: settings.EXPORT_MAX_ROWS + 1])
@@ -98,25 +97,17 @@ def entity_export(request):
     return response
 
 
-def _may_import(user) -> bool:
-    return user.is_active and user.role in Entity.scope.change_roles
-
-
-@login_required
+@policy_view("registry.import")
 def import_form(request):
-    if not _may_import(request.user):
-        raise PermissionDenied
     recent = Job.objects.filter(owner=request.user, kind="registry.import").order_by("-id")[:10]
     return render(request, "registry/import.html", {"recent": recent})
 
 
-@login_required
+@policy_view("registry.import")
 @require_POST
 def import_upload(request):
     from .tasks import import_entities_task
 
-    if not _may_import(request.user):
-        raise PermissionDenied
     upload = request.FILES.get("file")
     if upload is None:
         recent = Job.objects.filter(owner=request.user, kind="registry.import").order_by("-id")[:10]
@@ -131,4 +122,4 @@ def import_upload(request):
         dry_run=request.POST.get("dry_run") == "1",
         task=import_entities_task,
     )
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))

@@ -7,8 +7,10 @@ import datetime as dt
 
 from ninja import Query, Router, Schema, Status
 
-from zhijian.core.models import Jurisdiction, Role
-from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, get_scoped, user_district_id
+from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.errors import NotFound
+from zhijian.core.models import Jurisdiction
+from zhijian.core.scoping import CHANGE, VIEW, covers, get_scoped, is_city_wide
 
 from . import services
 from .figures import figures_by_jurisdiction, sampling_figures
@@ -128,6 +130,7 @@ def _paging_error(offset: int, limit: int):
 
 
 @router.get("/samples", response={200: SamplePage, 400: Error})
+@api_login
 def list_samples(request, params: Query[SampleQuery]):
     """Samples the caller may see: a laboratory its own, a district its jurisdiction's."""
     bad = _paging_error(params.offset, params.limit)
@@ -160,6 +163,7 @@ def _scoped_sample(request, sample_no: str, action: str = VIEW) -> Sample:
 
 
 @router.get("/samples/{sample_no}", response={200: SampleDetail, 404: Error})
+@api_login
 def get_sample(request, sample_no: str):
     return Status(200, _scoped_sample(request, sample_no))
 
@@ -179,6 +183,7 @@ class ResultsIn(Schema):
 
 
 @router.post("/samples/{sample_no}/results", response={200: SampleDetail, 400: Error, 403: Error, 404: Error})
+@api_policy("sampling.lab")
 def post_results(request, sample_no: str, body: ResultsIn):
     """A laboratory reports the results of one of its samples; items are named as in the catalogue."""
     sample = _scoped_sample(request, sample_no, CHANGE)
@@ -191,19 +196,14 @@ def post_results(request, sample_no: str, body: ResultsIn):
                 400, {"code": "unknown_item", "message": f"检验项目“{row.item}”不属于{sample.category.name}"}
             )
         entries.append(services.ItemIn(item_id, row.measured, row.unit, row.detection_limit))
-    try:
-        services.record_results(
-            actor=request.user,
-            sample=sample,
-            report_no=body.report_no,
-            reported_on=body.reported_on,
-            received_on=body.received_on,
-            items=entries,
-        )
-    except services.NotAllowed as exc:
-        return Status(403, {"code": exc.code, "message": str(exc)})
-    except services.SamplingError as exc:
-        return Status(400, {"code": exc.code, "message": str(exc)})
+    services.record_results(
+        actor=request.user,
+        sample=sample,
+        report_no=body.report_no,
+        reported_on=body.reported_on,
+        received_on=body.received_on,
+        items=entries,
+    )
     return get_sample(request, sample_no)
 
 
@@ -244,6 +244,7 @@ class CasePage(Schema):
 
 
 @router.get("/cases", response={200: CasePage, 400: Error})
+@api_login
 def list_cases(request, params: Query[CaseQuery]):
     """Post-processing cases (核查处置) the caller may see: a district its own only."""
     bad = _paging_error(params.offset, params.limit)
@@ -263,6 +264,7 @@ def list_cases(request, params: Query[CaseQuery]):
 
 
 @router.get("/cases/{case_id}", response={200: CaseOut, 404: Error})
+@api_login
 def get_case(request, case_id: int):
     return Status(200, get_scoped(search_cases(request.user, CaseFilter()), request.user, VIEW, pk=case_id))
 
@@ -303,12 +305,11 @@ class FiguresQuery(Schema):
 
 
 @router.get("/figures", response={200: FiguresReply, 400: Error, 403: Error, 404: Error})
+@api_policy("sampling.figures")
 def figures(request, params: Query[FiguresQuery]):
     """Cockpit figures for samples taken in [start, end]: batches per 1,000 residents, circulation
     product batches, evaluative pass rate, closure rate, on-time report rate (percentages)."""
     user = request.user
-    if user.role not in CITY_WIDE | {Role.DISTRICT, Role.INSPECTOR}:
-        return Status(403, {"code": "forbidden", "message": "您无权查看抽检指标"})
     if params.end < params.start or (params.end - params.start).days > 3660:
         return Status(
             400, {"code": "bad_period", "message": "统计期间无效（截止日期不能早于起始日期，且不超过十年）"}
@@ -318,14 +319,14 @@ def figures(request, params: Query[FiguresQuery]):
         unit = Jurisdiction.objects.filter(code=params.jurisdiction).first()
         if unit is None:
             return Status(404, {"code": "not_found", "message": "辖区不存在"})
-        if user.role not in CITY_WIDE and unit.pk != user_district_id(user):
-            return Status(404, {"code": "not_found", "message": "对象不存在或无权访问"})
+        if not covers(user, unit):
+            raise NotFound()
         if unit.level == Jurisdiction.Level.CITY:
             unit = None
     total = sampling_figures(user, start=params.start, end=params.end, jurisdiction=unit)
     rows = (
         figures_by_jurisdiction(user, start=params.start, end=params.end)
-        if unit is None and user.role in CITY_WIDE
+        if unit is None and is_city_wide(user)
         else []
     )
     return Status(200, {"total": total.as_dict(), "by_jurisdiction": [r.as_dict() for r in rows]})
@@ -370,11 +371,13 @@ class AnnouncementDetail(AnnouncementOut):
 
 
 @router.get("/announcements", auth=None, response=list[AnnouncementOut])
+@api_public
 def list_announcements(request):
     """Published sampling announcements (抽检信息公告), newest first; no login needed."""
     return list(public_announcements()[:100])
 
 
 @router.get("/announcements/{announcement_id}", auth=None, response={200: AnnouncementDetail, 404: Error})
+@api_public
 def get_announcement(request, announcement_id: int):
     return Status(200, get_scoped(Announcement.objects.all(), None, VIEW, pk=announcement_id))

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 
+from zhijian.core import roles as access
 from zhijian.core.nav import PUBLIC, NavItem
 
-STAFF = frozenset({"city_admin", "department", "district", "inspector", "lab"})
-CASE_HANDLERS = frozenset({"city_admin", "department", "district"})
+STAFF = access.STAFF | access.LAB
+CASE_HANDLERS = access.OFFICERS
 
 
 class SamplingConfig(AppConfig):
@@ -15,5 +16,7 @@ class SamplingConfig(AppConfig):
         NavItem("核查处置", "sampling:case_list", CASE_HANDLERS),
         NavItem("抽检公告", "sampling_public:announcements", frozenset({PUBLIC})),
     ]
-    demo_loader = "zhijian.sampling.demo.load"
+    urls = [("sampling/", "zhijian.sampling.urls"), ("public/sampling/", "zhijian.sampling.public_urls")]
+    api_router = ("/sampling/", "zhijian.sampling.api.router")
+    demo_loader = "zhijian.demo.sampling.loader.load"
     home_for_roles = {"lab": "sampling:sample_list"}

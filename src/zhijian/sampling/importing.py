@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijian.core import audit
+from zhijian.core.access import is_system
 from zhijian.core.models import Role
 from zhijian.registry.importing import ImportIssue, ImportReport, file_sha256, open_checked
 from zhijian.registry.tables import Column, UnreadableFile
@@ -140,7 +141,7 @@ class _Group:
 
 def _laboratory_of(actor) -> int | None:
     """None: every laboratory (the operator); else the actor's own laboratory, or refuse."""
-    if actor is None or isinstance(actor, str):
+    if is_system(actor):
         return None
     if not actor.is_active or actor.role != Role.LAB:
         raise NotAllowed("只有检验机构可以导入检验结果")

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.core.models import Jurisdiction
 
 from .judgement import RULES, Limit, canonical_unit, plain
@@ -25,6 +26,9 @@ DATA_DIR = Path(__file__).parent / "data"
 
 class CatalogueError(ValueError):
     """A catalogue file that cannot be loaded; the message names the entry."""
+
+
+REFERENCE_LOADER = SystemActor("system:sampling-reference")
 
 
 def _decimal(value) -> Decimal | None:
@@ -69,7 +73,7 @@ def _item_fields(category_code: str, order: int, row: dict) -> dict:
     return fields
 
 
-def load_catalogue(path: Path | None = None, *, actor="system") -> dict:
+def load_catalogue(path: Path | None = None, *, actor=REFERENCE_LOADER) -> dict:
     """Create or update standards, categories and test items from ``path``; return counts."""
     data = json.loads((path or DATA_DIR / "catalogue.json").read_text(encoding="utf-8"))
     counts = {"standards": 0, "categories": 0, "items": 0, "changed": 0}
@@ -170,7 +174,7 @@ def load_population(path: Path | None = None) -> int:
     return len(data["rows"])
 
 
-def load_reference(*, actor="system") -> dict:
+def load_reference(*, actor=REFERENCE_LOADER) -> dict:
     counts = load_catalogue(actor=actor)
     counts["population"] = load_population()
     return counts

@@ -5,7 +5,9 @@ looks them up with ``core.rules.rule(key, on=date)``.
 """
 
 import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import migrations
 
@@ -46,13 +48,13 @@ def seed(apps, schema_editor):
             valid_from=valid_from,
             defaults={"value": Decimal(value), "unit": unit, "legal_source": source, "note": note},
         )
-    from zhijian.credit.spec import load_spec_file
-
     if not ScoringModel.objects.exists():
+        # The model as released in 2025.1: read from its data file, never through live app code.
+        spec_file = Path(__file__).resolve().parents[1] / "data" / "model-2025.1.json"
         ScoringModel.objects.create(
             version="2025.1",
             title="企业信用风险分类模型",
-            spec=load_spec_file("2025.1"),
+            spec=json.loads(spec_file.read_text(encoding="utf-8")),
             valid_from=dt.date(2025, 1, 1),
             active=True,
             note="依据国市监信发〔2022〕6号的指标体系（基础属性、经营行为、监管执法、名录管理、守信激励）",

@@ -11,9 +11,16 @@ import zhijian.registry.search
 from django.db import migrations, models
 
 
-def fill_name_grams(apps, schema_editor):
-    from zhijian.registry.search import STOP_GRAMS, name_bigrams
+# Frozen copies of registry/search.py as this migration was written: a later change to the search
+# must not change what this migration did.
+STOP_GRAMS = frozenset({"宁波", "有限", "限公", "公司"})
 
+
+def name_bigrams(name: str) -> list[str]:
+    return sorted({name[i : i + 2] for i in range(len(name) - 1)} - STOP_GRAMS)
+
+
+def fill_name_grams(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         # One set-based statement: a city's 1.5 million names in seconds, not row by row. The pairs
         # are those of registry/search.name_bigrams, sorted by code point as Python sorts them.

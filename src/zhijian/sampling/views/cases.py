@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import login_view, policy_view
+from zhijian.core.errors import attempt
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.registry.views import page_of
@@ -31,7 +32,7 @@ def _case(request, pk: int, action: str = VIEW) -> PostProcessingCase:
     )
 
 
-@login_required
+@login_view
 def case_list(request):
     flt = CaseFilter.from_params(request.GET)
     cases, page, has_next = page_of(search_cases(request.user, flt), request.GET)
@@ -51,7 +52,7 @@ def case_list(request):
     )
 
 
-@login_required
+@login_view
 def case_detail(request, pk: int):
     case = _case(request, pk)
     sample = case.sample
@@ -88,11 +89,7 @@ def case_detail(request, pk: int):
 
 
 def _done(request, case: PostProcessingCase, ok_message: str, call) -> None:
-    try:
-        call()
-        messages.success(request, ok_message)
-    except services.SamplingError as exc:
-        messages.error(request, str(exc))
+    attempt(request, call, success=ok_message)
 
 
 def _invalid(request, form) -> None:
@@ -104,7 +101,7 @@ def _invalid(request, form) -> None:
     messages.error(request, errors or "填写有误")
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_POST
 def case_measure(request, pk: int):
     case = _case(request, pk, CHANGE)
@@ -121,7 +118,7 @@ def case_measure(request, pk: int):
     return redirect("sampling:case_detail", pk=case.pk)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_POST
 def case_recheck(request, pk: int):
     case = _case(request, pk, CHANGE)
@@ -138,7 +135,7 @@ def case_recheck(request, pk: int):
     return redirect("sampling:case_detail", pk=case.pk)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_POST
 def case_evidence(request, pk: int):
     case = _case(request, pk, CHANGE)
@@ -160,7 +157,7 @@ def case_evidence(request, pk: int):
     return redirect("sampling:case_detail", pk=case.pk)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_POST
 def case_close(request, pk: int):
     case = _case(request, pk, CHANGE)
@@ -177,23 +174,26 @@ def case_close(request, pk: int):
     return redirect("sampling:case_detail", pk=case.pk)
 
 
-@login_required
+@login_view
 def evidence_download(request, pk: int):
     evidence = get_scoped(CaseEvidence.objects.all(), request.user, VIEW, pk=pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.file_name)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_POST
 def notice_send(request, pk: int):
     notice = get_scoped(OutsideNotice.objects.select_related("sample"), request.user, CHANGE, pk=pk)
     form = NoticeForm(request.POST)
     if form.is_valid():
-        try:
-            services.send_notice(actor=request.user, notice=notice, **form.cleaned_data)
-            messages.success(request, "已记录协查函发送")
-        except services.SamplingError as exc:
-            messages.error(request, str(exc))
+        attempt(
+            request,
+            services.send_notice,
+            actor=request.user,
+            notice=notice,
+            **form.cleaned_data,
+            success="已记录协查函发送",
+        )
     else:
         _invalid(request, form)
     return redirect("sampling:sample_detail", sample_no=notice.sample.sample_no)

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhijian.core.access import allows, login_view, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.jobs import start_upload_job
-from zhijian.core.models import Job, Jurisdiction, Role
-from zhijian.core.scoping import CITY_WIDE, VIEW, get_scoped, restrict
+from zhijian.core.models import Job, Jurisdiction
+from zhijian.core.scoping import VIEW, get_scoped, is_city_wide, restrict
 
 from .. import services
 from ..figures import figures_by_jurisdiction, sampling_figures
@@ -32,11 +33,8 @@ from ..models import (
     SamplingTask,
     Standard,
     TestItem,
-    laboratory_id_of,
 )
 from ..queries import failures_with_results
-
-STAFF = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR}
 
 
 def _year(request) -> int:
@@ -44,15 +42,15 @@ def _year(request) -> int:
     return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
 
 
-@login_required
+@login_view
 def home(request):
     user = request.user
-    if user.role not in STAFF:
+    if not allows(user, "sampling.plans"):
         return redirect("sampling:sample_list")
     year = _year(request)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     total = sampling_figures(user, start=start, end=end)
-    rows = figures_by_jurisdiction(user, start=start, end=end) if user.role in CITY_WIDE else []
+    rows = figures_by_jurisdiction(user, start=start, end=end) if is_city_wide(user) else []
     short = dict(
         Jurisdiction.objects.filter(code__in=[r.jurisdiction for r in rows]).values_list("code", "short_name")
     )
@@ -80,10 +78,8 @@ def home(request):
 # --- plans and tasks ---------------------------------------------------------------------------------
 
 
-@login_required
+@policy_view("sampling.plans")
 def plan_list(request):
-    if request.user.role not in STAFF:
-        raise PermissionDenied
     year = _year(request)
     plans = SamplingPlan.objects.filter(year=year)
     tasks = restrict(SamplingTask.objects.filter(plan__year=year), request.user, VIEW)
@@ -105,45 +101,43 @@ def plan_list(request):
         {
             "year": year,
             "plans": [(p, *per_plan.get(p.pk, [0, 0]), sampled.get(p.pk, 0)) for p in plans],
-            "form": PlanForm() if request.user.role in CITY_WIDE else None,
+            "form": PlanForm() if allows(request.user, "sampling.plans.edit") else None,
         },
     )
 
 
-@login_required
+@policy_view("sampling.plans.edit")
 @require_POST
 def plan_new(request):
     form = PlanForm(request.POST)
     if form.is_valid():
-        try:
-            plan = services.create_plan(
-                actor=request.user, department=request.user.department, **form.cleaned_data
-            )
-        except services.SamplingError as exc:
-            messages.error(request, str(exc))
-        else:
+        plan = attempt(
+            request,
+            services.create_plan,
+            actor=request.user,
+            department=request.user.department,
+            **form.cleaned_data,
+        )
+        if plan is not FAILED:
             return redirect("sampling:plan_detail", pk=plan.pk)
     else:
         messages.error(request, "计划填写有误")
     return redirect("sampling:plan_list")
 
 
-@login_required
+@policy_view("sampling.plans")
 @require_http_methods(["GET", "POST"])
 def plan_detail(request, pk: int):
-    if request.user.role not in STAFF:
-        raise PermissionDenied
     plan = get_object_or_404(SamplingPlan, pk=pk)
-    form = TaskForm(request.POST or None, plan=plan) if request.user.role in CITY_WIDE else None
+    form = TaskForm(request.POST or None, plan=plan) if allows(request.user, "sampling.plans.edit") else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                services.create_task(actor=request.user, plan=plan, **form.cleaned_data)
-            except services.SamplingError as exc:
-                form.add_error(None, str(exc))
-            else:
+            outcome = attempt(
+                request, services.create_task, actor=request.user, plan=plan, **form.cleaned_data, form=form
+            )
+            if outcome is not FAILED:
                 messages.success(request, "任务已下达")
                 return redirect("sampling:plan_detail", pk=plan.pk)
     tasks = (
@@ -151,7 +145,7 @@ def plan_detail(request, pk: int):
         .select_related("category", "jurisdiction", "laboratory")
         .annotate(sampled=Count("samples"), reported=Count("samples", filter=Q(samples__status="reported")))
     )
-    may_register = request.user.role in (Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT)
+    may_register = allows(request.user, "sampling.sample")
     return render(
         request,
         "sampling/plan_detail.html",
@@ -162,21 +156,18 @@ def plan_detail(request, pk: int):
 # --- announcements -----------------------------------------------------------------------------------
 
 
-@login_required
+@policy_view("sampling.plans")
 @require_http_methods(["GET", "POST"])
 def announcement_list(request):
-    if request.user.role not in STAFF:
-        raise PermissionDenied
-    form = AnnouncementForm(request.POST or None) if request.user.role in CITY_WIDE else None
+    form = AnnouncementForm(request.POST or None) if allows(request.user, "sampling.plans.edit") else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                announcement = services.compile_announcement(actor=request.user, **form.cleaned_data)
-            except services.SamplingError as exc:
-                form.add_error(None, str(exc))
-            else:
+            announcement = attempt(
+                request, services.compile_announcement, actor=request.user, **form.cleaned_data, form=form
+            )
+            if announcement is not FAILED:
                 messages.success(
                     request,
                     f"已编制公告草稿：合格 {announcement.passes} 批次，不合格 {announcement.failures} 批次",
@@ -184,7 +175,7 @@ def announcement_list(request):
                 return redirect("sampling:announcement_list")
     visible = (
         Announcement.objects.all()
-        if request.user.role in CITY_WIDE
+        if allows(request.user, "sampling.plans.edit")
         else restrict(Announcement.objects.all(), None, VIEW)
     )
     return render(
@@ -194,10 +185,8 @@ def announcement_list(request):
     )
 
 
-@login_required
+@policy_view("sampling.plans.edit")
 def announcement_preview(request, pk: int):
-    if request.user.role not in CITY_WIDE:
-        raise PermissionDenied
     announcement = get_scoped(Announcement.objects.all(), request.user, VIEW, pk=pk)
     failures = list(
         Sample.objects.filter(announcement=announcement, judgement=Judgement.FAIL).select_related(
@@ -216,22 +205,24 @@ def announcement_preview(request, pk: int):
     )
 
 
-@login_required
+@policy_view("sampling.plans.edit")
 @require_POST
 def announcement_publish(request, pk: int):
     announcement = get_scoped(Announcement.objects.all(), request.user, VIEW, pk=pk)
-    try:
-        services.publish_announcement(actor=request.user, announcement=announcement)
-        messages.success(request, "公告已发布")
-    except services.SamplingError as exc:
-        messages.error(request, str(exc))
+    attempt(
+        request,
+        services.publish_announcement,
+        actor=request.user,
+        announcement=announcement,
+        success="公告已发布",
+    )
     return redirect("sampling:announcement_list")
 
 
 # --- catalogue ---------------------------------------------------------------------------------------
 
 
-@login_required
+@login_view
 def catalogue(request):
     categories = Category.objects.filter(parent__isnull=False).select_related("parent")
     items = TestItem.objects.select_related("category").order_by("category__sort_order", "sort_order")
@@ -252,13 +243,11 @@ def catalogue(request):
 # --- results upload ----------------------------------------------------------------------------------
 
 
-@login_required
+@policy_view("sampling.lab")
 @require_http_methods(["GET", "POST"])
 def results_import(request):
     from ..tasks import import_results_task
 
-    if request.user.role != Role.LAB or laboratory_id_of(request.user) is None:
-        raise PermissionDenied
     recent = Job.objects.filter(owner=request.user, kind="sampling.results_import").order_by("-id")[:10]
     if request.method == "GET":
         return render(request, "sampling/import.html", {"recent": recent})
@@ -275,4 +264,4 @@ def results_import(request):
         dry_run=request.POST.get("dry_run") == "1",
         task=import_results_task,
     )
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))

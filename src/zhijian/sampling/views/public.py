@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from zhijian.core.access import public_view
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.views import page_of
 
@@ -11,6 +12,7 @@ from ..models import Announcement, Judgement
 from ..queries import announced_samples, failures_with_results, public_announcements
 
 
+@public_view
 def announcements(request):
     rows, page, has_next = page_of(public_announcements(), request.GET, size=20)
     return render(
@@ -18,6 +20,7 @@ def announcements(request):
     )
 
 
+@public_view
 def announcement(request, pk: int):
     item = get_scoped(Announcement.objects.all(), None, VIEW, pk=pk)
     failures = list(announced_samples(item, Judgement.FAIL))

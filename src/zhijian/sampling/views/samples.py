@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhijian.core.access import allows, login_view, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
@@ -35,8 +36,6 @@ from ..models import (
 )
 from ..queries import SampleFilter, results_of, search_samples
 
-OFFICIALS = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
-
 
 def _sample(request, sample_no: str, action: str = VIEW) -> Sample:
     return get_scoped(
@@ -51,7 +50,7 @@ def _fail(request, exc: services.SamplingError) -> None:
     messages.error(request, str(exc))
 
 
-@login_required
+@login_view
 def sample_list(request):
     flt = SampleFilter.from_params(request.GET)
     samples, page, has_next = page_of(search_samples(request.user, flt), request.GET)
@@ -74,7 +73,7 @@ def sample_list(request):
     )
 
 
-@login_required
+@login_view
 def sample_detail(request, sample_no: str):
     sample = _sample(request, sample_no)
     user = request.user
@@ -83,7 +82,7 @@ def sample_detail(request, sample_no: str):
     objection = sample.objections.select_related("retest_lab").prefetch_related("items").first()
     lab_id = laboratory_id_of(user)
     is_first_lab = lab_id is not None and lab_id == sample.laboratory_id
-    official = user.role in OFFICIALS and can(user, sample, CHANGE)
+    official = allows(user, "sampling.sample") and can(user, sample, CHANGE)
     failed_items = [r.item for r in results if r.round == Round.INITIAL and r.judgement == FAIL]
     context = {
         "sample": sample,
@@ -113,7 +112,7 @@ def sample_detail(request, sample_no: str):
     return render(request, "sampling/sample_detail.html", context)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_http_methods(["GET", "POST"])
 def sample_new(request, task_id: int):
     task = get_scoped(
@@ -122,54 +121,53 @@ def sample_new(request, task_id: int):
         CHANGE,
         pk=task_id,
     )
-    if request.user.role not in OFFICIALS:
-        raise PermissionDenied
     form = SampleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            sample = services.register_sample(
-                actor=request.user,
-                task=task,
-                product_name=d["product_name"],
-                sampled_on=d["sampled_on"],
-                brand=d["brand"],
-                specification=d["specification"],
-                batch_no=d["batch_no"],
-                production_date=d["production_date"],
-                samplers=d["samplers"],
-                seller=services.PartyIn(d["seller_name"], d["seller_uscc"], d["seller_address"]),
-                producer=services.PartyIn(
-                    d["producer_name"], d["producer_uscc"], d["producer_address"], d["producer_region"]
-                ),
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        sample = attempt(
+            request,
+            services.register_sample,
+            actor=request.user,
+            task=task,
+            product_name=d["product_name"],
+            sampled_on=d["sampled_on"],
+            brand=d["brand"],
+            specification=d["specification"],
+            batch_no=d["batch_no"],
+            production_date=d["production_date"],
+            samplers=d["samplers"],
+            seller=services.PartyIn(d["seller_name"], d["seller_uscc"], d["seller_address"]),
+            producer=services.PartyIn(
+                d["producer_name"], d["producer_uscc"], d["producer_address"], d["producer_region"]
+            ),
+            form=form,
+        )
+        if sample is not FAILED:
             messages.success(request, f"已登记样品 {sample.sample_no}")
             return redirect("sampling:sample_detail", sample_no=sample.sample_no)
     return render(request, "sampling/sample_form.html", {"form": form, "task": task})
 
 
-@login_required
+@policy_view("sampling.lab")
 @require_POST
 def sample_receive(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
     form = ReceiveForm(request.POST)
     if form.is_valid():
-        try:
-            services.confirm_receipt(
-                actor=request.user, sample=sample, received_on=form.cleaned_data["received_on"]
-            )
-            messages.success(request, "已确认收样")
-        except services.SamplingError as exc:
-            _fail(request, exc)
+        attempt(
+            request,
+            services.confirm_receipt,
+            actor=request.user,
+            sample=sample,
+            received_on=form.cleaned_data["received_on"],
+            success="已确认收样",
+        )
     else:
         messages.error(request, "收样日期无效")
     return redirect("sampling:sample_detail", sample_no=sample.sample_no)
 
 
-@login_required
+@policy_view("sampling.lab")
 @require_http_methods(["GET", "POST"])
 def sample_results(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
@@ -181,44 +179,45 @@ def sample_results(request, sample_no: str):
     items = TestItem.objects.filter(category=sample.category).order_by("sort_order")
     form = ReportForm(request.POST or None, items=items, need_receipt=sample.received_on is None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_results(
-                actor=request.user,
-                sample=sample,
-                report_no=form.cleaned_data["report_no"],
-                reported_on=form.cleaned_data["reported_on"],
-                received_on=form.cleaned_data.get("received_on"),
-                items=form.entries(),
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        outcome = attempt(
+            request,
+            services.record_results,
+            actor=request.user,
+            sample=sample,
+            report_no=form.cleaned_data["report_no"],
+            reported_on=form.cleaned_data["reported_on"],
+            received_on=form.cleaned_data.get("received_on"),
+            items=form.entries(),
+            form=form,
+        )
+        if outcome is not FAILED:
             sample.refresh_from_db()
             messages.success(request, f"检验结果已录入，结论：{sample.get_judgement_display()}")
             return redirect("sampling:sample_detail", sample_no=sample.sample_no)
     return render(request, "sampling/results_form.html", {"form": form, "sample": sample, "retest": None})
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_POST
 def sample_serve(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
     form = ServeForm(request.POST)
     if form.is_valid():
-        try:
-            services.serve_result(actor=request.user, sample=sample, served_on=form.cleaned_data["served_on"])
-            messages.success(request, "已记录结论送达")
-        except services.SamplingError as exc:
-            _fail(request, exc)
+        attempt(
+            request,
+            services.serve_result,
+            actor=request.user,
+            sample=sample,
+            served_on=form.cleaned_data["served_on"],
+            success="已记录结论送达",
+        )
     return redirect("sampling:sample_detail", sample_no=sample.sample_no)
 
 
-@login_required
+@policy_view("sampling.sample")
 @require_http_methods(["GET", "POST"])
 def sample_objection(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
-    if request.user.role not in OFFICIALS:
-        raise PermissionDenied
     failed = [
         r.item
         for r in TestResult.objects.filter(sample=sample, round=Round.INITIAL, judgement=FAIL).select_related(
@@ -228,26 +227,26 @@ def sample_objection(request, sample_no: str):
     form = ObjectionForm(request.POST or None, failed_items=failed)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            objection = services.file_objection(
-                actor=request.user,
-                sample=sample,
-                applicant_uscc=d["applicant_uscc"],
-                applicant_name=d["applicant_name"],
-                applied_on=d["applied_on"],
-                item_ids=[int(i) for i in d["items"]],
-                reason=d["reason"],
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        objection = attempt(
+            request,
+            services.file_objection,
+            actor=request.user,
+            sample=sample,
+            applicant_uscc=d["applicant_uscc"],
+            applicant_name=d["applicant_name"],
+            applied_on=d["applied_on"],
+            item_ids=[int(i) for i in d["items"]],
+            reason=d["reason"],
+            form=form,
+        )
+        if objection is not FAILED:
             messages.success(request, f"已受理，随机抽取的复检机构为：{objection.retest_lab.name}")
             return redirect("sampling:sample_detail", sample_no=sample.sample_no)
     window = deadlines_of(sample).get(request_kind(sample.kind))
     return render(request, "sampling/objection_form.html", {"form": form, "sample": sample, "window": window})
 
 
-@login_required
+@policy_view("sampling.lab")
 @require_http_methods(["GET", "POST"])
 def objection_retest(request, pk: int):
     objection = get_scoped(
@@ -258,17 +257,17 @@ def objection_retest(request, pk: int):
     items = objection.items.order_by("sort_order")
     form = ReportForm(request.POST or None, items=items, need_receipt=False)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_retest(
-                actor=request.user,
-                objection=objection,
-                report_no=form.cleaned_data["report_no"],
-                reported_on=form.cleaned_data["reported_on"],
-                items=form.entries(),
-            )
-        except services.SamplingError as exc:
-            form.add_error(None, str(exc))
-        else:
+        outcome = attempt(
+            request,
+            services.record_retest,
+            actor=request.user,
+            objection=objection,
+            report_no=form.cleaned_data["report_no"],
+            reported_on=form.cleaned_data["reported_on"],
+            items=form.entries(),
+            form=form,
+        )
+        if outcome is not FAILED:
             messages.success(request, "复检结果已录入")
             return redirect("sampling:sample_detail", sample_no=objection.sample.sample_no)
     return render(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhijian.core.access import SystemActor
 from zhijian.core.views import parse_notice_lines
 from zhijian.core.workdays import NoticeError, load_notice
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, file, year, source, **options):
         try:
             days = parse_notice_lines(Path(file).read_text(encoding="utf-8-sig"))
-            recomputed = load_notice(actor="cli", year=year, source=source, days=days)
+            recomputed = load_notice(actor=SystemActor("cli"), year=year, source=source, days=days)
         except (OSError, NoticeError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"已载入{year}年放假安排（{len(days)}天），重算临时期限{recomputed}个")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from zhijian.core.access import SystemActor
 from zhijian.core.models import User
 from zhijian.registry.models import Entity
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
 
     def _actor(self, username):
         if not username:
-            return "cli"
+            return SystemActor("cli")
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"用户“{username}”不存在或已停用")

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 from rich.console import Console
 
+from zhijian.core.access import SystemActor
 from zhijian.core.jobs import cli_progress
 from zhijian.core.reference import load_city
 from zhijian.demo.accounts import DEMO_PASSWORD, create_demo_accounts
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         write_csv(second, changed_rows(rows, seed), encoding="gb18030")
         for path in (first, second):
             with cli_progress(f"导入 {path.name}") as progress:
-                result = import_entities(path, actor="demo", progress=progress)
+                result = import_entities(path, actor=SystemActor("demo"), progress=progress)
             if not result.ok:
                 raise CommandError(f"演示数据导入失败：{result.unreadable or result.issues[:5]}")
             console.print(

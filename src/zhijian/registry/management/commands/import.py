@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhijian.core.access import SystemActor
 from zhijian.core.jobs import cli_progress
 from zhijian.core.models import User
 from zhijian.registry.importing import PermissionDenied, import_entities
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, file, dry_run, report, username, **options):
-        actor = "cli"
+        actor = SystemActor("cli")
         if username:
             actor = User.objects.filter(username=username, is_active=True).first()
             if actor is None:

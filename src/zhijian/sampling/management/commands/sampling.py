@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhijian.core.access import SystemActor
 from zhijian.core.jobs import cli_progress
 from zhijian.core.models import User
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
     def load_reference(self, **options):
         from zhijian.sampling.reference import load_reference
 
-        counts = load_reference(actor="cli")
+        counts = load_reference(actor=SystemActor("cli"))
         self.stdout.write(
             f"已载入标准 {counts['standards']} 项、类别 {counts['categories']} 个、检验项目 {counts['items']} 项"
             f"（变更 {counts['changed']}）、常住人口 {counts['population']} 条"
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         from zhijian.sampling.importing import import_results
         from zhijian.sampling.services import NotAllowed
 
-        actor = "cli"
+        actor = SystemActor("cli")
         if username:
             actor = User.objects.filter(username=username, is_active=True).first()
             if actor is None:
@@ -71,7 +72,7 @@ class Command(BaseCommand):
     def escalate(self, *, today, **options):
         from zhijian.sampling.services import escalate_overdue_cases
 
-        count = escalate_overdue_cases(actor="cli", today=today)
+        count = escalate_overdue_cases(actor=SystemActor("cli"), today=today)
         self.stdout.write(f"逾期升级核查处置 {count} 件")
 
     def verify_draw(self, *, sample_no, **options):

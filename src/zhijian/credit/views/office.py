@@ -5,23 +5,23 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import allows, policy_view
+from zhijian.core.errors import attempt
 from zhijian.core.models import Job, Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.registry.models import Entity
 from zhijian.registry.views import page_of
 
-from . import queries, services
-from .classify import ENGINES
-from .forms import AbnormalForm, DecisionForm, PenaltyForm
-from .models import (
+from .. import queries, services
+from ..classify import ENGINES
+from ..forms import AbnormalForm, DecisionForm, PenaltyForm
+from ..models import (
     CreditClass,
     CreditList,
     CreditRecord,
@@ -31,24 +31,15 @@ from .models import (
     ScoringRun,
 )
 
-STAFF = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT, Role.INSPECTOR}
 CLASS_COLOURS = {"A": "#067647", "B": "#1d4f91", "C": "#dc6803", "D": "#b42318"}
 
 
-def _staff(user) -> None:
-    if user.role not in STAFF:
-        raise PermissionDenied
-
-
 def may_run_batch(user) -> bool:
-    return user.role == Role.CITY_ADMIN or (
-        user.role == Role.DEPARTMENT and getattr(user.department, "code", "") == "credit"
-    )
+    return allows(user, "credit.models")
 
 
-@login_required
+@policy_view("credit.view")
 def overview(request):
-    _staff(request.user)
     rows = queries.distribution(request.user)
     chart = {
         "districts": [r["name"] for r in rows],
@@ -83,9 +74,8 @@ def overview(request):
     )
 
 
-@login_required
+@policy_view("credit.view")
 def standing_list(request):
-    _staff(request.user)
     district = request.GET.get("district", "")
     credit_class = request.GET.get("class", "")
     rows, page, has_next = page_of(
@@ -110,9 +100,8 @@ def standing_list(request):
     )
 
 
-@login_required
+@policy_view("credit.view")
 def entity_credit(request, uscc: str):
-    _staff(request.user)
     entity = get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc)
     may_change = can(request.user, entity, CHANGE)
     return render(
@@ -137,7 +126,7 @@ def _entity_for_change(request, uscc: str) -> Entity:
     return get_scoped(Entity.objects.all(), request.user, CHANGE, uscc=uscc)
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def add_penalty(request, uscc: str):
     entity = _entity_for_change(request, uscc)
@@ -148,49 +137,48 @@ def add_penalty(request, uscc: str):
             "行政处罚信息有误："
             + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()),
         )
-        return redirect("credit_entity", uscc=uscc)
+        return redirect("credit:entity", uscc=uscc)
     data = form.cleaned_data
-    try:
-        services.record_penalty(
-            actor=request.user,
-            entity=entity,
-            measures=data["measures"],
-            title=data["title"],
-            violation_type=data["violation_type"],
-            decision_no=data["decision_no"],
-            occurred_on=data["occurred_on"],
-            fine_amount=data["fine_amount"],
-            sector=data["sector"],
-            legal_basis=data["legal_basis"],
-            authority=services.authority_of(request.user),
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已记录行政处罚信息并重新分类")
-    return redirect("credit_entity", uscc=uscc)
+    attempt(
+        request,
+        services.record_penalty,
+        actor=request.user,
+        entity=entity,
+        measures=data["measures"],
+        title=data["title"],
+        violation_type=data["violation_type"],
+        decision_no=data["decision_no"],
+        occurred_on=data["occurred_on"],
+        fine_amount=data["fine_amount"],
+        sector=data["sector"],
+        legal_basis=data["legal_basis"],
+        authority=services.authority_of(request.user),
+        success="已记录行政处罚信息并重新分类",
+    )
+    return redirect("credit:entity", uscc=uscc)
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def add_abnormal(request, uscc: str):
     entity = _entity_for_change(request, uscc)
     form = AbnormalForm(request.POST)
     if not form.is_valid():
         messages.error(request, "列入信息有误，请检查各项")
-        return redirect("credit_entity", uscc=uscc)
-    try:
-        services.enter_list(
-            actor=request.user, entity=entity, list_code=CreditList.ABNORMAL, **form.cleaned_data
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已列入经营异常名录")
-    return redirect("credit_entity", uscc=uscc)
+        return redirect("credit:entity", uscc=uscc)
+    attempt(
+        request,
+        services.enter_list,
+        actor=request.user,
+        entity=entity,
+        list_code=CreditList.ABNORMAL,
+        **form.cleaned_data,
+        success="已列入经营异常名录",
+    )
+    return redirect("credit:entity", uscc=uscc)
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def withdraw(request, pk: int):
     record = get_scoped(CreditRecord.objects.select_related("entity"), request.user, CHANGE, pk=pk)
@@ -205,12 +193,11 @@ def withdraw(request, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, "已撤下该记录")
-    return redirect("credit_entity", uscc=record.entity.uscc)
+    return redirect("credit:entity", uscc=record.entity.uscc)
 
 
-@login_required
+@policy_view("credit.view")
 def repair_list(request):
-    _staff(request.user)
     applications = list(queries.repairs(request.user)[:300])
     deadlines = queries.deadlines_for(applications)
     return render(
@@ -220,78 +207,70 @@ def repair_list(request):
     )
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def decide(request, pk: int):
     application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择决定并填写理由")
-        return redirect("credit_repairs")
-    try:
-        services.decide_repair(
-            actor=request.user,
-            application=application,
-            approve=form.cleaned_data["approve"] == "1",
-            reason=form.cleaned_data["reason"],
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已作出信用修复决定并通知申请人")
-    return redirect("credit_repairs")
+        return redirect("credit:repairs")
+    attempt(
+        request,
+        services.decide_repair,
+        actor=request.user,
+        application=application,
+        approve=form.cleaned_data["approve"] == "1",
+        reason=form.cleaned_data["reason"],
+        success="已作出信用修复决定并通知申请人",
+    )
+    return redirect("credit:repairs")
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def review(request, pk: int):
     decision = get_scoped(ListDecision.objects.all(), request.user, VIEW, pk=pk)
-    try:
-        services.review_list_decision(
-            actor=request.user,
-            decision=decision,
-            approve=request.POST.get("approve") == "1",
-            note=request.POST.get("note", ""),
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "审核意见已保存")
-    return redirect("credit_overview")
+    attempt(
+        request,
+        services.review_list_decision,
+        actor=request.user,
+        decision=decision,
+        approve=request.POST.get("approve") == "1",
+        note=request.POST.get("note", ""),
+        success="审核意见已保存",
+    )
+    return redirect("credit:overview")
 
 
-@login_required
+@policy_view("credit.record")
 @require_POST
 def propose_serious(request, pk: int):
     entry = get_scoped(ListEntry.objects.select_related("entity"), request.user, CHANGE, pk=pk)
-    try:
-        services.propose_serious_listing(
-            actor=request.user,
-            entity=entry.entity,
-            ground="abnormal_3y",
-            reason=request.POST.get("reason", ""),
-            source_entry=entry,
-        )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已提交列入严重违法失信名单的申请，待审核")
-    return redirect("credit_entity", uscc=entry.entity.uscc)
+    attempt(
+        request,
+        services.propose_serious_listing,
+        actor=request.user,
+        entity=entry.entity,
+        ground="abnormal_3y",
+        reason=request.POST.get("reason", ""),
+        source_entry=entry,
+        success="已提交列入严重违法失信名单的申请，待审核",
+    )
+    return redirect("credit:entity", uscc=entry.entity.uscc)
 
 
-@login_required
+@policy_view("credit.models")
 @require_POST
 def run_batch(request):
-    from .tasks import rescore_task
+    from ..tasks import rescore_task
 
-    if not may_run_batch(request.user):
-        raise PermissionDenied
     engine = request.POST.get("engine", "db")
     if engine not in ENGINES:
         messages.error(request, "未知的计算引擎")
-        return redirect("credit_overview")
+        return redirect("credit:overview")
     job = Job.objects.create(
         kind="credit.rescore", owner=request.user, title=f"全量信用风险分类（引擎：{engine}）"
     )
     rescore_task.enqueue(job.pk, engine)
-    return redirect(reverse("job_detail", args=[job.pk]))
+    return redirect(reverse("core:job_detail", args=[job.pk]))

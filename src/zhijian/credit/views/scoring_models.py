@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
-from .classify import active_model
-from .models import ScoringModel
-from .spec import SpecError, indicators, with_changes
+from zhijian.core.access import policy_view
+
+from .. import services
+from ..classify import active_model
+from ..models import ScoringModel
+from ..spec import SpecError, indicators, with_changes
 
 
-def _manager(request) -> None:
-    if not services._may_manage_models(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@policy_view("credit.models")
 def model_list(request):
-    _manager(request)
     return render(
         request,
         "credit/models.html",
@@ -40,10 +34,9 @@ def _int_field(post, name: str, default: int) -> int:
         raise SpecError(f"“{raw}”不是整数") from None
 
 
-@login_required
+@policy_view("credit.models")
 @require_http_methods(["GET", "POST"])
 def model_new(request):
-    _manager(request)
     base = active_model()
     if request.method == "POST":
         try:
@@ -83,15 +76,14 @@ def model_new(request):
             messages.error(request, str(exc))
         else:
             messages.success(request, f"已保存模型版本 {model.version}（未启用）")
-            return redirect("credit_models")
+            return redirect("credit:models")
     return render(request, "credit/model_new.html", {"base": base, "pairs": indicators(base.spec)})
 
 
-@login_required
+@policy_view("credit.models")
 @require_POST
 def model_activate(request, pk: int):
-    _manager(request)
     model = get_object_or_404(ScoringModel, pk=pk)
     services.activate_model_version(actor=request.user, model=model)
     messages.success(request, f"已启用模型版本 {model.version}；请运行全量分类使其生效，历史分类结果保持不变")
-    return redirect("credit_models")
+    return redirect("credit:models")

@@ -13,14 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.core.bulk import insert_rows
 from zhijian.core.models import Jurisdiction
 from zhijian.core.rules import rule
+from zhijian.credit.classify import rescore_all
+from zhijian.credit.models import CreditRecord, CreditStanding, ListEntry, ListingProposal
+from zhijian.credit.periods import add_period
 from zhijian.registry.models import Entity
 
-from .classify import rescore_all
-from .models import CreditRecord, CreditStanding, ListEntry, ListingProposal
-from .periods import add_period
 from .synthetic import Register, generate, to_date
 
 RECORD_FIELDS = (
@@ -139,8 +140,8 @@ def _prepare_tour_entity(as_of: dt.date) -> Entity | None:
     """Give the demo enterprise account's firm something to repair: an abnormal-list entry and a
     fine old enough for early end of publicity. The firm is the one ``zhijian demo`` binds the
     ``enterprise`` account to (the first active 有限责任公司 of 海曙 by USCC)."""
-    from . import services
-    from .models import CreditList, ListGround
+    from zhijian.credit import services
+    from zhijian.credit.models import CreditList, ListGround
 
     entity = (
         Entity.objects.filter(jurisdiction__code="330203", entity_type="llc", status="active")
@@ -154,7 +155,7 @@ def _prepare_tour_entity(as_of: dt.date) -> Entity | None:
     ListEntry.objects.filter(entity=entity).delete()
     decided = as_of - dt.timedelta(days=300)
     services.record_penalty(
-        actor="demo",
+        actor=SystemActor("demo"),
         entity=entity,
         measures=["fine"],
         title="销售不符合标准的产品",
@@ -168,7 +169,7 @@ def _prepare_tour_entity(as_of: dt.date) -> Entity | None:
         reclassify=False,
     )
     services.enter_list(
-        actor="demo",
+        actor=SystemActor("demo"),
         entity=entity,
         list_code=CreditList.ABNORMAL,
         ground=ListGround.ANNUAL_REPORT,
@@ -193,7 +194,7 @@ def load(*, seed: int, scale: str, console, as_of: dt.date | None = None) -> dic
         records = insert_rows(CreditRecord, RECORD_FIELDS, record_rows(data["records"], authority, now))
         entries = insert_rows(ListEntry, ENTRY_FIELDS, entry_rows(data["lists"], authority, now))
         audit.record(
-            "demo",
+            SystemActor("demo"),
             audit.Change(
                 "credit.demo_load",
                 "CreditRecord",
@@ -203,7 +204,7 @@ def load(*, seed: int, scale: str, console, as_of: dt.date | None = None) -> dic
             ),
         )
     tour = _prepare_tour_entity(as_of)
-    run = rescore_all(actor="demo", as_of=as_of)
+    run = rescore_all(actor=SystemActor("demo"), as_of=as_of)
     counts = run.class_counts
     total = max(1, sum(counts.values()))
     mix = "，".join(f"{c}类 {counts.get(c, 0)}（{100 * counts.get(c, 0) / total:.1f}%）" for c in "ABCD")

@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhijian.core.models import Role
+from zhijian.core.access import policy_view
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.models import Entity
 
-from . import queries, services
-from .forms import RepairForm
-from .models import CreditList, CreditRecord, ListEntry, RecordKind, RepairKind
+from .. import queries, services
+from ..forms import RepairForm
+from ..models import CreditList, CreditRecord, ListEntry, RecordKind, RepairKind
 
 
 def _own_entity(request) -> Entity:
-    if request.user.role != Role.ENTERPRISE:
-        raise PermissionDenied
     return get_scoped(
         Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=request.user.entity_uscc
     )
 
 
-@login_required
+@policy_view("credit.mine")
 def mine(request):
     entity = _own_entity(request)
     today = timezone.localdate()
@@ -60,14 +56,14 @@ def mine(request):
     )
 
 
-@login_required
+@policy_view("credit.mine")
 @require_POST
 def apply(request, target: str, pk: int):
     entity = _own_entity(request)
     form = RepairForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写情况说明")
-        return redirect("credit_mine")
+        return redirect("credit:mine")
     try:
         if target == "entry":
             entry = get_scoped(ListEntry.objects.filter(entity=entity), request.user, VIEW, pk=pk)
@@ -83,4 +79,4 @@ def apply(request, target: str, pk: int):
         messages.error(request, str(exc))
     else:
         messages.success(request, "信用修复申请已提交")
-    return redirect("credit_mine")
+    return redirect("credit:mine")

@@ -16,9 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from zhijian.core.models import Department, Jurisdiction, Role, User
-
-from . import services
-from .models import CheckItem, Inspection, Inspector, Method, Specialty, Task
+from zhijian.inspections import services
+from zhijian.inspections.models import CheckItem, Inspection, Inspector, Method, Specialty, Task
 
 ITEMS = [
     # code, department, name, legal basis, object, entity types, method, specialty, key, content

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from zhijian.core.access import public_view
 from zhijian.core.scoping import VIEW, get_scoped, restrict
 from zhijian.registry.models import PUBLIC_FIELDS, Entity
 from zhijian.registry.queries import EntityFilter, search_entities
 from zhijian.registry.views import page_of
 
-from .models import CreditList, ListEntry
-from .report import build_report, render_pdf
+from ..models import CreditList, ListEntry
+from ..report import build_report, render_pdf
 
 
 def _public_entity(uscc: str) -> Entity:
@@ -23,10 +24,12 @@ def _public_entity(uscc: str) -> Entity:
     )
 
 
+@public_view
 def credit_report(request, uscc: str):
     return render(request, "credit/report.html", {"report": build_report(_public_entity(uscc))})
 
 
+@public_view
 def credit_report_pdf(request, uscc: str):
     report = build_report(_public_entity(uscc))
     response = HttpResponse(render_pdf(report), content_type="application/pdf")
@@ -37,6 +40,7 @@ def credit_report_pdf(request, uscc: str):
 LIST_PAGE_SIZE = 50
 
 
+@public_view
 def public_lists(request):
     """The credit lists as the public reads them (名录公示): who is on (or was removed from) each list.
 

@@ -3,34 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhijian.core.access import policy_view
+from zhijian.core.errors import attempt
 from zhijian.core.models import Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, get_scoped
 from zhijian.registry.views import page_of
 
-from . import queries, services
-from .forms import ProposalConfirmForm, ProposalRejectForm
-from .models import ListingProposal
+from .. import queries, services
+from ..forms import ProposalConfirmForm, ProposalRejectForm
+from ..models import ListingProposal
 
 # Who decides listings: the city bureau and the district bureaus (inspectors find, officers decide).
-OFFICERS = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
 
 
-def _officer(user) -> None:
-    if user.role not in OFFICERS:
-        raise PermissionDenied
-
-
-@login_required
+@policy_view("credit.proposals")
 def proposal_list(request):
-    _officer(request.user)
     status = request.GET.get("status") or ListingProposal.Status.OPEN
     if status not in ListingProposal.Status.values:
         status = ListingProposal.Status.OPEN
@@ -61,14 +54,14 @@ def proposal_list(request):
 
 
 def _back(request) -> str:
-    return reverse("credit_proposals") + "?status=open"
+    return reverse("credit:proposals") + "?status=open"
 
 
 def _proposal_for_change(request, pk: int) -> ListingProposal:
     return get_scoped(ListingProposal.objects.select_related("entity"), request.user, CHANGE, pk=pk)
 
 
-@login_required
+@policy_view("credit.proposals")
 @require_POST
 def proposal_confirm(request, pk: int):
     proposal = _proposal_for_change(request, pk)
@@ -79,16 +72,18 @@ def proposal_confirm(request, pk: int):
             "列入决定有误：" + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()),
         )
         return redirect(_back(request))
-    try:
-        services.confirm_listing_proposal(actor=request.user, proposal=proposal, **form.cleaned_data)
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已将{proposal.entity.name}列入经营异常名录，并已通知企业")
+    attempt(
+        request,
+        services.confirm_listing_proposal,
+        actor=request.user,
+        proposal=proposal,
+        **form.cleaned_data,
+        success=f"已将{proposal.entity.name}列入经营异常名录，并已通知企业",
+    )
     return redirect(_back(request))
 
 
-@login_required
+@policy_view("credit.proposals")
 @require_POST
 def proposal_reject(request, pk: int):
     proposal = _proposal_for_change(request, pk)
@@ -96,10 +91,12 @@ def proposal_reject(request, pk: int):
     if not form.is_valid():
         messages.error(request, "请填写不予列入的理由")
         return redirect(_back(request))
-    try:
-        services.reject_listing_proposal(actor=request.user, proposal=proposal, **form.cleaned_data)
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"已决定对{proposal.entity.name}不予列入")
+    attempt(
+        request,
+        services.reject_listing_proposal,
+        actor=request.user,
+        proposal=proposal,
+        **form.cleaned_data,
+        success=f"已决定对{proposal.entity.name}不予列入",
+    )
     return redirect(_back(request))

@@ -32,17 +32,16 @@ from django.db import transaction
 from stdnum.cn import uscc as uscc_code
 
 from zhijian.core import audit
+from zhijian.core.access import SystemActor
 from zhijian.core.bulk import insert_rows
 from zhijian.core.jobs import cli_progress
 from zhijian.core.models import Department, Jurisdiction, Role, User
 from zhijian.core.workdays import Calendar
 from zhijian.registry.models import Entity
-
-from . import demo_profiles as P
-from .deadlines import BulkDeadlines, request_kind
-from .importing import import_results
-from .judgement import Limit, plain
-from .models import (
+from zhijian.sampling.deadlines import BulkDeadlines, request_kind
+from zhijian.sampling.importing import import_results
+from zhijian.sampling.judgement import Limit, plain
+from zhijian.sampling.models import (
     CaseEvidence,
     CaseMeasure,
     CaseRecheck,
@@ -53,7 +52,6 @@ from .models import (
     Kind,
     LabAccount,
     Laboratory,
-    LoopStatus,
     MeasureKind,
     OutsideNotice,
     PostProcessingCase,
@@ -62,14 +60,16 @@ from .models import (
     SamplingTask,
     TestItem,
 )
-from .reference import load_reference
+from zhijian.sampling.reference import load_reference
+
+from . import profiles as P
 
 # (food, product) batches of the full year; "test" is a small world for the test suite only.
 SCALES = {"demo": (2_400, 315), "city": (56_400, 3_150), "test": (200, 40)}
 FULL_YEAR = 2025
 SLICE_START, SLICE_END = dt.date(2026, 10, 9), dt.date(2026, 11, 13)
 SLICE_SHARE = 0.06  # of a year's batches, sampled in the autumn-2026 slice
-ACTOR = "demo"
+ACTOR = SystemActor("demo")
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -262,7 +262,7 @@ class Pools:
 
 
 def _unit_weights(world: World, total_zone: float = sum(P.ZONE_SHARES.values())) -> dict[str, float]:
-    from .models import Population
+    from zhijian.sampling.models import Population
 
     residents = {
         row.jurisdiction.code: row.residents
@@ -698,7 +698,7 @@ def _evidence_file() -> tuple[str, str, int]:
 
 def serve_failures(world: World, specs: list[Spec]) -> None:
     """The failing results are served on the parties a few days after the report."""
-    from .results import update_rows
+    from zhijian.sampling.results import update_rows
 
     rng = random.Random(world.seed * 3301 + 11)
     failed = list(
@@ -724,7 +724,7 @@ def serve_failures(world: World, specs: list[Spec]) -> None:
 
 def retests(world: World, specs: list[Spec], share: float) -> int:
     """A few failures are contested; the drawn laboratory confirms most and reverses some."""
-    from . import services
+    from zhijian.sampling import services
 
     rng = random.Random(world.seed * 2207 + 5)
     by_id = {s.id: s for s in specs}
@@ -773,7 +773,8 @@ def retests(world: World, specs: list[Spec], share: float) -> int:
 
 def work_cases(world: World, specs: list[Spec], *, close_share: float, today: dt.date) -> dict:
     """Measures, re-checks, evidence and closure for the cases of ``specs``; notices sent."""
-    from .results import update_rows
+    from zhijian.sampling import services
+    from zhijian.sampling.results import update_rows
 
     rng = random.Random(world.seed * 9173 + 1)
     path, digest, size = _evidence_file()
@@ -849,7 +850,7 @@ def work_cases(world: World, specs: list[Spec], *, close_share: float, today: dt
         if sent <= today and rng.random() < 0.97:
             notices.append((pk, sent, f"甬市监协〔{sent.year}〕{pk}号"))
     update_rows(OutsideNotice, ("sent_on", "document_no"), notices)
-    closed_loops = close_finished_loops([s.id for s in specs])
+    closed_loops = services.close_finished_loops(actor=ACTOR, sample_ids=[s.id for s in specs])
     return {"cases": len(cases), "closed": len(closures), "notices": len(notices), "loops": closed_loops}
 
 
@@ -857,50 +858,9 @@ def world_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def close_finished_loops(sample_ids: list[int]) -> int:
-    """Close the loop of every failing sample whose cases are all closed and notices all sent."""
-    from .results import update_rows
-
-    open_ids = set(
-        Sample.objects.filter(pk__in=sample_ids, loop_status=LoopStatus.OPEN).values_list("pk", flat=True)
-    )
-    last: dict[int, dt.date] = {}
-    blocked: set[int] = set()
-    for sample_id, status, closed in PostProcessingCase.objects.filter(sample_id__in=open_ids).values_list(
-        "sample_id", "status", "closed_on"
-    ):
-        if status == CaseStatus.OPEN:
-            blocked.add(sample_id)
-        elif closed:
-            last[sample_id] = max(last.get(sample_id, closed), closed)
-    for sample_id, sent in OutsideNotice.objects.filter(sample_id__in=open_ids).values_list(
-        "sample_id", "sent_on"
-    ):
-        if sent is None:
-            blocked.add(sample_id)
-        else:
-            last[sample_id] = max(last.get(sample_id, sent), sent)
-    done = sorted((open_ids - blocked) & set(last))
-    update_rows(Sample, ("loop_status", "loop_closed_on"), [(pk, LoopStatus.CLOSED, last[pk]) for pk in done])
-    audit.record_many(
-        ACTOR,
-        (
-            audit.Change(
-                "sampling.loop.close",
-                "Sample",
-                str(pk),
-                {"loop_status": LoopStatus.OPEN},
-                {"loop_status": LoopStatus.CLOSED, "loop_closed_on": last[pk].isoformat()},
-            )
-            for pk in done
-        ),
-    )
-    return len(done)
-
-
 def announce(months: list[tuple[int, int]], today: dt.date) -> int:
     """Monthly announcements (抽检信息公告) of every month with concluded samples, published."""
-    from . import services
+    from zhijian.sampling import services
 
     count = 0
     for year, month in months:
@@ -1016,7 +976,7 @@ def load(*, seed: int, scale: str, console) -> None:
         contested = retests(world, year, 0.03 if scale == "city" else 0.25)
         worked = work_cases(world, year, close_share=0.96, today=today)
         work_cases(world, slice_specs, close_share=0.0, today=today)
-        from .services import escalate_overdue_cases
+        from zhijian.sampling.services import escalate_overdue_cases
 
         escalated = escalate_overdue_cases(actor=ACTOR, today=today)
         published = announce(

@@ -31,11 +31,9 @@ from django.utils import timezone
 from zhijian.core.access import SystemActor
 from zhijian.core.models import Jurisdiction, Role, User
 from zhijian.core.reference import county_units
-from zhijian.registry.models import Entity, EntityStatus
-
-from . import services
-from .importing import import_standards
-from .models import (
+from zhijian.quality import services
+from zhijian.quality.importing import import_standards
+from zhijian.quality.models import (
     Campaign,
     Enrolment,
     ProgressReport,
@@ -45,7 +43,8 @@ from .models import (
     ServiceRequest,
     Standard,
 )
-from .reference import INDUSTRIES_2020, QUOTAS_2020, load_campaign_2020
+from zhijian.quality.reference import INDUSTRIES_2020, QUOTAS_2020, load_campaign_2020
+from zhijian.registry.models import Entity, EntityStatus
 
 ACTOR = SystemActor("demo:quality")
 
@@ -614,7 +613,7 @@ def _libraries(rng: random.Random, today: dt.date) -> int:
 
 
 def _reports(rng: random.Random, today: dt.date) -> int:
-    from .services.reports import current_period, deadline_for
+    from zhijian.quality.services.reports import current_period, deadline_for
 
     year, period = current_period(today)
     deadline = deadline_for(year, period)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import CreditList, ListGround, Publicity, RecordKind, Sector, Severity
+from zhijian.credit.models import CreditList, ListGround, Publicity, RecordKind, Sector, Severity
 
 DISTRICT_RISK = {
     "330203": 1.0,

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("admin-tools/calendar/", views.calendar_notice, name="calendar_notice"),
+    path("admin-tools/events/dead/", views.events_dead, name="events_dead"),
+]

@@ -1,0 +1,1 @@
+"""Pages of credit supervision, one module per audience: office, proposals, enterprise, scoring models, public."""
