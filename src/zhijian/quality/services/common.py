@@ -55,8 +55,8 @@ def may_change(actor, obj) -> None:
 
 
 def record(actor, change: audit.Change) -> None:
-    """Write the audit entry of ``change`` in the current transaction, naming a system actor by its name."""
-    audit.record(str(actor) if system(actor) else actor, change)
+    """Write the audit entry of ``change`` in the current transaction."""
+    audit.record(actor, change)
 
 
 def today() -> dt.date:
