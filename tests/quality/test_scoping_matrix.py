@@ -311,3 +311,12 @@ def test_changes_out_of_scope_answer_404_or_403(world):
         == 404
     )
     assert SYSTEM
+
+
+def test_the_enterprise_sees_its_enrolments_library_status_and_requests(world):
+    own = client_for(world["actors"]["ent_haishu"]).get("/quality/mine/").content.decode()
+    assert "深沟球轴承" in own and "政府质量奖培育库" in own
+    assert world["requests"]["haishu"].number in own
+    assert world["requests"]["yinzhou"].number not in own
+    other = client_for(world["actors"]["ent_yinzhou"]).get("/quality/mine/").content.decode()
+    assert world["requests"]["haishu"].number not in other and world["requests"]["yinzhou"].number in other

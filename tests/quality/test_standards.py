@@ -119,3 +119,20 @@ def test_import_needs_the_register_keepers_policy(users, tmp_path):
         import_standards(_csv(tmp_path / "s.csv", ROWS), actor=users["haishu"])
     assert import_standards(_csv(tmp_path / "s.csv", ROWS), actor=SYSTEM, dry_run=True).ok
     assert not Standard.objects.exists()
+
+
+def test_the_command_line_imports_and_exits_with_the_outcome(city, tmp_path):
+    from django.core.management import call_command
+
+    path = _csv(tmp_path / "s.csv", ROWS, "gb18030")
+    with pytest.raises(SystemExit) as done:
+        call_command("quality", "import-standards", str(path))
+    assert done.value.code == 0 and Standard.objects.count() == 4
+    bad = _csv(tmp_path / "bad.csv", [*ROWS, ["GB 1", "x", "", "", "", ""]])
+    with pytest.raises(SystemExit) as refused:
+        call_command("quality", "import-standards", str(bad))
+    assert refused.value.code == 1
+    call_command("quality", "load-reference")
+    call_command("quality", "remind", "--today", "2026-07-06")
+    call_command("quality", "report-summary", "2026", "half", str(tmp_path / "summary.pdf"))
+    assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
