@@ -103,15 +103,16 @@ class QuotaRow:
 
 def quota_progress(campaign: Campaign, district_id: int | None = None) -> list[QuotaRow]:
     """Every unit's quota and distinct firms, in 附件1's order; one query for the counts."""
-    counts = {
-        row["jurisdiction_id"]: row
-        for row in Enrolment.objects.filter(campaign=campaign, status__in=COUNTING)
+    counts: dict[int, tuple[int, int, int]] = {
+        unit: (enrolled, approved, met)
+        for unit, enrolled, approved, met in Enrolment.objects.filter(campaign=campaign, status__in=COUNTING)
         .values("jurisdiction_id")
         .annotate(
             enrolled=Count("entity", distinct=True),
             approved=Count("entity", distinct=True, filter=Q(status=EnrolmentStatus.APPROVED)),
             met=Count("entity", distinct=True, filter=Q(outcome=Outcome.MET)),
         )
+        .values_list("jurisdiction_id", "enrolled", "approved", "met")
         .order_by()
     }
     quotas = campaign.quotas.select_related("jurisdiction").order_by("jurisdiction__sort_order")
@@ -119,17 +120,9 @@ def quota_progress(campaign: Campaign, district_id: int | None = None) -> list[Q
         quotas = quotas.filter(jurisdiction_id=district_id)
     rows = []
     for quota in quotas:
-        c = counts.get(quota.jurisdiction_id, {})
-        rows.append(
-            QuotaRow(
-                quota.jurisdiction.code,
-                quota.jurisdiction.short_name or quota.jurisdiction.name,
-                quota.firms,
-                c.get("enrolled", 0),
-                c.get("approved", 0),
-                c.get("met", 0),
-            )
-        )
+        enrolled, approved, met = counts.get(quota.jurisdiction_id, (0, 0, 0))
+        name = quota.jurisdiction.short_name or quota.jurisdiction.name
+        rows.append(QuotaRow(quota.jurisdiction.code, name, quota.firms, enrolled, approved, met))
     return rows
 
 

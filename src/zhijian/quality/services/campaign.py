@@ -41,7 +41,7 @@ def enrolment_state(e: Enrolment) -> dict:
         "status": e.status,
         "plan_no": e.plan_no,
         "plan_uploaded_on": e.plan_uploaded_on,
-        "laboratory": e.laboratory.name if e.laboratory_id else None,
+        "laboratory": e.laboratory.name if e.laboratory else None,
         "report_no": e.report_no,
         "result_on": e.result_on,
         "outcome": e.outcome,

@@ -142,12 +142,12 @@ def add_evidence(
     may_change(actor, entry)
     if not title.strip():
         raise QualityError("title_missing", "请填写材料名称")
-    if upload is not None and upload.size > EVIDENCE_MAX_BYTES:
+    if upload is not None and (upload.size or 0) > EVIDENCE_MAX_BYTES:
         raise QualityError("file_too_large", "文件不能超过20MB")
     with transaction.atomic():
         evidence = CultivationEvidence(entry=entry, title=title.strip(), added_on=today())
         if upload is not None:
-            evidence.file.save(upload.name, upload, save=False)
+            evidence.file.save(upload.name or "evidence", upload, save=False)
         evidence.save()
         record(
             actor,

@@ -360,9 +360,9 @@ def deliver_report(
     if request.enrolment_id and benchmark_met is None:
         raise QualityError("verdict_missing", "对标检测须给出是否达到比对标准", {"benchmark_met": "请选择"})
     if upload is not None:
-        if upload.size > REPORT_MAX_BYTES:
+        if (upload.size or 0) > REPORT_MAX_BYTES:
             raise QualityError("file_too_large", "报告文件不能超过20MB")
-        if not upload.name.lower().endswith(REPORT_SUFFIXES):
+        if not (upload.name or "").lower().endswith(REPORT_SUFFIXES):
             raise QualityError("bad_file", "报告文件应为PDF、OFD或图片")
     with transaction.atomic():
         before = _request_state(request)
@@ -371,7 +371,7 @@ def deliver_report(
         request.benchmark_met = benchmark_met
         request.delivered_at = timezone.now()
         if upload is not None:
-            request.report_file.save(upload.name, upload, save=False)
+            request.report_file.save(upload.name or "report.pdf", upload, save=False)
         request.save()
         _audit(actor, "quality.request.deliver", request, before)
         events.emit("quality.service_delivered", {"request_id": request.pk, "uscc": request.uscc})

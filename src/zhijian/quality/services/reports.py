@@ -371,7 +371,7 @@ def city_summary(year: int, period: str) -> dict:
     total = {"firms": 0, "plans_uploaded": 0, "plans_expected": 0, "results_uploaded": 0, "met": 0}
     leaders = 0
     for state in states:
-        if not state.submitted:
+        if not state.submitted or state.report is None:
             continue
         figures = state.report.figures
         leaders += figures.get("leaders", 0)
@@ -390,7 +390,7 @@ def city_summary(year: int, period: str) -> dict:
                 row[key] += block[key]
                 total[key] += block[key]
     # a firm enrolled in two industries counts once in the city's total, as in each unit's total
-    total["firms"] = sum(s.report.figures["total"]["firms"] for s in states if s.submitted)
+    total["firms"] = sum(s.report.figures["total"]["firms"] for s in states if s.submitted and s.report)
     rows = sorted(by_industry.values(), key=lambda r: r["industry"])
     for row in [*rows, total]:
         row["plans_ratio"] = _ratio(row["plans_uploaded"], row["plans_expected"])

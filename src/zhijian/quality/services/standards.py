@@ -21,7 +21,7 @@ def standard_state(standard: Standard) -> dict:
         "issued_on": standard.issued_on,
         "effective_on": standard.effective_on,
         "withdrawn_on": standard.withdrawn_on,
-        "replaced_by": standard.replaced_by.number if standard.replaced_by_id else None,
+        "replaced_by": standard.replaced_by.number if standard.replaced_by else None,
     }
 
 
