@@ -61,6 +61,9 @@ PY
     BENCH_DB=${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} \
       DATABASE_URL=$BENCH_PG/${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} "$bin/python" bench/bench_inspections.py
   fi
+  if [[ " ${steps[*]} " == *" quality "* ]]; then
+    BENCH_DB=${QUALITY_BENCH_DB:-zhijian_quality_bench} DATABASE_URL=$BENCH_PG/${QUALITY_BENCH_DB:-zhijian_quality_bench} "$bin/python" bench/bench_quality.py
+  fi
   if [[ " ${steps[*]} " == *" sampling "* ]]; then
     BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} \
       DATABASE_URL=$BENCH_PG/${SAMPLING_BENCH_DB:-zhijian_sampling_bench} "$bin/python" bench/bench_sampling.py --fresh

@@ -136,3 +136,28 @@ def test_the_command_line_imports_and_exits_with_the_outcome(city, tmp_path):
     call_command("quality", "remind", "--today", "2026-07-06")
     call_command("quality", "report-summary", "2026", "half", str(tmp_path / "summary.pdf"))
     assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_the_bulk_path_updates_changes_and_audits_each_standard(users, tmp_path):
+    import_standards(_csv(tmp_path / "a.csv", ROWS), actor=users["admin"])
+    changed = [
+        ROWS[0],
+        ROWS[1],
+        [
+            "GB 21455-2019",
+            "房间空气调节器能效限定值及能效等级（修订名称）",
+            "现行",
+            "2019-12-31",
+            "2020-07-01",
+            "",
+        ],
+        *ROWS[3:],
+    ]
+    report = import_standards(_csv(tmp_path / "b.csv", changed), actor=users["admin"])
+    assert (report.created, report.changed, report.unchanged) == (0, 1, 3)
+    standard = Standard.objects.get(number="GB 21455-2019")
+    entries = AuditEntry.objects.filter(action="quality.standard.save", object_id=str(standard.pk)).order_by(
+        "seq"
+    )
+    assert [e.after["name"] for e in entries][-1].endswith("（修订名称）") and entries.count() == 2
+    assert entries.last().before["name"] == "房间空气调节器能效限定值及能效等级"

@@ -3,7 +3,8 @@
 Built on the register import's machinery (:mod:`zhijian.registry.tables` reads and maps the Chinese
 headers; :class:`~zhijian.registry.importing.ImportReport` reports by row and column). Every row is
 validated first; only a file without a single bad row is written, in one transaction, through the
-same :func:`~zhijian.quality.services.standards.save_standard` a form uses. Importing the same file
+same rules as :func:`~zhijian.quality.services.standards.save_standard` (a form's path), set-based
+(:func:`~zhijian.quality.services.standards.save_standards`). Importing the same file
 twice changes nothing. A replaced-by number may name a standard further down the same file.
 """
 
@@ -22,7 +23,7 @@ from zhijian.registry.tables import Column, UnreadableFile
 
 from .models import Standard, StandardImportRun, StandardStatus
 from .services.common import record, require, system
-from .services.standards import save_standard
+from .services.standards import StandardRow, save_standards
 from .standard_numbers import StandardNumberError, parse_standard_number
 
 COLUMNS = [
@@ -178,21 +179,20 @@ def import_standards(
         return report
     digest = file_sha256(path)
     with transaction.atomic():
-        # successors first, so that a replaced-by points at a row already saved
-        ordered = [r for r in rows if not r.replaced_by] + [r for r in rows if r.replaced_by]
-        for done, row in enumerate(ordered, start=1):
-            _, outcome = save_standard(
-                actor=actor,
-                number=row.number,
-                name=row.name,
-                status=row.status,
-                issued_on=row.issued_on,
-                effective_on=row.effective_on,
-                replaced_by=row.replaced_by,
-            )
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if progress and done % 500 == 0:
-                progress(done, len(ordered))
+        outcome = save_standards(
+            actor=actor,
+            rows=[
+                StandardRow(r.number, r.name, r.status, r.issued_on, r.effective_on, r.replaced_by)
+                for r in rows
+            ],
+        )
+        report.created, report.changed, report.unchanged = (
+            outcome["created"],
+            outcome["changed"],
+            outcome["unchanged"],
+        )
+        if progress:
+            progress(report.rows, report.rows)
         run = StandardImportRun.objects.create(
             actor=None if system(actor) else actor,
             file_name=report.file_name,
