@@ -56,3 +56,28 @@ def test_the_demo_loads_fast_and_the_same_way_twice(small_register, tmp_path, se
     demo.load(seed=7, scale="demo", console=Console(quiet=True))  # a second run changes nothing
     assert _snapshot() == first
     assert verify()[1] == []
+
+
+def test_the_demo_pages_render_with_few_queries(
+    small_register, tmp_path, settings, users, django_assert_max_num_queries
+):
+    from tests.quality.test_scoping_matrix import client_for
+
+    settings.VAR_DIR = tmp_path
+    demo.load(seed=7, scale="demo", console=Console(quiet=True))
+    admin, haishu = client_for(users["admin"]), client_for(users["haishu"])
+    for url in (
+        "/quality/",
+        "/quality/reports/",
+        "/quality/libraries/",
+        "/quality/services/",
+        "/quality/services/analysis/",
+        "/quality/requests/",
+        "/quality/standards/",
+        "/public/quality/",
+    ):
+        with django_assert_max_num_queries(30):
+            assert admin.get(url).status_code == 200, url
+    assert haishu.get("/quality/reports/").status_code == 200
+    page = admin.get("/quality/reports/").content.decode()
+    assert 'id="overdue-count"' in page

@@ -93,3 +93,15 @@ def test_workbench_todos_by_role(campaign, firms, standards, labs, users, firm_u
     assert by_label(labs["L1"]["user"])["服务需求待报价"] == 1
     assert by_label(labs["L2"]["user"])["服务需求待报价"] == 0
     assert "机构已报价待确认预约" in by_label(firm_users["haishu"])
+
+
+def test_the_workbench_shows_quality_todos_and_figures(campaign, firms, standards, users):
+    from tests.quality.conftest import enrol
+    from tests.quality.test_scoping_matrix import client_for
+    from zhijian.quality.hooks import figures
+
+    enrol(users["haishu"], campaign, firms["haishu"], standards)
+    page = client_for(users["admin"]).get("/", follow=True).content.decode()
+    assert "对标企业待确认" in page
+    labels = {f.label: f.value for f in figures(users["haishu"])}
+    assert labels[f"{campaign.year}年对标企业（已确认）"] == 0 and "进行中的服务需求" in labels
