@@ -8,6 +8,8 @@
 #                                 # default zhijian_credit_bench), loaded by COPY on first use
 #   bench/run.sh inspections      # the draw; its own database (INSPECTIONS_BENCH_DB, default
 #                                 # zhijian_inspections_bench), its register loaded by COPY
+#   bench/run.sh events           # the event relay: a valid event behind 1,000 failing ones (its own
+#                                 # database, EVENTS_BENCH_DB, default zhijian_events_bench)
 #   bench/run.sh sampling         # a year of city-scale laboratory results, in its own database
 #                                 # (SAMPLING_BENCH_DB, default zhijian_sampling_bench, dropped and created)
 #
@@ -46,6 +48,9 @@ with psycopg.connect(os.environ["BENCH_PG"] + "/postgres", autocommit=True) as c
 PY
     "$bin/zhijian" setup
     "$bin/python" bench/bench_import.py --rows "$BENCH_ROWS"
+  fi
+  if [[ " ${steps[*]} " == *" events "* ]]; then
+    (cd bench && "../$bin/python" bench_events.py --failing "${EVENTS_FAILING:-1000}")
   fi
   if [[ " ${steps[*]} " == *" search "* ]]; then
     "$bin/python" bench/bench_search.py

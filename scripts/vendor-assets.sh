@@ -15,3 +15,9 @@ fetch() {  # package@version path-inside-package target-name
 fetch htmx.org@2.0.11 dist/htmx.min.js htmx.min.js
 fetch echarts@6.1.0 dist/echarts.min.js echarts.min.js
 echo "vendored: htmx.org@2.0.11, echarts@6.1.0"
+# Test-only: the accessibility engine the browser tests inject into public pages (MPL-2.0).
+(cd "$work" && npm pack --silent axe-core@4.14.1 >/dev/null)
+tar -xzf "$work"/axe-core-4.14.1.tgz -C "$work"
+cp "$work/package/axe.min.js" tests/e2e/vendor/axe-4.14.1.min.js
+cp "$work/package/LICENSE" tests/e2e/vendor/axe-core-LICENSE.txt
+echo "vendored for tests: axe-core@4.14.1"

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhijian.core.nav.navigation",
+                "zhijian.core.nav.site",
             ],
         },
     },
@@ -191,3 +192,12 @@ EXPORT_MAX_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_MAX_ROWS", "100000"))
 EVENTS_MAX_ATTEMPTS = int(os.environ.get("ZHIJIAN_EVENTS_MAX_ATTEMPTS", "10"))
 EVENTS_BACKOFF_BASE = float(os.environ.get("ZHIJIAN_EVENTS_BACKOFF_BASE", "2"))
 EVENTS_BACKOFF_MAX = float(os.environ.get("ZHIJIAN_EVENTS_BACKOFF_MAX", "3600"))
+
+# The public site's identity (页面标识): shown in the header and footer of every page.
+SITE = {
+    "organiser": os.environ.get("ZHIJIAN_SITE_ORGANISER", "宁波市市场监督管理局"),
+    "contact": os.environ.get("ZHIJIAN_SITE_CONTACT", "12315"),
+    "site_code": os.environ.get("ZHIJIAN_SITE_CODE", ""),  # 网站标识码
+    "icp": os.environ.get("ZHIJIAN_SITE_ICP", ""),  # ICP备案号
+    "police_record": os.environ.get("ZHIJIAN_SITE_POLICE_RECORD", ""),  # 公安机关备案号
+}

@@ -51,3 +51,23 @@ def test_city_admin_sees_the_calendar(users):
 def test_officers_but_not_inspectors_see_the_listing_proposals(users):
     assert "列入建议" in labels(users["haishu"]) and "列入建议" in labels(users["department"])
     assert "列入建议" not in labels(users["inspector"])
+
+
+def test_the_current_page_is_highlighted_with_breadcrumbs_and_a_back_link(users, client):
+    client.force_login(users["haishu"])
+    page = client.get("/credit/repairs/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    # the header shows one entry per business group; the credit group is the active one
+    assert 'class="active" aria-current="true">信用监管</a>' in html
+    # the group's pages below, the current one marked
+    assert 'aria-current="page">信用修复</a>' in html
+    crumbs = page.context["breadcrumbs"]
+    assert [label for label, _ in crumbs] == ["工作台", "信用监管", "信用修复"]
+
+
+def test_a_detail_page_links_back_to_its_list(users, client, entities):
+    client.force_login(users["haishu"])
+    page = client.get(f"/entities/{entities['haishu'].uscc}/")
+    assert page.context["back_url"] == "/entities/"
+    assert "‹ 返回" in page.content.decode()

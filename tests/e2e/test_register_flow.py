@@ -7,6 +7,7 @@ The public register answers without login and never shows contact details.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -111,14 +112,21 @@ def test_district_user_searches_opens_is_scoped_and_exports(page, live_server, h
     download = download_info.value
     assert download.failure() is None
     assert download.suggested_filename.endswith(".xlsx")
+    assert download.suggested_filename.startswith("市场主体名录-")  # a Chinese file name
     with open(download.path(), "rb") as handle:
-        book = load_workbook(io.BytesIO(handle.read()), read_only=True)
-    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    assert rows[0] == EXPORT_HEADERS
-    exported = {(r[0], r[1]) for r in rows[1:]}
+        book = load_workbook(io.BytesIO(handle.read()))
+    sheet = book.worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    # Title row, then the filters used and the time, then the frozen, filterable header.
+    assert rows[0][0] == "市场主体名录" and "关键词：宁波" in rows[1][0] and "导出时间" in rows[1][0]
+    assert rows[2] == EXPORT_HEADERS
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:")
+    assert sheet.column_dimensions["B"].width > 20
+    exported = {(r[0], r[1]) for r in rows[3:]}
     assert (mine.uscc, mine.name) in exported
     assert all(theirs.uscc != uscc and theirs.name != name for uscc, name in exported)
-    assert len(rows) == 2
+    assert len(rows) == 4
+    assert isinstance(sheet.cell(row=4, column=6).value, dt.datetime)  # dates as dates
 
 
 @pytest.mark.e2e

@@ -63,8 +63,8 @@ def test_export_escapes_formula_strings(users, city):
     client.login(username=users["haishu"].username, password=PASSWORD)
     response = client.get("/entities/export.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[0][0] == "统一社会信用代码"
-    assert rows[1][1] == '\'=HYPERLINK("http://evil","x")' and rows[1][7] == "'@SUM(A1)"
+    assert rows[2][0] == "统一社会信用代码"
+    assert rows[3][1] == '\'=HYPERLINK("http://evil","x")' and rows[3][7] == "'@SUM(A1)"
 
 
 def test_list_page_filters_and_paging(users, city):

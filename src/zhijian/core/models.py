@@ -268,7 +268,7 @@ class EventDelivery(models.Model):
         constraints = [models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_once")]
         indexes = [
             models.Index(
-                fields=["attempts", "id"],
+                fields=["subscriber", "attempts", "id"],
                 condition=models.Q(done=False, dead=False),
                 name="delivery_due",
             )

@@ -212,3 +212,16 @@ def recompute_provisional_deadlines(*, actor) -> int:
     if changes:
         audit.record_many(actor, changes)
     return len(changes)
+
+
+def due_summary(queryset, *, object_type: str, kind: str, today: dt.date) -> tuple[dt.date | None, int]:
+    """(nearest due date, how many overdue) of deadline ``kind`` over the rows of ``queryset``:
+    what a workbench to-do shows beside its count."""
+    from django.db.models import CharField, Count, Min, Q
+    from django.db.models.functions import Cast
+
+    ids = queryset.order_by().annotate(key=Cast("pk", CharField())).values("key")
+    found = Deadline.objects.filter(object_type=object_type, kind=kind, object_id__in=ids).aggregate(
+        nearest=Min("due"), overdue=Count("id", filter=Q(due__lt=today))
+    )
+    return found["nearest"], found["overdue"]

@@ -19,6 +19,7 @@ class CreditConfig(AppConfig):
 
     urls = [("credit/", "zhijian.credit.urls")]
     api_router = ("/credit/", "zhijian.credit.api.router")
+    todos = "zhijian.credit.workbench.todos"
     links = {
         "credit.entity": "credit:entity",
         "credit.mine": "credit:mine",

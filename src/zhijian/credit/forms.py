@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from zhijian.core.forms import date_field
+
 from .models import GROUNDS_BY_LIST, CreditList, PenaltyMeasure, Sector
 
 
@@ -11,7 +13,7 @@ class PenaltyForm(forms.Form):
     title = forms.CharField(label="违法行为（事由）", max_length=200)
     violation_type = forms.CharField(label="违法行为类型", max_length=100, required=False)
     decision_no = forms.CharField(label="决定书文号", max_length=80)
-    occurred_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = date_field("决定日期")
     measures = forms.MultipleChoiceField(
         label="处罚种类", choices=PenaltyMeasure.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -24,7 +26,7 @@ class AbnormalForm(forms.Form):
     ground = forms.ChoiceField(
         label="列入事由", choices=[(g.value, g.label) for g in GROUNDS_BY_LIST[CreditList.ABNORMAL]]
     )
-    entered_on = forms.DateField(label="列入日期", widget=forms.DateInput(attrs={"type": "date"}))
+    entered_on = date_field("列入日期")
     reason = forms.CharField(label="列入说明", max_length=300)
     decision_no = forms.CharField(label="决定书文号", max_length=80, required=False)
 
@@ -44,7 +46,7 @@ class DecisionForm(forms.Form):
 
 
 class ProposalConfirmForm(forms.Form):
-    entered_on = forms.DateField(label="列入日期", widget=forms.DateInput(attrs={"type": "date"}))
+    entered_on = date_field("列入日期")
     decision_no = forms.CharField(label="列入决定书文号", max_length=80)
     reason = forms.CharField(label="列入说明（留空则用建议的说明）", max_length=300, required=False)
 

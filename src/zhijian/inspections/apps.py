@@ -22,5 +22,7 @@ class InspectionsConfig(AppConfig):
         ("public/inspections/", "zhijian.inspections.public_urls"),
     ]
     api_router = ("/inspections/", "zhijian.inspections.api.router")
+    todos = "zhijian.inspections.workbench.todos"
+    home_for_roles = {"inspector": "inspections:field_today"}
     links = {"inspections.check": "inspections:inspection_detail"}
     providers = {"inspections.check_citation": "zhijian.inspections.queries.check_citation"}

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from zhijian.core.forms import DateInput
 from zhijian.core.models import Department, Jurisdiction
 from zhijian.registry.models import EntityType
 
 from . import algorithm
 from .models import CheckItem, Method, ResultCode, Specialty
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 COUNTY_LEVELS = [Jurisdiction.Level.DISTRICT, Jurisdiction.Level.ZONE]
 
 

@@ -2,61 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
+from zhijian.core.exports import Column, safe_cell, write_xlsx  # noqa: F401 - safe_cell re-exported
 
 from .industries import cluster_choices, industry_label
-from .models import Entity
+from .models import Entity, EntityStatus, EntityType
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HEADERS = [
-    "统一社会信用代码",
-    "名称",
-    "类型",
-    "法定代表人",
-    "注册资本（万元）",
-    "成立日期",
-    "登记状态",
-    "住所",
-    "管辖单位",
-    "所属行业",
-    "246产业集群",
+COLUMNS = [
+    Column("统一社会信用代码", 22),
+    Column("名称", 36),
+    Column("类型", 18),
+    Column("法定代表人", 12),
+    Column("注册资本（万元）", 16, "#,##0.00"),
+    Column("成立日期", 12, "yyyy-mm-dd"),
+    Column("登记状态", 10),
+    Column("住所", 40),
+    Column("管辖单位", 22),
+    Column("所属行业", 28),
+    Column("246产业集群", 16),
 ]
+HEADERS = [c.label for c in COLUMNS]
 
 
-def safe_cell(value):
-    """A text cell that Excel would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def filter_labels(flt) -> list[tuple[str, str]]:
+    """The filters of an entity list as (label, value) in words, for the export's title row."""
+    from zhijian.core.models import Jurisdiction
+
+    jurisdiction = Jurisdiction.objects.filter(pk=flt.jurisdiction).first() if flt.jurisdiction else None
+    return [
+        ("关键词", flt.q),
+        ("辖区", jurisdiction.name if jurisdiction else ""),
+        ("类型", dict(EntityType.choices).get(flt.entity_type, flt.entity_type)),
+        ("状态", dict(EntityStatus.choices).get(flt.status, flt.status)),
+        ("行业", industry_label(flt.industry) if flt.industry else ""),
+        ("产业集群", dict(cluster_choices()).get(flt.cluster, flt.cluster)),
+        ("标签", flt.tag),
+    ]
 
 
-def write_entities_xlsx(entities: Iterable[Entity], out) -> int:
+def write_entities_xlsx(entities: Iterable[Entity], out, filters: Sequence[tuple[str, str]] = ()) -> int:
     clusters = dict(cluster_choices())
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("市场主体")
-    sheet.append(HEADERS)
-    count = 0
-    for e in entities:
-        sheet.append(
-            [
-                safe_cell(v)
-                for v in (
-                    e.uscc,
-                    e.name,
-                    e.get_entity_type_display(),
-                    e.legal_representative,
-                    float(e.registered_capital) if e.registered_capital is not None else None,
-                    e.established_on,
-                    e.get_status_display(),
-                    e.address,
-                    e.jurisdiction.name,
-                    industry_label(e.industry_code),
-                    clusters.get(e.cluster, ""),
-                )
-            ]
+    rows = (
+        (
+            e.uscc,
+            e.name,
+            e.get_entity_type_display(),
+            e.legal_representative,
+            float(e.registered_capital) if e.registered_capital is not None else None,
+            e.established_on,
+            e.get_status_display(),
+            e.address,
+            e.jurisdiction.name,
+            industry_label(e.industry_code),
+            clusters.get(e.cluster, ""),
         )
-        count += 1
-    book.save(out)
-    return count
+        for e in entities
+    )
+    return write_xlsx(
+        out, title="市场主体名录", columns=COLUMNS, rows=rows, filters=filters, sheet_name="市场主体"
+    )

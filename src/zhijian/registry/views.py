@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
+from zhijian.core.exports import xlsx_response
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job
 from zhijian.core.reference import county_units
 
 from . import queries
-from .exports import write_entities_xlsx
+from .exports import filter_labels, write_entities_xlsx
 from .industries import cluster_choices, divisions, industry_label
 from .models import EntityStatus, EntityType, Tag
 from .queries import EntityFilter, search_entities
@@ -90,10 +89,8 @@ def entity_export(request):
         return render(
             request, "registry/export_too_large.html", {"limit": settings.EXPORT_MAX_ROWS}, status=400
         )
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"market-entities-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    write_entities_xlsx(rows, response)
+    response = xlsx_response("市场主体名录")
+    write_entities_xlsx(rows, response, filter_labels(flt))
     return response
 
 

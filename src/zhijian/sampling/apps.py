@@ -18,5 +18,6 @@ class SamplingConfig(AppConfig):
     ]
     urls = [("sampling/", "zhijian.sampling.urls"), ("public/sampling/", "zhijian.sampling.public_urls")]
     api_router = ("/sampling/", "zhijian.sampling.api.router")
+    todos = "zhijian.sampling.workbench.todos"
     demo_loader = "zhijian.demo.sampling.loader.load"
     home_for_roles = {"lab": "sampling:sample_list"}

@@ -5,18 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from zhijian.core.forms import DateInput, date_field
 from zhijian.core.models import Jurisdiction
 from zhijian.core.reference import county_units
 
 from .models import Category, Kind, Laboratory, MeasureKind, Purpose, Stage
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput, initial=timezone.localdate)
+    return date_field(label, required=required)
 
 
 class SampleForm(forms.Form):

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='eventdelivery',
-            index=models.Index(condition=models.Q(('dead', False), ('done', False)), fields=['attempts', 'id'], name='delivery_due'),
+            index=models.Index(condition=models.Q(('dead', False), ('done', False)), fields=['subscriber', 'attempts', 'id'], name='delivery_due'),
         ),
         migrations.AddIndex(
             model_name='outboxevent',
