@@ -41,7 +41,8 @@ def test_inspector_may_not_import(users):
 def test_enterprise_user_sees_no_staff_pages(enterprise_user):
     shown = labels(enterprise_user)
     assert not STAFF_PAGES & set(shown)
-    assert set(shown) == public_pages() | {"我的信用"}  # the enterprise's own credit page (credit app)
+    # the enterprise's own credit page (credit app) and its quality services (quality app)
+    assert set(shown) == public_pages() | {"我的信用", "我的质量服务", "一站式服务", "服务需求"}
 
 
 def test_city_admin_sees_the_calendar(users):
