@@ -245,3 +245,38 @@ def test_the_bureau_sees_demand_response_times_and_gaps(labs, firm_users, users)
     assert lines["biomedicine"].gap and lines["biomedicine"].requests == 0  # no local capability: a finding
     page = client_for(users["admin"]).get("/quality/services/analysis/").content.decode()
     assert 'id="gaps"' in page and "生物医药" in page
+
+
+def test_the_city_admits_a_provider_and_a_firm_requests_from_the_search_page(city, labs, users, firm_users):
+    admin = client_for(users["admin"])
+    made = admin.post(
+        "/quality/services/analysis/",
+        {
+            "name": "宁波新材料测试中心",
+            "kind": "laboratory",
+            "jurisdiction": city["330206"].pk,
+            "local": "on",
+            "cma_no": "CMA-NEW",
+            "cma_valid_until": (timezone.localdate() + dt.timedelta(days=400)).isoformat(),
+        },
+    )
+    assert made.status_code == 302 and "/quality/services/providers/" in made["Location"]
+    refused = admin.post(
+        "/quality/services/analysis/",
+        {"name": "无有效期", "kind": "laboratory", "jurisdiction": city["330206"].pk, "cma_no": "CMA-X"},
+    )
+    assert "请填写资质证书的有效期" in refused.content.decode()
+    firm = client_for(firm_users["haishu"])
+    answer = firm.post(
+        f"/quality/services/capabilities/{labs['L1']['capability'].pk}/request/",
+        {"product": "深沟球轴承", "standard": "GB/T 307.1-2017"},
+    )
+    assert answer.status_code == 302
+    assert "待报价" in firm.get(answer["Location"]).content.decode()
+    bad = firm.post(
+        f"/quality/services/capabilities/{labs['L1']['capability'].pk}/request/",
+        {"product": "轴承", "standard": "GB 1"},
+        HTTP_REFERER="/quality/services/",
+        follow=True,
+    )
+    assert "不是有效的标准编号" in bad.content.decode()

@@ -23,7 +23,6 @@ class StandardField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.registered = registered
         self.widget.attrs.setdefault("placeholder", "标准编号")
-        self.widget.attrs.setdefault("list", "standard-numbers")
 
     def clean(self, value):
         text = super().clean(value)  # the text's own checks (required, length) first
@@ -225,3 +224,26 @@ class RateForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(label="标准清单（CSV或XLSX）")
     dry_run = forms.BooleanField(label="试导入（只校验，不写入）", required=False)
+
+
+class ProviderForm(forms.Form):
+    """The city admits a laboratory or service point (机构入驻)."""
+
+    name = forms.CharField(label="机构名称", max_length=120)
+    kind = forms.ChoiceField(
+        label="类型", choices=[("laboratory", "检验检测机构"), ("service_point", "一站式服务站点")]
+    )
+    jurisdiction = forms.ModelChoiceField(label="所在辖区", queryset=None)
+    local = forms.BooleanField(label="本地机构", required=False, initial=True)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    cma_no = forms.CharField(label="CMA证书编号", max_length=30, required=False)
+    cma_valid_until = forms.DateField(label="CMA有效期至", required=False, widget=DATE)
+    cnas_no = forms.CharField(label="CNAS证书编号", max_length=30, required=False)
+    cnas_valid_until = forms.DateField(label="CNAS有效期至", required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        from zhijian.core.reference import county_units
+
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = county_units().order_by("sort_order")

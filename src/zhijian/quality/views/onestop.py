@@ -25,6 +25,7 @@ from ..forms import (
     CapabilitySearch,
     DeclineForm,
     DeliverForm,
+    ProviderForm,
     QuoteForm,
     RateForm,
     RequestForm,
@@ -250,6 +251,18 @@ def request_report(request, pk: int):
 
 @policy_view("quality.analysis")
 def analysis(request):
+    form = ProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        provider = attempt(
+            request,
+            services.register_provider,
+            actor=request.user,
+            form=form,
+            success="机构已入驻",
+            **form.cleaned_data,
+        )
+        if provider is not FAILED:
+            return redirect("quality:provider_detail", pk=provider.pk)
     end = today()
     start = dt.date(end.year - 1, end.month, 1)
     lines = service_analysis(start, end)
@@ -271,5 +284,6 @@ def analysis(request):
             "providers": providers,
             "expiring": expiring,
             "total": sum(line.requests for line in lines),
+            "form": form,
         },
     )
