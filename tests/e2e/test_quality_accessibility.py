@@ -17,7 +17,7 @@ def test_quality_public_pages_have_no_serious_accessibility_violation(page, live
     made = {n: request.getfixturevalue(n) for n in ("campaign", "firms", "standards")}
     enrolment = enrol(SYSTEM, made["campaign"], made["firms"]["haishu"], made["standards"])
     services.review_enrolment(actor=SYSTEM, enrolment=enrolment, approve=True)
-    services.record_result(
+    services.record_enrolment_result(
         actor=SYSTEM,
         enrolment=enrolment,
         laboratory=None,

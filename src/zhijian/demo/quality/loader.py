@@ -433,7 +433,7 @@ def _enrol_campaign(
                     if finished or rng.random() < 0.5:
                         result_on = min(today, dt.date(year, rng.choice([8, 9, 10]), rng.randint(1, 28)))
                         met = rng.random() < 0.85
-                        services.record_result(
+                        services.record_enrolment_result(
                             actor=ACTOR,
                             enrolment=enrolment,
                             laboratory=lab,

@@ -6,7 +6,6 @@ from .campaign import (
     recommend_leader,
     record_enrolment_result,
     record_plan,
-    record_result,
     review_enrolment,
     save_campaign,
 )
@@ -49,7 +48,6 @@ __all__ = [
     "record_award",
     "record_enrolment_result",
     "record_plan",
-    "record_result",
     "register_provider",
     "request_service",
     "review_enrolment",

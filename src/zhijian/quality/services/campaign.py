@@ -248,7 +248,7 @@ def record_plan(
     return enrolment
 
 
-def record_result(
+def _record_result(
     *,
     actor,
     enrolment: Enrolment,
@@ -261,7 +261,8 @@ def record_result(
     """Record the verified benchmark result (对标结果检测验证); a met result is published on the portal.
 
     Called by a district for a verification done outside the platform, and by
-    :func:`~zhijian.quality.services.onestop.deliver_report` for a test delivered through it.
+    :func:`~zhijian.quality.services.onestop.deliver_report` for a test delivered through it; the
+    callers check who may (this function is not exported).
     """
     _approved(enrolment)
     if not report_no.strip():
@@ -302,7 +303,7 @@ def record_enrolment_result(*, actor, enrolment: Enrolment, **kwargs) -> Enrolme
     """A district records a verification result obtained outside the platform."""
     require(actor, "quality.enrolment.plan")
     may_change(actor, enrolment)
-    return record_result(actor=actor, enrolment=enrolment, **kwargs)
+    return _record_result(actor=actor, enrolment=enrolment, **kwargs)
 
 
 def recommend_leader(*, actor, enrolment: Enrolment, field: str, reason: str) -> LeaderRecommendation:

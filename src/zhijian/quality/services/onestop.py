@@ -28,7 +28,7 @@ from ..models import (
     ServiceRequest,
     Standard,
 )
-from .campaign import record_result
+from .campaign import _record_result
 from .common import NotAllowed, QualityError, may_change, record, require, system, today
 
 REPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -376,7 +376,7 @@ def deliver_report(
         _audit(actor, "quality.request.deliver", request, before)
         events.emit("quality.service_delivered", {"request_id": request.pk, "uscc": request.uscc})
         if request.enrolment_id:
-            record_result(
+            _record_result(
                 actor=actor,
                 enrolment=Enrolment.objects.select_for_update().get(pk=request.enrolment_id),
                 laboratory=request.provider,
