@@ -14,7 +14,10 @@ import pytest
 
 from tests.e2e.conftest import CHROMIUM, chromium_missing_reason
 from tests.e2e.test_register_flow import login
+from tests.factories import UserFactory
 from tests.quality.conftest import campaign, firms, labs, standards  # noqa: F401 (fixtures)
+from zhijian.core.models import Role
+from zhijian.quality import services
 from zhijian.quality.models import Enrolment, ProgressReport, ServiceRequest
 
 pytestmark = [
@@ -67,7 +70,9 @@ def test_enrol_confirm_test_publish_and_report(page, live_server, users, request
     # 海曙 asks the platform for the benchmark test
     login(page, "t_haishu")
     page.goto(f"/quality/enrolments/{enrolment.pk}/")
-    row = page.locator("table#support tr", has_text=laboratories["L1"]["provider"].name).filter(has_text="轴承尺寸")
+    row = page.locator("table#support tr", has_text=laboratories["L1"]["provider"].name).filter(
+        has_text="轴承尺寸"
+    )
     with page.expect_navigation():
         row.locator("button").click()
     assert page.locator("#request-status").inner_text() == "待报价"
@@ -128,3 +133,24 @@ def test_enrol_confirm_test_publish_and_report(page, live_server, users, request
     with page.expect_download() as download:
         page.click("a:has-text('下载PDF')")
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+@pytest.mark.e2e
+def test_a_laboratory_quotes_on_a_phone(mobile_page, live_server, users, request):
+    laboratories, bearing_makers = request.getfixturevalue("labs"), request.getfixturevalue("firms")
+    firm_user = UserFactory(
+        username="t_ent_phone", role=Role.ENTERPRISE, entity_uscc=bearing_makers["haishu"].uscc
+    )
+    made = services.request_service(
+        actor=firm_user, capability=laboratories["L1"]["capability"], product="深沟球轴承"
+    )
+    page = mobile_page
+    login(page, "t_lab_L1")
+    page.goto(f"/quality/requests/{made.pk}/")
+    page.fill("#quote-form input[name=price]", "1500")
+    page.fill("#quote-form input[name=days]", "5")
+    submit(page, "#quote-form")
+    assert page.locator("#request-status").inner_text() == "已报价"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 362  # nothing wider than the phone
+    page.goto("/quality/requests/")
+    assert page.locator("table#requests tbody tr td[data-label='编号']").count() == 1  # a card per row
