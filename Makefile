@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo demo-reset install install-test test test-sqlite test-postgres lint bench run clean
+.PHONY: demo demo-reset install install-test test test-sqlite test-postgres lint bench bench-smoke run clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ lint: install-test
 ## make bench: benchmarks against PostgreSQL; figures go to bench/RESULTS.md.
 bench: install-test
 	@./bench/run.sh
+
+## make bench-smoke: every benchmark end to end at a small scale (seconds each); CI runs it.
+bench-smoke: install-test
+	@PYTHONPATH=$(CURDIR)/src $(BIN)/python bench/smoke.py
 
 clean:
 	rm -rf $(VENV) var/

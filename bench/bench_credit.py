@@ -134,6 +134,7 @@ def load_data(rows: int, activity: float) -> dict:
 
     from zhijian.demo.credit.loader import publicity_days
     from zhijian.demo.credit.synthetic import Register, generate
+    from zhijian.registry.search import name_bigrams
 
     timings = {}
     started = time.perf_counter()
@@ -142,10 +143,13 @@ def load_data(rows: int, activity: float) -> dict:
     timings["generate_register_s"] = time.perf_counter() - started
     now = timezone.now()
     n = len(reg["uscc"])
+    names = [f"宁波{c}{i}号企业" for i, c in enumerate(reg["industry_code"])]
     register = pa.table(
         {
             "uscc": reg["uscc"],
-            "name": pa.array([f"宁波{c}{i}号企业" for i, c in enumerate(reg["industry_code"])]),
+            "name": pa.array(names),
+            # the search bigrams as a text[] literal (no name here holds a quote or a backslash)
+            "name_grams": pa.array(["{" + ",".join(f'"{g}"' for g in name_bigrams(n)) + "}" for n in names]),
             "entity_type": reg["entity_type"],
             "legal_representative": np.full(n, "张三", dtype=object),
             "established_on": reg["established_on"],

@@ -110,7 +110,7 @@ def main() -> int:
     C.django_setup()
     from django.db import connection
 
-    from zhijian.registry.importing import _sha256, import_entities
+    from zhijian.registry.importing import file_sha256, import_entities
     from zhijian.registry.models import Entity
     from zhijian.registry.tables import _detect_text_encoding
 
@@ -146,7 +146,7 @@ def main() -> int:
     _detect_text_encoding(path)
     encoding_s = time.perf_counter() - t
     t = time.perf_counter()
-    _sha256(path)
+    file_sha256(path)
     sha_s = time.perf_counter() - t
     print(f"pre-passes: encoding detection {encoding_s:.1f} s, sha256 {sha_s:.1f} s (included below)")
 

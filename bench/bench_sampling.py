@@ -121,6 +121,7 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="drop and create the bench database first")
     parser.add_argument("--seed", type=int, default=C.SEED)
     parser.add_argument("--entities", type=int, default=20_000)
+    parser.add_argument("--scale", default="city", help="the sampling demo's scale: city, demo or test")
     parser.add_argument(
         "--xlsx-rows",
         type=int,
@@ -159,14 +160,14 @@ def main() -> int:
     write_csv(register, EntityGenerator(args.seed, args.entities).rows())
     assert import_entities(register, actor=SystemActor("bench")).ok
     console = Console(file=io.StringIO())
-    world, year, autumn = demo.prepare(seed=args.seed, scale="city", console=console)
+    world, year, autumn = demo.prepare(seed=args.seed, scale=args.scale, console=console)
     setup_s = time.perf_counter() - started
     specs = year + autumn
     print(
         f"setup: {args.entities:,} entities, {len(specs):,} samples ({len(year):,} of 2025) in {setup_s:.1f} s"
     )
 
-    path = C.OUT / f"sampling-results-city-{args.seed}.csv"
+    path = C.OUT / f"sampling-results-{args.scale}-{args.seed}.csv"
     started = time.perf_counter()
     rows = demo.write_results_file(world, specs, path)
     write_s = time.perf_counter() - started

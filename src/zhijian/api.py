@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from zhijian.core.access import check_api_policy
 from zhijian.core.errors import ErrorOut, install_api_handlers
+from zhijian.core.openapi import document_errors
 from zhijian.core.tokens import user_for_token
 
 
@@ -52,6 +53,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_api_handlers(api)
+document_errors(api)  # every operation's document lists the framework's refusals too
 Error = ErrorOut  # the one error body; routers import it from here or from core.errors
 
 

@@ -71,8 +71,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "zhijian.core.uploads.UploadLimitMiddleware",  # before CSRF, the first to read a body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhijian.core.params.InputGuardMiddleware",  # a NUL byte in a parameter: 400
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhijian.core.middleware.RequestIdMiddleware",
@@ -174,6 +176,14 @@ if MODE == "production":
 # Upload limits: register imports stream from a temporary file, never from memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Bytes of files one upload may carry, per kind (core/uploads.py); refused before anything is written.
+UPLOAD_LIMITS = {
+    "registry.import": int(os.environ.get("ZHIJIAN_UPLOAD_REGISTRY_MB", "400")) << 20,
+    "sampling.results_import": int(os.environ.get("ZHIJIAN_UPLOAD_RESULTS_MB", "100")) << 20,
+    "sampling.evidence": 20 << 20,
+    "inspections.photo": 50 << 20,  # several photos of one visit; each one at most 10 MB
+    "default": 20 << 20,  # any other form with a file (the admin's)
+}
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,4 @@ urlpatterns = [
 for config in apps.get_app_configs():
     for prefix, module in getattr(config, "urls", ()):
         urlpatterns.append(path(prefix, include(module)))
+handler400 = "zhijian.core.params.bad_request"

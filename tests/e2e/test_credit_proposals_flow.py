@@ -85,9 +85,10 @@ def test_unreachable_result_is_proposed_confirmed_and_public(
     anonymous.goto(f"/credit/report/{firm.uscc}/")
     assert "经营异常名录" not in anonymous.locator("table.entries").inner_text()
 
-    # The 海曙 officer opens her queue from the navigation and confirms with a decision number.
+    # The 海曙 officer opens her queue from the to-do on her workbench and confirms with a decision number.
     login(page, "e2e_haishu")
-    page.click("header nav a:has-text('列入建议')")
+    page.goto("/")
+    page.click("table.todos a:has-text('列入经营异常名录建议待决定')")
     row = page.locator(f"#proposals tr[data-proposal='{proposal.pk}']")
     assert firm.name in row.inner_text() and inspection.verification_code in row.inner_text()
     row.locator("details.confirm summary").click()

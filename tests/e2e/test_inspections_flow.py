@@ -18,10 +18,12 @@ from tests.e2e.test_register_flow import login
 from tests.factories import UserFactory
 from tests.inspections.factories import (
     CheckItemFactory,
+    after_the_lottery,
     classify,
     ensure_rules,
     firms,
     inspector_user,
+    next_issue,
     plan_for,
 )
 from zhijian.core.models import Department, Role
@@ -81,10 +83,11 @@ def test_task_draw_publicity_field_result_and_verification(
     task = Task.objects.get()
     assert page.url.endswith(f"/inspections/tasks/{task.pk}/")
 
-    # They freeze and publish the inputs; the beacon is a lottery draw some minutes ahead.
-    due = timezone.localtime() + dt.timedelta(minutes=10)
-    page.fill("#commit-form input[name=beacon_source]", "中国福利彩票双色球第2026136期开奖号码")
-    page.fill("#commit-form input[name=beacon_due_at]", due.strftime("%Y-%m-%dT%H:%M"))
+    # They freeze and publish the inputs; the beacon is the next 双色球 draw.
+    lottery = next_issue()
+    page.select_option("#commit-form select[name=beacon_game]", "ssq")
+    page.fill("#commit-form input[name=beacon_issue]", lottery["beacon_issue"])
+    page.fill("#commit-form input[name=beacon_date]", lottery["beacon_date"].isoformat())
     with page.expect_navigation():
         page.click("#commit-form button[type=submit]")
     draw = Draw.objects.get(task=task)
@@ -100,11 +103,15 @@ def test_task_draw_publicity_field_result_and_verification(
     assert draw.secret not in anonymous.content()
 
     # Time passes: the lottery is drawn. Staff enter its numbers and draw, then match inspectors.
-    Draw.objects.filter(pk=draw.pk).update(beacon_due_at=timezone.now() - dt.timedelta(minutes=1))
-    page.reload()
-    page.fill("#draw-form input[name=beacon_value]", "03 11 19 24 27 30 + 09")
-    with page.expect_navigation():
-        page.click("#draw-form button[type=submit]")
+    with after_the_lottery(draw):
+        page.reload()
+        page.fill("#draw-form input[name=beacon_value]", "3 11 19 24 27 30 + 9")  # not the one spelling
+        with page.expect_navigation():
+            page.click("#draw-form button[type=submit]")
+        assert "应写作“03 11 19 24 27 30 + 09”" in page.content()
+        page.fill("#draw-form input[name=beacon_value]", "03 11 19 24 27 30 + 09")
+        with page.expect_navigation():
+            page.click("#draw-form button[type=submit]")
     draw.refresh_from_db()
     assert draw.status == "drawn" and draw.selected_count == 2 + 1  # ⌈5 × 0.3⌉ D + ⌈5 × 0.1⌉ C
     with page.expect_navigation():
@@ -119,6 +126,23 @@ def test_task_draw_publicity_field_result_and_verification(
     drawn = list(Inspection.objects.filter(draw=draw).select_related("entity"))
     listed = anonymous.locator("#selected tbody").inner_text()
     assert all(i.entity.uscc in listed for i in drawn)
+    # A citizen verifies the draw in her own browser (WebCrypto, a static script, no CDN).
+    anonymous.click("#verify-button")
+    anonymous.wait_for_function("document.getElementById('verify-result').textContent.startsWith('验证')")
+    assert anonymous.locator("#verify-result").inner_text() == "验证通过"
+    assert anonymous.locator("#verify-checks li.fail").count() == 0
+    assert anonymous.locator("#verify-checks li.ok").count() >= 14
+    # … and the check can fail: a page whose package was altered says so.
+    anonymous.route(
+        "**/public/inspections/draws/*.json",
+        lambda route: route.fulfill(
+            json={**route.fetch().json(), "seed": "0" * 64}, headers={"content-type": "application/json"}
+        ),
+    )
+    anonymous.click("#verify-button")
+    anonymous.wait_for_function("document.getElementById('verify-result').textContent.startsWith('验证')")
+    assert anonymous.locator("#verify-result").inner_text() == "验证未通过：1 项不符"
+    anonymous.unroute("**/public/inspections/draws/*.json")
 
     # An inspector, on a phone, records a result and attaches a photo.
     login(mobile_page, "e2e_zhou")

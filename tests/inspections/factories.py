@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from unittest import mock
 
 import factory
 from django.utils import timezone
@@ -11,7 +12,7 @@ from stdnum.cn import uscc
 
 from tests.factories import EntityFactory, UserFactory
 from zhijian.core.models import Department, Jurisdiction, Role
-from zhijian.inspections import services
+from zhijian.inspections import algorithm, services
 from zhijian.inspections.models import CheckItem, Inspector, Method, Plan, Specialty
 
 _cert = itertools.count(1)
@@ -82,25 +83,58 @@ def task_for(actor, plan: Plan, items=None, **extra):
     return services.create_task(actor=actor, plan=plan, items=items, **{**defaults, **extra})
 
 
-def committed(actor, task, secret: str | None = None, source: str = "中国福利彩票双色球第2026136期开奖号码"):
-    """Commit a task's draw with a beacon due in a second, then move its due time into the past."""
+SSQ = algorithm.GAMES["ssq"]
+
+
+def next_issue(after=None, game=SSQ) -> dict:
+    """The lottery arguments of a commitment: the next draw day of ``game`` and its issue number if
+    the lottery never paused (the count of its draw days so far that year)."""
+    on = algorithm.next_draw_day(game, after or timezone.now())
+    count = sum(
+        1 for n in range(on.timetuple().tm_yday) if (on - dt.timedelta(days=n)).weekday() in game.weekdays
+    )
+    prefix = str(on.year) if game.issue_digits == 7 else f"{on.year % 100:02d}"
+    return {"beacon_game": game.code, "beacon_issue": f"{prefix}{count:03d}", "beacon_date": on}
+
+
+def committed(actor, task, secret: str | None = None, salt: str | None = None, **beacon):
+    """Commit a task's draw on the next lottery day, then let the services' clock pass its draw time."""
     from zhijian.inspections.models import Draw
 
-    draw = services.commit_draw(
-        actor=actor,
-        task=task,
-        beacon_source=source,
-        beacon_due_at=timezone.now() + dt.timedelta(seconds=1),
-        secret=secret,
-    )
-    Draw.objects.filter(pk=draw.pk).update(beacon_due_at=timezone.now() - dt.timedelta(minutes=1))
-    draw.refresh_from_db()
-    return draw
+    draw = services.commit_draw(actor=actor, task=task, secret=secret, salt=salt, **(beacon or next_issue()))
+    return Draw.objects.get(pk=draw.pk)
 
 
-def drawn(actor, task, beacon: str = "03 11 19 24 27 30 + 09", secret: str | None = None):
-    draw = committed(actor, task, secret=secret)
-    return services.perform_draw(actor=actor, draw=draw, beacon_value=beacon)
+class services_clock:
+    """Run the services with their clock at ``at`` (the rest of the system keeps the real time)."""
+
+    def __init__(self, at: dt.datetime):
+        self.at = at
+
+    def __enter__(self):
+        clock = mock.Mock(wraps=timezone)
+        clock.now = lambda: self.at
+        clock.localdate = lambda value=None: timezone.localdate(value or self.at)
+        clock.localtime = lambda value=None: timezone.localtime(value or self.at)
+        self._patch = mock.patch.object(services, "timezone", clock)
+        self._patch.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._patch.__exit__(*exc)
+
+
+def after_the_lottery(draw, hours: float = 1) -> services_clock:
+    """The services' clock an hour (or ``hours``) after the draw's lottery was drawn."""
+    return services_clock(draw.beacon_due_at + dt.timedelta(hours=hours))
+
+
+def drawn(
+    actor, task, beacon: str = "03 11 19 24 27 30 + 09", secret: str | None = None, salt=None, **lottery
+):
+    draw = committed(actor, task, secret=secret, salt=salt, **lottery)
+    with after_the_lottery(draw):
+        return services.perform_draw(actor=actor, draw=draw, beacon_value=beacon)
 
 
 def classify(entities, credit_class: str) -> None:
@@ -132,6 +166,7 @@ def ensure_rules() -> None:
     for module in (
         "zhijian.core.migrations.0002_audit_append_only_and_rules",
         "zhijian.inspections.migrations.0002_rules",
+        "zhijian.inspections.migrations.0004_draw_v2",
     ):
         for key, value, unit, valid_from, source, note in import_module(module).RULES:
             RuleValue.objects.update_or_create(

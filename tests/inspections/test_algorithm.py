@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 
 import pytest
@@ -57,17 +59,197 @@ def test_canonical_list_is_sorted_by_uscc_and_refuses_duplicates_and_bad_codes()
 
 
 def test_commitment_seed_and_keys_follow_the_documented_formulas():
-    secret = "ab" * 32
+    secret, salt = "ab" * 32, "cd" * 32
     assert algorithm.commitment_of(secret) == hashlib.sha256(secret.encode()).hexdigest()
-    seed = algorithm.seed_of("f" * 64, secret, "  03 11\n19 ")
-    assert seed == hashlib.sha256(f"{'f' * 64}\n{secret}\n03 11 19".encode()).digest()
-    assert algorithm.firm_key(seed, b"X") == hashlib.sha256(seed + b"X").digest()
+    seed = algorithm.seed_of("f" * 64, secret, "03 11 19 24 27 30 + 09")
+    assert seed == hashlib.sha256(f"{'f' * 64}\n{secret}\n03 11 19 24 27 30 + 09".encode()).digest()
+    key_seed = algorithm.key_seed_of(seed, salt)
+    assert key_seed == hashlib.sha256(seed + bytes.fromhex(salt)).digest()
+    assert algorithm.firm_key(key_seed, b"X") == hashlib.sha256(key_seed + b"X").digest()
+    assert algorithm.salted_sha256(salt, b"A\n") == hashlib.sha256(bytes.fromhex(salt) + b"A\n").hexdigest()
     with pytest.raises(DrawInputError):
         algorithm.commitment_of("AB" * 32)  # upper case is not the canonical secret
 
 
-# The worked example of docs/inspections-draw.md: an outsider's reimplementation must print these.
+# --- the lottery: one game, one issue, one draw time, one spelling of the result ------------------
+
+SSQ, FC3D, DLT = (algorithm.GAMES[code] for code in ("ssq", "fc3d", "dlt"))
+
+
+@pytest.mark.parametrize(
+    ("game", "canonical"),
+    [(SSQ, "03 11 19 24 27 30 + 09"), (FC3D, "3 0 7"), (FC3D, "0 0 0"), (DLT, "03 11 19 24 27 + 02 09")],
+)
+def test_a_result_in_its_canonical_text_is_accepted(game, canonical):
+    assert algorithm.canonical_beacon_value(game, canonical) == canonical
+
+
+@pytest.mark.parametrize(
+    ("game", "spelling"),
+    [
+        (SSQ, "3 11 19 24 27 30 + 9"),  # leading zeros dropped
+        (SSQ, "03,11,19,24,27,30+09"),  # other separators
+        (SSQ, "03 11 19 24 27 30 +09"),
+        (SSQ, "03 11 19 24 27 30+09"),
+        (SSQ, "03  11 19 24 27 30 + 09"),  # two spaces
+        (SSQ, " 03 11 19 24 27 30 + 09"),
+        (SSQ, "03 11 19 24 27 30 + 09 "),
+        (SSQ, "03 11 19 24 27 30 09"),  # no "+"
+        (SSQ, "11 03 19 24 27 30 + 09"),  # the order drawn, not ascending
+        (SSQ, "03 11 19 24 27 30 + 009"),
+        (SSQ, "０３ １１ １９ ２４ ２７ ３０ ＋ ０９"),  # full-width
+        (SSQ, "03 11 19 24 27 30 + 17"),  # blue out of range
+        (SSQ, "03 03 19 24 27 30 + 09"),  # a repeated red
+        (FC3D, "307"),
+        (FC3D, "3,0,7"),
+        (FC3D, "03 00 07"),
+        (DLT, "03 11 19 24 27 + 09 02"),
+        (DLT, "03 11 19 24 27 + 2 9"),
+    ],
+)
+def test_every_other_spelling_of_a_result_is_refused_in_chinese(game, spelling):
+    """The issue-15 finding: "whitespace-normalised" free text let the operator, who holds the
+    secret, choose among ~100 spellings of one result — that is, among ~100 drawn lists."""
+    with pytest.raises(DrawInputError, match="开奖号码须按规范格式"):
+        algorithm.canonical_beacon_value(game, spelling)
+
+
+def test_the_refusal_names_the_canonical_text_when_the_numbers_make_one():
+    with pytest.raises(DrawInputError, match="应写作“03 11 19 24 27 30 \\+ 09”"):
+        algorithm.canonical_beacon_value(SSQ, "3,11,19,24,27,30+9")
+    with pytest.raises(DrawInputError, match="应写作“3 0 7”"):
+        algorithm.canonical_beacon_value(FC3D, "307")
+
+
+def test_equivalent_spellings_could_not_give_two_seeds():
+    """However many spellings a person tries, at most one is accepted, so one seed follows."""
+    spellings = [
+        "03 11 19 24 27 30 + 09",
+        "3 11 19 24 27 30 + 9",
+        "03,11,19,24,27,30+09",
+        "03 11 19 24 27 30+09",
+    ]
+    accepted = set()
+    for spelling in spellings:
+        with contextlib.suppress(DrawInputError):
+            accepted.add(algorithm.canonical_beacon_value(SSQ, spelling))
+    assert accepted == {"03 11 19 24 27 30 + 09"}
+
+
+def test_the_lottery_is_fixed_by_game_issue_and_draw_day():
+    beacon = algorithm.beacon_for("ssq", "2026133", dt.date(2026, 11, 17))
+    assert beacon == algorithm.Beacon("ssq", "2026133", "2026-11-17T21:15:00+08:00")
+    assert algorithm.beacon_for("dlt", "26134", dt.date(2026, 11, 18)).due == "2026-11-18T21:25:00+08:00"
+    with pytest.raises(DrawInputError, match="只在周二、周四、周日开奖"):
+        algorithm.beacon_for("ssq", "2026133", dt.date(2026, 11, 18))
+    with pytest.raises(DrawInputError, match="7位数字"):
+        algorithm.beacon_for("ssq", "26133", dt.date(2026, 11, 17))
+    with pytest.raises(DrawInputError, match="年份不符"):
+        algorithm.beacon_for("ssq", "2025133", dt.date(2026, 11, 17))
+    with pytest.raises(DrawInputError, match="5位数字"):
+        algorithm.beacon_for("dlt", "2026134", dt.date(2026, 11, 18))
+    # 双色球 draw days of 2026 up to Sunday 11 January: Thu 1, Sun 4, Tue 6, Thu 8, Sun 11.
+    with pytest.raises(DrawInputError, match="最多开奖5期"):
+        algorithm.beacon_for("ssq", "2026006", dt.date(2026, 1, 11))
+    assert algorithm.beacon_for("ssq", "2026005", dt.date(2026, 1, 11)).issue == "2026005"
+    with pytest.raises(DrawInputError, match="不支持"):
+        algorithm.beacon_for("lotto", "2026133", dt.date(2026, 11, 17))
+
+
+def frozen_kwargs(**changes):
+    values = {
+        "task_id": 7,
+        "draw_number": 1,
+        "replaces": "",
+        "reason": "",
+        "redraw_limit": 2,
+        "committed_at": "2026-11-16T10:00:00+08:00",
+        "counts": {"A": 2, "B": 3, "C": 2, "D": 3, "U": 2},
+        "eligible_salted_sha256": "1" * 64,
+        "population_sha256": "2" * 64,
+        "ratios": {"A": "0", "B": "0.25", "C": "0.5", "D": "0.3", "U": "0.03"},
+        "beacon": algorithm.Beacon("ssq", "2026133", "2026-11-17T21:15:00+08:00"),
+        "commitment": "3" * 64,
+    }
+    return {**values, **changes}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"beacon": algorithm.Beacon("ssq", "2026134", "2026-11-17T21:15:00+08:00")},  # another issue
+        {"beacon": algorithm.Beacon("ssq", "2026133", "2026-11-19T21:15:00+08:00")},  # another draw time
+        {"beacon": algorithm.Beacon("fc3d", "2026133", "2026-11-17T21:15:00+08:00")},  # another game
+        {"counts": {"A": 3, "B": 2, "C": 2, "D": 3, "U": 2}},  # strata counts
+        {"reason": "理由被改写"},
+        {"replaces": "4" * 64},
+        {"redraw_limit": 9},
+        {"committed_at": "2026-11-16T11:00:00+08:00"},
+    ],
+)
+def test_every_input_is_covered_by_the_frozen_hash(change):
+    """The issue-15 findings: the beacon's source was free text and its due time, the strata counts
+    and the redraw's reason lay outside every hash."""
+    before = algorithm.sha256_hex(algorithm.frozen_text(**frozen_kwargs()).encode())
+    after = algorithm.sha256_hex(algorithm.frozen_text(**frozen_kwargs(**change)).encode())
+    assert before != after
+
+
+# --- nothing published gives a firm's class away ---------------------------------------------------
+
+
+def _splits(usccs, counts):
+    """Every assignment of strata to ``usccs`` with the given counts per stratum."""
+    import itertools
+
+    labels = [s for s in algorithm.STRATA for _ in range(counts[s])]
+    return {tuple(p) for p in itertools.permutations(labels)}
+
+
+def test_public_hashes_reveal_no_class():
+    """An attacker knows the public package: the population, the counts, the ratios, the drawn list.
+    Against zhijian-draw/1's unsalted hashes, trying the class splits recovers every class; against
+    the salted hashes of /2 no split matches, and the firms' keys need the salt too."""
+    pairs = [(uscc_for("330203", n), "ABCDU"[n % 3 + (n % 2)]) for n in range(1, 8)]
+    canonical = algorithm.canonical_eligible(pairs)
+    members = algorithm.parse_canonical(canonical)
+    counts = algorithm.strata_counts(members)
+    ratios = {"A": "0", "B": "0.5", "C": "0.5", "D": "1", "U": "0.5"}
+    population = [u.decode() for s in algorithm.STRATA for u in members[s]]
+    population.sort()
+    salt, seed = "5a" * 32, hashlib.sha256(b"seed").digest()
+    selected = algorithm.select(members, ratios, algorithm.key_seed_of(seed, salt))
+
+    def attack(published_eligible: str, published_selected: str, with_salt: bytes = b""):
+        found = []
+        for split in _splits(population, counts):
+            guess = "".join(f"{u},{s}\n" for u, s in zip(population, split, strict=True)).encode()
+            if hashlib.sha256(with_salt + guess).hexdigest() == published_eligible:
+                found.append(dict(zip(population, split, strict=True)))
+        return found
+
+    truth = dict(pairs)
+    # zhijian-draw/1 published SHA-256(canonical eligible text): the attack recovers every class
+    assert attack(algorithm.sha256_hex(canonical), "") == [truth]
+    # zhijian-draw/2 publishes it salted: without the salt, no guess matches
+    assert attack(algorithm.salted_sha256(salt, canonical), "") == []
+    # the drawn list with its strata and ranks: /1's unsalted hash gave each drawn firm's class
+    drawn = sorted(s.uscc for s in selected)
+    ranked_salted = algorithm.salted_sha256(salt, algorithm.selected_text(selected))
+    for split in _splits(drawn, {s: sum(1 for x in selected if x.stratum == s) for s in algorithm.STRATA}):
+        by_uscc = dict(zip(drawn, split, strict=True))
+        guesses = []
+        for stratum in algorithm.STRATA:
+            keyed = sorted(u for u in drawn if by_uscc[u] == stratum)
+            guesses.extend(algorithm.Selected(u, stratum, rank, "") for rank, u in enumerate(keyed, 1))
+        assert algorithm.sha256_hex(algorithm.selected_text(guesses)) != ranked_salted
+    # and the public cannot compute any firm's key: the key seed needs the salt
+    assert all(algorithm.firm_key(seed, s.uscc.encode()).hex() != s.key for s in selected)
+
+
+# The pinned larger example: 200 firms, the default ratios.
 EXAMPLE_SECRET = "0123456789abcdef" * 4
+EXAMPLE_SALT = "fedcba9876543210" * 4
 EXAMPLE_BEACON = "03 11 19 24 27 30 + 09"
 EXAMPLE_RATIOS = {"A": "0", "B": "0.03", "C": "0.1", "D": "0.3", "U": "0.03"}
 
@@ -75,16 +257,15 @@ EXAMPLE_RATIOS = {"A": "0", "B": "0.03", "C": "0.1", "D": "0.3", "U": "0.03"}
 def example_inputs():
     pairs = [(uscc_for("330203", n), "ABCDU"[n % 5]) for n in range(1, 201)]
     canonical = algorithm.canonical_eligible(pairs)
-    eligible_sha256 = algorithm.sha256_hex(canonical)
     frozen = algorithm.frozen_text(
-        task_id=1,
-        draw_number=1,
-        eligible_count=len(pairs),
-        eligible_sha256=eligible_sha256,
-        population_sha256=algorithm.sha256_hex(algorithm.population_text(canonical)),
-        ratios=EXAMPLE_RATIOS,
-        beacon_source="中国福利彩票双色球第2026136期开奖号码",
-        commitment=algorithm.commitment_of(EXAMPLE_SECRET),
+        **frozen_kwargs(
+            task_id=1,
+            counts=algorithm.count_strata(canonical),
+            eligible_salted_sha256=algorithm.salted_sha256(EXAMPLE_SALT, canonical),
+            population_sha256=algorithm.sha256_hex(algorithm.population_text(canonical)),
+            ratios=EXAMPLE_RATIOS,
+            commitment=algorithm.commitment_of(EXAMPLE_SECRET),
+        )
     )
     return canonical, frozen
 
@@ -93,23 +274,27 @@ def test_worked_example_gives_the_documented_digests():
     canonical, frozen = example_inputs()
     frozen_sha256 = algorithm.sha256_hex(frozen.encode())
     seed = algorithm.seed_of(frozen_sha256, EXAMPLE_SECRET, EXAMPLE_BEACON)
-    selected = algorithm.select(algorithm.parse_canonical(canonical), EXAMPLE_RATIOS, seed)
+    key_seed = algorithm.key_seed_of(seed, EXAMPLE_SALT)
+    selected = algorithm.select(algorithm.parse_canonical(canonical), EXAMPLE_RATIOS, key_seed)
     assert [(s.stratum, s.rank) for s in selected] == [
         ("B", 1), ("B", 2), ("C", 1), ("C", 2), ("C", 3), ("C", 4),
         ("D", 1), ("D", 2), ("D", 3), ("D", 4), ("D", 5), ("D", 6), ("D", 7), ("D", 8), ("D", 9), ("D", 10),
         ("D", 11), ("D", 12), ("U", 1), ("U", 2),
     ]  # fmt: skip
-    assert algorithm.sha256_hex(canonical) == EXAMPLE_DIGESTS["eligible_sha256"]
-    assert frozen_sha256 == EXAMPLE_DIGESTS["frozen_sha256"]
-    assert seed.hex() == EXAMPLE_DIGESTS["seed"]
-    assert algorithm.sha256_hex(algorithm.selected_text(selected)) == EXAMPLE_DIGESTS["selected_sha256"]
+    pinned = {
+        "eligible_salted_sha256": algorithm.salted_sha256(EXAMPLE_SALT, canonical),
+        "frozen_sha256": frozen_sha256,
+        "seed": seed.hex(),
+        "selected_salted_sha256": algorithm.salted_sha256(EXAMPLE_SALT, algorithm.selected_text(selected)),
+    }
+    assert pinned == EXAMPLE_DIGESTS
 
 
 EXAMPLE_DIGESTS = {
-    "eligible_sha256": "17da52aa54306bf901e10cf49a4e856c87a29847723336b6cb5757ee66e894e0",
-    "frozen_sha256": "3304ff5747d5646e02b6c9af3f32e25c1b663ffd058e5f464f5a79a4fa26c139",
-    "seed": "5852ee8900f97460aa96a838ec75b3c0a4c57140dd33f5a27849372216278d63",
-    "selected_sha256": "8e24579e105decc31cb21d716c8cf96a88662420b647708ba009b4a45351d5b6",
+    "eligible_salted_sha256": "7f4af0933036ff4b74f9e709935a89213f348e76b375af869ede2b30c84230f8",
+    "frozen_sha256": "0191dc665ce2d5d30cd7d26dea83e8186ba558b14fa96ee2affed7e30bad262c",
+    "seed": "b2ba28548b4faac57b293bc59caa267e42f8fe33260303ac9f10d4f7db64dc3e",
+    "selected_salted_sha256": "63e2e6d9d334d7e4f184eb6c95e20da62bd9afe08d7d75949101038bab251688",
 }
 
 
@@ -175,41 +360,75 @@ def test_chi2_sf_agrees_with_known_values():
     assert chi2_sf(0.0, 5) == 1.0
 
 
-def test_the_worked_example_of_the_documentation_holds():
-    """docs/inspections-draw.md §8 is what an outsider checks a reimplementation against."""
+def _doc_block(tag: str) -> dict:
     import json
     import re
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "inspections-draw.md").read_text(encoding="utf-8")
-    example = json.loads(re.search(r"```json example\n(.*?)```", text, re.S).group(1))
+    return json.loads(re.search(rf"```json {tag}\n(.*?)```", text, re.S).group(1)), text
+
+
+def test_the_worked_example_of_the_documentation_holds():
+    """docs/inspections-draw.md §8 is what an outsider checks a reimplementation against."""
+    example, text = _doc_block("example")
     given, expected = example["inputs"], example["expected"]
     canonical = "".join(line + "\n" for line in given["eligible"]).encode()
     assert algorithm.canonical_eligible([tuple(line.split(",")) for line in given["eligible"]]) == canonical
+    members = algorithm.parse_canonical(canonical)
     population_sha256 = algorithm.sha256_hex(algorithm.population_text(canonical))
     commitment = algorithm.commitment_of(given["secret"])
+    beacon = given["beacon"]
+    assert algorithm.beacon_for(
+        beacon["game"], beacon["issue"], dt.date.fromisoformat(beacon["due"][:10])
+    ) == (algorithm.Beacon(**beacon))
     frozen = algorithm.frozen_text(
         task_id=given["task"],
         draw_number=given["draw"],
-        eligible_count=len(given["eligible"]),
-        eligible_sha256=algorithm.sha256_hex(canonical),
+        replaces="" if given["replaces"] == "-" else given["replaces"],
+        reason=given["reason"],
+        redraw_limit=given["redraw_limit"],
+        committed_at=given["committed_at"],
+        counts=algorithm.strata_counts(members),
+        eligible_salted_sha256=algorithm.salted_sha256(given["salt"], canonical),
         population_sha256=population_sha256,
         ratios=given["ratios"],
-        beacon_source=given["beacon_source"],
+        beacon=algorithm.Beacon(**beacon),
         commitment=commitment,
     )
     assert frozen in text  # the frozen text printed in the document
     frozen_sha256 = algorithm.sha256_hex(frozen.encode())
-    seed = algorithm.seed_of(frozen_sha256, given["secret"], given["beacon_value"])
-    members = algorithm.parse_canonical(canonical)
-    selected = algorithm.select(members, given["ratios"], seed)
+    value = algorithm.canonical_beacon_value(algorithm.GAMES[beacon["game"]], given["beacon_value"])
+    seed = algorithm.seed_of(frozen_sha256, given["secret"], value)
+    key_seed = algorithm.key_seed_of(seed, given["salt"])
+    selected = algorithm.select(members, given["ratios"], key_seed)
+    drawn = algorithm.drawn_text(s.uscc for s in selected)
+    assert repr(drawn.decode())[1:-1] in text  # the public text printed in the document
     assert {
-        "eligible_sha256": algorithm.sha256_hex(canonical),
+        "eligible_salted_sha256": algorithm.salted_sha256(given["salt"], canonical),
         "population_sha256": population_sha256,
         "commitment": commitment,
         "frozen_sha256": frozen_sha256,
         "seed": seed.hex(),
+        "key_seed": key_seed.hex(),
         "counts": {s: algorithm.stratum_count(len(members[s]), given["ratios"][s]) for s in algorithm.STRATA},
         "selected": [[s.uscc, s.stratum, s.rank, s.key] for s in selected],
-        "selected_sha256": algorithm.sha256_hex(algorithm.selected_text(selected)),
+        "selected_salted_sha256": algorithm.salted_sha256(given["salt"], algorithm.selected_text(selected)),
+        "drawn_sha256": algorithm.sha256_hex(drawn),
+    } == expected
+
+
+def test_the_assignment_example_of_the_documentation_holds():
+    """docs/inspections-draw.md §9: the snapshot, its digest, the seed (stored as hex, used raw) and
+    the teams, first member leading."""
+    from zhijian.inspections.assignment import assign, assignment_seed, inputs_digest, result_digest
+
+    example, _ = _doc_block("assignment-example")
+    inputs, expected = example["inputs"], example["expected"]
+    results = assign(inputs)
+    assert {
+        "inputs_sha256": inputs_digest(inputs),
+        "seed": assignment_seed(inputs).hex(),
+        "result": results,
+        "result_sha256": result_digest(results),
     } == expected

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -17,9 +17,19 @@ from tests.factories import PASSWORD
 from zhijian.core.models import Jurisdiction
 from zhijian.core.tokens import issue_token
 from zhijian.inspections import services
-from zhijian.inspections.models import Draw, Inspection, Task
+from zhijian.inspections.models import Draw, Inspection, InspectionMember, Task
 
-from .factories import CheckItemFactory, classify, drawn, firms, inspector_user, plan_for, task_for
+from .factories import (
+    CheckItemFactory,
+    after_the_lottery,
+    classify,
+    drawn,
+    firms,
+    inspector_user,
+    next_issue,
+    plan_for,
+    task_for,
+)
 
 pytestmark = pytest.mark.django_db
 VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_draw.py"
@@ -69,11 +79,12 @@ def test_the_stand_alone_verifier_agrees_on_public_and_full_packages(scene, user
     full = client_for(users["haishu"]).get(f"/inspections/draws/{draw.pk}/full.json").json()
     result = run_verifier(tmp_path, full)
     assert result.returncode == 0, result.stdout
-    assert "re-drawing gives exactly the published list" in result.stdout
+    assert "re-drawing gives exactly the published ranked list" in result.stdout
+    assert "every stored team (members, positions, lead flags) is the re-run's" in result.stdout
     # The verifier can fail: swap one drawn firm for one that was not drawn.
-    chosen = {s["uscc"] for s in full["selected"]}
+    chosen = {s["uscc"] for s in full["ranked"]}
     intruder = next(line[:18] for line in full["eligible"] if line[:18] not in chosen)
-    full["selected"][0]["uscc"] = intruder
+    full["ranked"][0]["uscc"] = intruder
     result = run_verifier(tmp_path, full)
     assert result.returncode == 1 and "FAIL  re-drawing" in result.stdout
     public = public.json()
@@ -154,15 +165,20 @@ def test_staff_create_a_task_commit_and_draw_through_the_pages(city, users):
     response = client.post("/inspections/tasks/new/", form)
     task = Task.objects.get()
     assert response.url == f"/inspections/tasks/{task.pk}/"
-    due = (timezone.localtime() + dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    lottery = next_issue()
     client.post(
-        f"/inspections/tasks/{task.pk}/commit/", {"beacon_source": "双色球第2026136期", "beacon_due_at": due}
+        f"/inspections/tasks/{task.pk}/commit/",
+        {**lottery, "beacon_date": lottery["beacon_date"].isoformat()},
     )
     draw = Draw.objects.get(task=task)
     early = client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "1 2 3"}, follow=True)
     assert "尚未产生" in early.content.decode()
-    Draw.objects.filter(pk=draw.pk).update(beacon_due_at=timezone.now() - dt.timedelta(minutes=1))
-    client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "01 07 13 22 28 31 + 05"})
+    with after_the_lottery(draw):
+        wrong = client.post(
+            f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "1 7 13 22 28 31 + 5"}, follow=True
+        )
+        assert "应写作“01 07 13 22 28 31 + 05”" in wrong.content.decode()
+        client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "01 07 13 22 28 31 + 05"})
     draw.refresh_from_db()
     assert draw.status == "drawn" and draw.selected_count == 2  # ⌈40 × 0.05⌉ unclassified firms
     page = client.get(f"/inspections/tasks/{task.pk}/").content.decode()
@@ -254,6 +270,20 @@ def test_cli_verify_passes_and_fails_on_tampering(scene, capsys):
     assert exit_code.value.code == 1 and "核验失败" in capsys.readouterr().out
 
 
+def test_cli_verify_fails_when_a_lead_flag_is_moved(scene, capsys):
+    """Issue 15: `inspections verify` did not check the assignment's lead flag (组长)."""
+    draw = scene["draw"]
+    call_command("inspections", "verify", str(draw.pk))
+    assert "核验通过" in capsys.readouterr().out
+    member = InspectionMember.objects.filter(inspection__draw=draw, position=1).first()
+    InspectionMember.objects.filter(inspection=member.inspection, lead=True).update(lead=False)
+    InspectionMember.objects.filter(pk=member.pk).update(lead=True)
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("inspections", "verify", str(draw.pk))
+    out = capsys.readouterr().out
+    assert exit_code.value.code == 1 and "检查组（成员、顺序或组长）与重算结果不符" in out
+
+
 def test_figures_count_joint_tasks_credit_and_on_time_publicity(city, users):
     from zhijian.core.models import Department
     from zhijian.inspections.queries import cockpit_figures
@@ -306,3 +336,19 @@ def test_an_inspector_declares_her_own_conflict_from_her_page(scene):
     other = scene["li"]
     client.post(f"/inspections/inspectors/{other.pk}/conflict/", {"uscc": firm.uscc, "reason": "代他人声明"})
     assert not other.conflicts.exists()  # only her own, or staff for her
+
+
+def test_cli_commits_to_a_lottery_issue_and_refuses_a_wrong_day(city, users, capsys):
+    haishu = city["330203"]
+    firms(haishu, 6, start=8700)
+    task = task_for(users["haishu"], plan_for(users["haishu"], haishu))
+    lottery = next_issue()
+    wrong_day = (
+        lottery["beacon_date"] + dt.timedelta(days=1)
+    ).isoformat()  # 双色球 never draws two days running
+    args = ["inspections", "commit", str(task.pk), "--game", "ssq", "--issue", lottery["beacon_issue"]]
+    with pytest.raises(CommandError, match="不开奖"):
+        call_command(*args, "--draw-date", wrong_day, "--as", users["haishu"].username)
+    call_command(*args, "--draw-date", lottery["beacon_date"].isoformat(), "--as", users["haishu"].username)
+    draw = Draw.objects.get(task=task)
+    assert "承诺值" in capsys.readouterr().out and draw.beacon_issue == lottery["beacon_issue"]

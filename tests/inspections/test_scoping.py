@@ -66,7 +66,12 @@ def test_staff_endpoints_by_role(scene, role):
     client.post(f"/inspections/tasks/{task.pk}/publish/")
     response = client.post(
         f"/inspections/tasks/{task.pk}/redraw/",
-        {"reason": "无理由的重抽尝试", "beacon_source": "x", "beacon_due_at": "2099-01-01T00:00"},
+        {
+            "reason": "无理由的重抽尝试",
+            "beacon_game": "ssq",
+            "beacon_issue": "2099001",
+            "beacon_date": "2099-01-01",
+        },
     )
     if role in ("yinzhou", "inspector", "enterprise"):
         assert response.status_code in (403, 404)
@@ -95,7 +100,7 @@ def test_city_scale_sets_are_frozen_and_drawn_by_the_worker(city, users, monkeyp
     client.login(username=users["haishu"].username, password=PASSWORD)
     response = client.post(
         f"/inspections/tasks/{task.pk}/commit/",
-        {"beacon_source": "双色球", "beacon_due_at": "2099-01-01T20:00"},
+        {"beacon_game": "ssq", "beacon_issue": "2099001", "beacon_date": "2099-01-01"},
     )
     job = Job.objects.get()
     assert response.url == f"/jobs/{job.pk}/" and not Draw.objects.exists()

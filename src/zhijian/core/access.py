@@ -247,3 +247,16 @@ def api_public(operation: Callable) -> Callable:
 def api_login(operation: Callable) -> Callable:
     """An API operation for any authenticated caller (rows narrowed by scoping)."""
     return _mark(operation, Access())
+
+
+def cli_actor(username: str | None, *, default: str = "cli") -> Actor:
+    """The actor of a command-line operation: ``--as USERNAME`` (an active user, whose policies and
+    scope then apply), else the system actor ``default``. Refuses an unknown or inactive user."""
+    from django.core.management.base import CommandError
+
+    if not username:
+        return SystemActor(default)
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"用户“{username}”不存在或已停用")
+    return user

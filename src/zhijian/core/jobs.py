@@ -69,9 +69,14 @@ def start_upload_job(*, owner, kind: str, title: str, upload, dry_run: bool, tas
 
     The file is streamed to disk (never held in memory); the task removes it when it is done.
     """
+    from .uploads import stored_name
+
     upload_dir = settings.VAR_DIR / "uploads"
     upload_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=upload_dir, prefix=f"{uuid.uuid4().hex}-", delete=False) as handle:
+    # The file keeps its extension: openpyxl refuses a workbook whose name does not end in .xlsx.
+    with tempfile.NamedTemporaryFile(
+        dir=upload_dir, prefix=f"{uuid.uuid4().hex}-", suffix=stored_name(upload.name), delete=False
+    ) as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     job = Job.objects.create(kind=kind, owner=owner, title=title + ("（试导入）" if dry_run else ""))

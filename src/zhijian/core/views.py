@@ -15,6 +15,7 @@ from .access import login_view, policy_view
 from .errors import FAILED, DomainError, attempt
 from .hooks import figures_for, link, todos_for
 from .models import HolidayNotice, Job, Role
+from .params import id_list
 from .workdays import load_notice
 
 
@@ -67,7 +68,7 @@ def parse_notice_lines(text: str) -> list[tuple[dt.date, bool, str]]:
 
 def _load_notice_from_form(request) -> tuple[int, int]:
     year_text = request.POST.get("year", "").strip()
-    if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+    if not (year_text.isascii() and year_text.isdigit()) or not 2000 <= int(year_text) <= 2100:
         raise DomainError("bad_year", "年份无效：应为2000–2100之间的四位数字", fields={"year": "年份无效"})
     year = int(year_text)
     days = parse_notice_lines(request.POST.get("days", ""))
@@ -92,7 +93,7 @@ def calendar_notice(request):
 def events_dead(request):
     """Dead letters of the event relay, with replay (死信事件)."""
     if request.method == "POST":
-        ids = [] if request.POST.get("all") else [int(x) for x in request.POST.getlist("id") if x.isdigit()]
+        ids = [] if request.POST.get("all") else id_list(request.POST.getlist("id"))
         count = events.replay(ids=ids) if ids or request.POST.get("all") else 0
         messages.success(request, f"已将 {count} 条死信放回投递队列")
         return redirect("core:events_dead")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ninja import Query, Router, Schema, Status
 
 from zhijian.core.access import api_login, api_policy
+from zhijian.core.errors import ErrorOut
 from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped
 from zhijian.registry.models import Entity
@@ -18,9 +19,7 @@ from .models import CreditRecord, ListEntry, ListingProposal, RepairApplication,
 router = Router(tags=["credit"])
 
 
-class Error(Schema):
-    code: str
-    message: str
+Error = ErrorOut  # the one error body: {code, message, fields}
 
 
 class Factor(Schema):

@@ -17,7 +17,9 @@ class PenaltyForm(forms.Form):
     measures = forms.MultipleChoiceField(
         label="处罚种类", choices=PenaltyMeasure.choices, widget=forms.CheckboxSelectMultiple
     )
-    fine_amount = forms.DecimalField(label="罚没金额（元）", required=False, min_value=0, decimal_places=2)
+    fine_amount = forms.DecimalField(
+        label="罚没金额（元）", required=False, min_value=0, max_digits=14, decimal_places=2
+    )
     sector = forms.ChoiceField(label="领域", choices=Sector.choices)
     legal_basis = forms.CharField(label="处罚依据", max_length=300, required=False)
 

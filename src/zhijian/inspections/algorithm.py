@@ -5,27 +5,33 @@ tests call them; ``docs/inspections-draw.md`` states the same algorithm in prose
 for an outsider to reimplement it, and ``tools/verify_draw.py`` is such an independent
 reimplementation (stdlib only). Any change here that alters a result is a new format name.
 
-In short: the eligible firms, each in a credit stratum, are frozen as a canonical text whose
-SHA-256 is published (with that of the bare list of firms, which the public sees) along with the
-ratios and a commitment to a secret; the seed is the SHA-256 of the
-frozen inputs' hash, the secret and a public random value (the beacon) that nobody knew at
-commitment time; each firm's key is SHA-256(seed ‖ USCC); in each stratum the ⌈n × ratio⌉ firms
-with the smallest keys are drawn.
+In short: the eligible firms, each in a credit stratum, are frozen as a canonical text; its hash,
+salted with a secret salt (credit classes are internal), is published with the hash of the bare list
+of firms (which the public sees), the number of firms per stratum, the ratios, the exact lottery
+issue whose result completes the seed (game, issue number, draw time, result format) and a
+commitment to a secret — all in one frozen text whose SHA-256 is published before the lottery.
+The seed is SHA-256 of the frozen text's hash, the secret and the lottery result in its one
+canonical spelling; each firm's key is SHA-256(SHA-256(seed ‖ salt) ‖ USCC); in each stratum the
+⌈n × ratio⌉ firms with the smallest keys are drawn.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
 import hashlib
 import math
 import re
 import secrets
 from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from itertools import compress
 from typing import NamedTuple
 
-FORMAT = "zhijian-draw/1"
+FORMAT = "zhijian-draw/2"
 # Credit risk classes A (low) … D (high), and U for a firm no class has been given yet.
 STRATA = ("A", "B", "C", "D", "U")
 USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
@@ -141,59 +147,270 @@ def sha256_hex(data: bytes) -> str:
 
 
 def new_secret() -> str:
-    """A fresh secret: 32 random bytes as 64 lower-case hex digits."""
+    """A fresh secret (or salt): 32 random bytes as 64 lower-case hex digits."""
     return secrets.token_hex(32)
+
+
+def _hex32(value: str, what: str) -> bytes:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{64}", value):
+        raise DrawInputError(f"{what}须为64位小写十六进制数")
+    return bytes.fromhex(value)
 
 
 def commitment_of(secret: str) -> str:
     """The published commitment to a secret: SHA-256 of its 64 ASCII hex digits."""
-    if not re.fullmatch(r"[0-9a-f]{64}", secret):
-        raise DrawInputError("种子密值须为64位小写十六进制数")
+    _hex32(secret, "种子密值")
     return sha256_hex(secret.encode("ascii"))
 
 
-def normalize_text(value: str) -> str:
-    """Trim, and collapse every run of white space (line breaks included) into one space."""
-    return " ".join(str(value).split())
+def salted_sha256(salt: str, text: bytes) -> str:
+    """SHA-256(salt ‖ text), the salt as its 32 raw bytes: a hash of a list that holds credit
+    classes, which nobody without the salt can test guesses against."""
+    return hashlib.sha256(_hex32(salt, "名录盐值") + text).hexdigest()
+
+
+# --- the public random value: a named issue of a national lottery --------------------------------
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Game:
+    """A lottery whose published result is the beacon (公共随机数): its draw days, its draw time
+    (Beijing) and the one canonical text of a result (``template``, groups joined by " + ")."""
+
+    code: str
+    name: str
+    issue_digits: int  # 7: YYYYNNN; 5: YYNNN
+    weekdays: frozenset[int]  # Monday = 0
+    draw_time: dt.time
+    # per group: how many numbers, lowest, highest, digits each, strictly ascending and distinct
+    groups: tuple[tuple[int, int, int, int, bool], ...]
+
+    @property
+    def template(self) -> str:
+        return " + ".join(
+            " ".join(("N" * width) for _ in range(count)) for count, _, _, width, _ in self.groups
+        )
+
+
+GAMES = {
+    game.code: game
+    for game in (
+        Game("fc3d", "中国福利彩票3D", 7, frozenset(range(7)), dt.time(21, 15), ((3, 0, 9, 1, False),)),
+        Game(
+            "ssq",
+            "中国福利彩票双色球",
+            7,
+            frozenset({1, 3, 6}),
+            dt.time(21, 15),
+            ((6, 1, 33, 2, True), (1, 1, 16, 2, True)),
+        ),
+        Game(
+            "dlt",
+            "中国体育彩票超级大乐透",
+            5,
+            frozenset({0, 2, 5}),
+            dt.time(21, 25),
+            ((5, 1, 35, 2, True), (2, 1, 12, 2, True)),
+        ),
+    )
+}
+WEEKDAYS = "一二三四五六日"
+
+
+def game_of(code: str) -> Game:
+    try:
+        return GAMES[code]
+    except KeyError:
+        raise DrawInputError(
+            f"不支持的公共随机数来源“{code}”，可选：{'、'.join(g.name for g in GAMES.values())}"
+        ) from None
+
+
+def beacon_due(game: Game, on: dt.date) -> dt.datetime:
+    """The draw time of ``game`` on the day ``on`` (Beijing); refused if it does not draw that day."""
+    if on.weekday() not in game.weekdays:
+        days = "、".join("周" + WEEKDAYS[d] for d in sorted(game.weekdays))
+        raise DrawInputError(f"{game.name}只在{days}开奖，{on:%Y-%m-%d}不开奖")
+    return dt.datetime.combine(on, game.draw_time, tzinfo=BEIJING)
+
+
+def next_draw_day(game: Game, after: dt.datetime) -> dt.date:
+    """The first day whose draw time lies after ``after``."""
+    day = after.astimezone(BEIJING).date()
+    while (
+        day.weekday() not in game.weekdays
+        or dt.datetime.combine(day, game.draw_time, tzinfo=BEIJING) <= after
+    ):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def due_text(due: dt.datetime) -> str:
+    """The one text of a due time: Beijing time, seconds, ``+08:00``."""
+    return due.astimezone(BEIJING).replace(microsecond=0).isoformat()
+
+
+def draw_days_until(game: Game, day: dt.date) -> int:
+    """The game's draw days from 1 January to ``day`` inclusive: the highest issue number it can have
+    reached (fewer if the lottery paused, as it does at the Spring Festival)."""
+    return sum(
+        1 for n in range(day.timetuple().tm_yday) if (day - dt.timedelta(days=n)).weekday() in game.weekdays
+    )
+
+
+def canonical_issue(game: Game, issue: str, due: dt.datetime) -> str:
+    """The issue number exactly as the lottery writes it: YYYYNNN (福彩) or YYNNN (大乐透), of the
+    due date's year; any other spelling is refused."""
+    year = due.astimezone(BEIJING).year
+    prefix = str(year) if game.issue_digits == 7 else f"{year % 100:02d}"
+    example = prefix + "001"
+    if not isinstance(issue, str) or not re.fullmatch(rf"[0-9]{{{game.issue_digits}}}", issue):
+        raise DrawInputError(f"{game.name}期号须写成{game.issue_digits}位数字，如“{example}”")
+    if not issue.startswith(prefix) or issue.endswith("000"):
+        raise DrawInputError(
+            f"期号“{issue}”与开奖日期的年份不符：{year}年的期号为“{prefix}NNN”，如“{example}”"
+        )
+    day = due.astimezone(BEIJING).date()
+    draw_days = draw_days_until(game, day)
+    if int(issue[len(prefix) :]) > draw_days:
+        raise DrawInputError(
+            f"{game.name}到{day:%Y-%m-%d}为止本年最多开奖{draw_days}期，不可能是第{issue}期：请核对期号和开奖日期"
+        )
+    return issue
+
+
+def canonical_beacon_value(game: Game, value: str) -> str:
+    """The published result, accepted only in its one canonical text (e.g. ``03 11 19 24 27 30 + 09``).
+
+    Any other spelling of the same result (other separators, missing leading zeros, a different
+    order, extra spaces) is refused, so that exactly one text — hence one seed — is acceptable.
+    """
+    groups = str(value).split(" + ") if isinstance(value, str) else []
+    ok = len(groups) == len(game.groups)
+    for text, (count, low, high, width, ascending) in zip(groups, game.groups, strict=False):
+        if not ok:
+            break
+        parts = text.split(" ")
+        ok = len(parts) == count and all(re.fullmatch(rf"[0-9]{{{width}}}", p) for p in parts)
+        if ok:
+            numbers = [int(p) for p in parts]
+            ok = all(low <= n <= high for n in numbers)
+            ok = ok and (not ascending or all(a < b for a, b in zip(numbers, numbers[1:], strict=False)))
+    if ok:
+        return value
+    hint = _canonical_guess(game, str(value))
+    raise DrawInputError(
+        f"{game.name}开奖号码须按规范格式“{game.template}”填写（两位数补零、升序、单个空格分隔，"
+        f"组间为“ + ”）" + (f"；您填写的号码应写作“{hint}”" if hint else "")
+    )
+
+
+def _canonical_guess(game: Game, value: str) -> str:
+    """The canonical text of a loosely written result, if its numbers make one; else ``""``."""
+    if len(game.groups) == 1 and game.groups[0][3] == 1:
+        numbers = [int(d) for d in re.findall(r"[0-9]", value)]
+    else:
+        numbers = [int(n) for n in re.findall(r"[0-9]+", value)]
+    out, start = [], 0
+    for count, low, high, width, ascending in game.groups:
+        group = numbers[start : start + count]
+        start += count
+        if len(group) != count or not all(low <= n <= high for n in group):
+            return ""
+        if ascending:
+            group = sorted(group)
+            if len(set(group)) != count:
+                return ""
+        out.append(" ".join(f"{n:0{width}d}" for n in group))
+    return " + ".join(out) if start == len(numbers) else ""
+
+
+@dataclass(frozen=True)
+class Beacon:
+    """The lottery issue a draw is committed to: game, issue number, due time (Beijing)."""
+
+    game: str
+    issue: str
+    due: str  # due_text()
+
+    @property
+    def label(self) -> str:
+        return f"{GAMES[self.game].name}第{self.issue}期开奖号码"
+
+
+def beacon_for(game_code: str, issue: str, on: dt.date) -> Beacon:
+    """Check and fix the lottery of a draw: the game, its issue on the draw day ``on``."""
+    game = game_of(game_code)
+    due = beacon_due(game, on)
+    return Beacon(game.code, canonical_issue(game, str(issue).strip(), due), due_text(due))
+
+
+# --- the frozen inputs -----------------------------------------------------------------------------
+
+NO_DRAW = "-"
 
 
 def frozen_text(
     *,
     task_id: int,
     draw_number: int,
-    eligible_count: int,
-    eligible_sha256: str,
+    replaces: str,
+    reason: str,
+    redraw_limit: int,
+    committed_at: str,
+    counts: Mapping[str, int],
+    eligible_salted_sha256: str,
     population_sha256: str,
     ratios: Mapping[str, str],
-    beacon_source: str,
+    beacon: Beacon,
     commitment: str,
 ) -> str:
-    """The frozen inputs published before the draw, as the text whose SHA-256 identifies them."""
+    """The frozen inputs published before the draw, as the text whose SHA-256 identifies them.
+
+    Every input of the draw is a line here: nothing that changes a drawn list lies outside it.
+    """
+    game = game_of(beacon.game)
     lines = [
         f"format={FORMAT}",
-        f"task={task_id}",
-        f"draw={draw_number}",
-        f"eligible_count={eligible_count}",
-        f"eligible_sha256={eligible_sha256}",
+        f"task={int(task_id)}",
+        f"draw={int(draw_number)}",
+        f"replaces={replaces or NO_DRAW}",
+        f"reason_sha256={sha256_hex(reason.encode('utf-8'))}",
+        f"redraw_limit={int(redraw_limit)}",
+        f"committed_at={committed_at}",
+        f"eligible_count={sum(int(counts[s]) for s in STRATA)}",
+        *(f"count.{s}={int(counts[s])}" for s in STRATA),
+        f"eligible_salted_sha256={eligible_salted_sha256}",
         f"population_sha256={population_sha256}",
         *(f"ratio.{s}={canonical_ratio(ratios[s])}" for s in STRATA),
-        f"beacon_source={normalize_text(beacon_source)}",
+        f"beacon.game={game.code}",
+        f"beacon.issue={beacon.issue}",
+        f"beacon.due={beacon.due}",
+        f"beacon.format={game.template}",
         f"commitment={commitment}",
     ]
     return "".join(line + "\n" for line in lines)
 
 
 def seed_of(frozen_sha256: str, secret: str, beacon_value: str) -> bytes:
-    """The draw's seed: SHA-256 of ``frozen_sha256 \\n secret \\n beacon`` (UTF-8)."""
-    beacon = normalize_text(beacon_value)
-    if not beacon:
+    """The draw's seed: SHA-256 of ``frozen_sha256 \\n secret \\n beacon value`` (UTF-8), the beacon
+    value in its canonical text (checked by the caller against the committed game)."""
+    if not beacon_value:
         raise DrawInputError("公共随机数不能为空")
-    return hashlib.sha256(f"{frozen_sha256}\n{secret}\n{beacon}".encode()).digest()
+    return hashlib.sha256(f"{frozen_sha256}\n{secret}\n{beacon_value}".encode()).digest()
 
 
-def firm_key(seed: bytes, uscc: bytes) -> bytes:
-    """A firm's key: SHA-256(seed ‖ USCC as ASCII). Smaller keys are drawn first."""
-    return hashlib.sha256(seed + uscc).digest()
+def key_seed_of(seed: bytes, salt: str) -> bytes:
+    """SHA-256(seed ‖ salt): what the firms' keys are computed from. Without the salt nobody can
+    compute a firm's key, so the keys of firms not drawn say nothing about their class."""
+    return hashlib.sha256(seed + _hex32(salt, "名录盐值")).digest()
+
+
+def firm_key(key_seed: bytes, uscc: bytes) -> bytes:
+    """A firm's key: SHA-256(key seed ‖ USCC as ASCII), one SHA-256 block. Smaller keys are drawn first."""
+    return hashlib.sha256(key_seed + uscc).digest()
 
 
 # --- selection ------------------------------------------------------------------------------------
@@ -212,12 +429,12 @@ def _bound(size: int, count: int, widen: int) -> bytes | None:
     return (int(fraction * _KEY_SPACE)).to_bytes(32, "big")
 
 
-def rank_stratum(seed: bytes, usccs: list[bytes], count: int) -> list[tuple[bytes, bytes]]:
+def rank_stratum(key_seed: bytes, usccs: list[bytes], count: int) -> list[tuple[bytes, bytes]]:
     """The ``count`` (key, USCC) pairs with the smallest keys, smallest first (ties by USCC)."""
     if count <= 0:
         return []
     sha = hashlib.sha256
-    keys = [sha(seed + u).digest() for u in usccs]
+    keys = [sha(key_seed + u).digest() for u in usccs]
     widen = 0
     while True:
         bound = _bound(len(usccs), count, widen)
@@ -230,20 +447,43 @@ def rank_stratum(seed: bytes, usccs: list[bytes], count: int) -> list[tuple[byte
         widen += 1
 
 
-def select(members: Mapping[str, list[bytes]], ratios: Mapping[str, str], seed: bytes) -> list[Selected]:
-    """Draw from each stratum; the result lists strata in A, B, C, D, U order, each by rank."""
+@contextmanager
+def _without_gc():
+    """Pause the cyclic garbage collector: a draw allocates only acyclic values (bytes, tuples), and
+    at city scale the collections its allocations trigger (each scanning a Django process's
+    objects) cost more than the ranking itself (bench/RESULTS.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def select(members: Mapping[str, list[bytes]], ratios: Mapping[str, str], key_seed: bytes) -> list[Selected]:
+    """Draw from each stratum with the keys of ``key_seed`` (:func:`key_seed_of`); the result lists
+    strata in A, B, C, D, U order, each by rank."""
     chosen: list[Selected] = []
-    for stratum in STRATA:
-        usccs = members.get(stratum, [])
-        count = stratum_count(len(usccs), ratios[stratum])
-        for rank, (key, uscc) in enumerate(rank_stratum(seed, usccs, count), start=1):
-            chosen.append(Selected(uscc.decode("ascii"), stratum, rank, key.hex()))
+    with _without_gc():
+        for stratum in STRATA:
+            usccs = members.get(stratum, [])
+            count = stratum_count(len(usccs), ratios[stratum])
+            for rank, (key, uscc) in enumerate(rank_stratum(key_seed, usccs, count), start=1):
+                chosen.append(Selected(uscc.decode("ascii"), stratum, rank, key.hex()))
     return chosen
 
 
 def selected_text(selected: Iterable[Selected]) -> bytes:
-    """The drawn list as the text its published SHA-256 covers: lines ``USCC,STRATUM,RANK\\n``."""
+    """The drawn list with strata and ranks, lines ``USCC,STRATUM,RANK\\n``: hashed with the salt."""
     return "".join(f"{s.uscc},{s.stratum},{s.rank}\n" for s in selected).encode("ascii")
+
+
+def drawn_text(usccs: Iterable[str]) -> bytes:
+    """The public drawn list: the drawn USCCs alone, lines ``USCC\\n`` in byte order."""
+    lines = sorted(usccs)
+    lines.append("")
+    return "\n".join(lines).encode("ascii")
 
 
 def count_strata(canonical: bytes) -> dict[str, int]:

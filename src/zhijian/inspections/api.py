@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from zhijian.core.access import api_login, api_policy, api_public
+from zhijian.core.errors import ErrorOut
 from zhijian.core.scoping import VIEW, get_scoped
 
 from . import queries, services
@@ -19,9 +20,7 @@ from .verification import draw_package
 router = Router(tags=["inspections"])
 
 
-class Error(Schema):
-    code: str
-    message: str
+Error = ErrorOut  # the one error body: {code, message, fields}
 
 
 class FigureOut(Schema):

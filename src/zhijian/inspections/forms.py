@@ -108,15 +108,17 @@ class TaskForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    beacon_source = forms.CharField(label="公共随机数来源", max_length=300)
-    beacon_due_at = forms.DateTimeField(
-        label="公共随机数产生时间",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    """The lottery issue whose result will complete the seed: game, issue number, draw day."""
+
+    beacon_game = forms.ChoiceField(
+        label="公共随机数（彩票）", choices=[(g.code, g.name) for g in algorithm.GAMES.values()]
     )
+    beacon_issue = forms.CharField(label="期号（如 2026136；大乐透如 26137）", max_length=10)
+    beacon_date = forms.DateField(label="开奖日期", widget=DATE)
 
 
 class DrawForm(forms.Form):
-    beacon_value = forms.CharField(label="已公布的公共随机数", max_length=200)
+    beacon_value = forms.CharField(label="已公布的开奖号码（规范写法）", max_length=200)
 
 
 class RedrawForm(CommitForm):

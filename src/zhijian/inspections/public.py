@@ -7,12 +7,13 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from zhijian.core.access import public_view
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.models import Entity
 
-from . import queries, snapshot
+from . import algorithm, queries, snapshot
 from .models import Draw, Inspection
 from .qr import qr_svg
 from .services import legal_basis_text
@@ -59,6 +60,10 @@ def draw_detail(request, pk: int):
             "q": text,
             "superseded_by": draw.task.draws.filter(number=draw.number + 1).first(),
             "replaces": draw.task.draws.filter(number=draw.number - 1).first(),
+            "overdue": draw.status == Draw.Status.COMMITTED and timezone.now() >= draw.beacon_due_at,
+            "beacon_template": (
+                algorithm.GAMES[draw.beacon_game].template if draw.beacon_game in algorithm.GAMES else ""
+            ),
         },
     )
 

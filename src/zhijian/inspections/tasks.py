@@ -19,14 +19,17 @@ def _finish(job_id: int, total: int, message: str, result: dict) -> None:
 
 
 @task()
-def commit_draw_task(job_id: int, task_id: int, beacon_source: str, beacon_due_at: str) -> dict:
+def commit_draw_task(
+    job_id: int, task_id: int, beacon_game: str, beacon_issue: str, beacon_date: str
+) -> dict:
     job = Job.objects.get(pk=job_id)
     with running(job_id):
         draw = services.commit_draw(
             actor=User.objects.get(pk=job.owner_id),
             task=Task.objects.get(pk=task_id),
-            beacon_source=beacon_source,
-            beacon_due_at=dt.datetime.fromisoformat(beacon_due_at),
+            beacon_game=beacon_game,
+            beacon_issue=beacon_issue,
+            beacon_date=dt.date.fromisoformat(beacon_date),
         )
         result = {
             "draw": draw.pk,

@@ -15,7 +15,7 @@ from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Job, Role
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 
-from . import queries, services
+from . import algorithm, queries, services
 from .forms import CommitForm, DateForm, DrawForm, PlanForm, RecheckForm, RedrawForm, ReferralForm, TaskForm
 from .models import Attachment, Draw, Inspection, Plan, Task
 from .services import InspectionError
@@ -141,6 +141,12 @@ def task_detail(request, pk: int):
             "commit_form": CommitForm(),
             "draw_form": DrawForm(),
             "redraw_form": RedrawForm(),
+            "redraws": current.number - 1 if current else 0,
+            "beacon_template": (
+                algorithm.GAMES[current.beacon_game].template
+                if current and current.beacon_game in algorithm.GAMES
+                else ""
+            ),
             "unpublished": visible.filter(
                 status=Inspection.Status.COMPLETED, published_at__isnull=True
             ).count(),
@@ -185,8 +191,9 @@ def task_commit(request, pk: int):
         f"冻结抽查名录：{task.title}",
         inline,
         services.eligible_entities(task).count(),
-        beacon_source=data["beacon_source"],
-        beacon_due_at=data["beacon_due_at"].isoformat(),
+        beacon_game=data["beacon_game"],
+        beacon_issue=data["beacon_issue"],
+        beacon_date=data["beacon_date"].isoformat(),
     )
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.scoping import VIEW, get_scoped
+from zhijian.core.uploads import upload_limit
 
 from . import queries, services
 from .forms import ResultForm
@@ -81,6 +82,7 @@ def visit(request, pk: int):
 
 @policy_view("inspections.field")
 @require_POST
+@upload_limit("inspections.photo")
 def photo(request, pk: int):
     inspection = _my_visit(request, pk)
     uploads = request.FILES.getlist("photo")

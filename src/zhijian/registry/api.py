@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from zhijian.core.access import api_login
 from zhijian.core.errors import ErrorOut as Error
+from zhijian.core.params import Id
 from zhijian.core.scoping import VIEW, get_scoped
 
 from .models import Entity
@@ -54,7 +55,7 @@ class EntityPage(Schema):
 
 class EntityQuery(Schema):
     q: str = ""
-    jurisdiction: int | None = None
+    jurisdiction: Id | None = None
     entity_type: str = ""
     status: str = ""
     industry: str = ""

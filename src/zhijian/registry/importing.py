@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zhijian.core import audit, events
 from zhijian.core.access import SystemActor, is_system
+from zhijian.core.errors import Forbidden
 from zhijian.core.models import Jurisdiction
 from zhijian.core.scoping import CITY_WIDE, user_district_id
 
@@ -149,8 +150,11 @@ def run_import_job(job_id: int, path: str, file_name: str, dry_run: bool, import
     return outcome
 
 
-class PermissionDenied(Exception):
-    pass
+class PermissionDenied(Forbidden):
+    """The actor may not import into these jurisdictions."""
+
+    def __init__(self, message: str):
+        super().__init__(message=message)
 
 
 def _allowed_jurisdictions(actor) -> set[int] | None:

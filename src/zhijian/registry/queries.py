@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Max, Q, QuerySet
 
 from zhijian.core.codes import looks_like_uscc, normalize_uscc
+from zhijian.core.params import int_param
 from zhijian.core.scoping import VIEW, get_scoped, restrict
 
 from .models import Entity, EntityStatus, EntityTag, EntityType, LifecycleEvent, Tag
@@ -31,10 +32,9 @@ class EntityFilter:
         def text(name: str) -> str:
             return (params.get(name) or "").strip()
 
-        jurisdiction = text("jurisdiction")
         return cls(
             q=text("q")[:100],
-            jurisdiction=int(jurisdiction) if jurisdiction.isdigit() else None,
+            jurisdiction=int_param(params, "jurisdiction"),
             entity_type=text("entity_type") if text("entity_type") in EntityType.values else "",
             status=text("status") if text("status") in EntityStatus.values else "",
             industry=text("industry").upper()[:5],

@@ -53,3 +53,30 @@ def print_outcome(report, *, report_path: str | None = None) -> None:
     if len(report.issues) > SHOWN:
         more = "，见报告文件" if report_path else "，用 --report 导出全部"
         out.print(f"……另有 {len(report.issues) - SHOWN} 处错误{more}")
+
+
+def run_import_command(
+    importer, file: str, *, username: str | None, dry_run: bool, report: str | None
+) -> None:
+    """What every ``zhijian … import FILE [--dry-run] [--report OUT.xlsx] [--as USERNAME]`` does: run
+    ``importer(path, actor=…, dry_run=…, progress=…)`` with a progress bar, write the issue report, print
+    the outcome and exit 0 (imported or clean), 1 (row errors) or 2 (unreadable file)."""
+    import sys
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    from zhijian.core.access import cli_actor
+    from zhijian.core.errors import DomainError
+    from zhijian.core.jobs import cli_progress
+
+    actor = cli_actor(username)
+    try:
+        with cli_progress(f"导入 {Path(file).name}") as progress:
+            result = importer(Path(file), actor=actor, dry_run=dry_run, progress=progress)
+    except (DomainError, PermissionError) as exc:
+        raise CommandError(str(exc)) from exc
+    if report:
+        write_issue_report(result, report)
+    print_outcome(result, report_path=report)
+    sys.exit(result.exit_code)

@@ -103,16 +103,22 @@ def _text_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
 
+    # Opened from a handle, not a path: openpyxl judges a path by its extension, and the content
+    # (the ZIP magic) has already said this is a workbook whatever the file is called.
+    handle = path.open("rb")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise UnreadableFile(f"无法打开XLSX文件：{exc.__class__.__name__}") from exc
-    try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v).strip() for v in values]
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:
+            raise UnreadableFile(f"无法打开XLSX文件：{exc.__class__.__name__}") from exc
+        try:
+            sheet = book.worksheets[0]
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_cell_text(v).strip() for v in values]
+        finally:
+            book.close()
     finally:
-        book.close()
+        handle.close()
 
 
 def _match(names: list[str], columns: list[Column]) -> dict[str, int]:

@@ -11,7 +11,9 @@ from zhijian.core.access import login_view, policy_view
 from zhijian.core.exports import xlsx_response
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job
+from zhijian.core.params import page_param
 from zhijian.core.reference import county_units
+from zhijian.core.uploads import upload_limit
 
 from . import queries
 from .exports import filter_labels, write_entities_xlsx
@@ -23,8 +25,7 @@ PAGE_SIZE = 50
 
 
 def page_number(params) -> int:
-    page = int(params.get("page") or 1) if str(params.get("page") or "1").isdigit() else 1
-    return max(1, min(page, 10_000))
+    return page_param(params)
 
 
 def page_of(queryset, params, size: int = PAGE_SIZE):
@@ -102,6 +103,7 @@ def import_form(request):
 
 @policy_view("registry.import")
 @require_POST
+@upload_limit("registry.import")
 def import_upload(request):
     from .tasks import import_entities_task
 

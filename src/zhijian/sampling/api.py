@@ -8,8 +8,9 @@ import datetime as dt
 from ninja import Query, Router, Schema, Status
 
 from zhijian.core.access import api_login, api_policy, api_public
-from zhijian.core.errors import NotFound
+from zhijian.core.errors import ErrorOut, NotFound
 from zhijian.core.models import Jurisdiction
+from zhijian.core.params import Id
 from zhijian.core.scoping import CHANGE, VIEW, covers, get_scoped, is_city_wide
 
 from . import services
@@ -28,9 +29,7 @@ from .queries import (
 router = Router(tags=["sampling"])
 
 
-class Error(Schema):
-    code: str
-    message: str
+Error = ErrorOut  # the one error body: {code, message, fields}
 
 
 class ResultOut(Schema):
@@ -117,7 +116,7 @@ class SampleQuery(Schema):
     kind: str = ""
     status: str = ""
     judgement: str = ""
-    jurisdiction: int | None = None
+    jurisdiction: Id | None = None
     overdue: bool = False
     offset: int = 0
     limit: int = 50

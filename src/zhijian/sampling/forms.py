@@ -140,7 +140,7 @@ class TaskForm(forms.Form):
     stage = forms.ChoiceField(label="环节", choices=Stage.choices)
     jurisdiction = forms.ModelChoiceField(label="抽样辖区", queryset=Jurisdiction.objects.none())
     laboratory = forms.ModelChoiceField(label="承检机构", queryset=Laboratory.objects.none())
-    quota = forms.IntegerField(label="计划批次", min_value=1)
+    quota = forms.IntegerField(label="计划批次", min_value=1, max_value=1_000_000)
     due_on = forms.DateField(label="完成期限", widget=DateInput)
 
     def __init__(self, *args, plan, **kwargs):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from zhijian.core.params import date_param, int_param
 from zhijian.core.scoping import VIEW, restrict
 
 from .deadlines import due_of, provisional_of
@@ -28,15 +29,11 @@ def _text(params, name: str, limit: int = 60) -> str:
 
 
 def _int(params, name: str) -> int | None:
-    value = _text(params, name)
-    return int(value) if value.isdigit() else None
+    return int_param(params, name)
 
 
 def _day(params, name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(_text(params, name))
-    except ValueError:
-        return None
+    return date_param(params, name)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import attempt
 from zhijian.core.models import Job, Role
+from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
-from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
+from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, is_city_wide
 from zhijian.registry.models import Entity
 from zhijian.registry.views import page_of
 
@@ -64,6 +65,8 @@ def overview(request):
             "totals": totals,
             "total": sum(totals.values()),
             "runs": ScoringRun.objects.select_related("model_version")[:5],
+            # A batch's counts are the whole city's: only city-wide staff see them.
+            "city_wide": is_city_wide(request.user),
             "may_run": may_run_batch(request.user),
             "engines": ENGINES,
             "pending_decisions": queries.pending_decisions(request.user)[:20],
@@ -80,7 +83,7 @@ def standing_list(request):
     credit_class = request.GET.get("class", "")
     rows, page, has_next = page_of(
         queries.standings(
-            request.user, district=int(district) if district.isdigit() else None, credit_class=credit_class
+            request.user, district=int_param(request.GET, "district"), credit_class=credit_class
         ),
         request.GET,
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import policy_view
 from zhijian.core.errors import attempt
 from zhijian.core.models import Role
+from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, get_scoped
 from zhijian.registry.views import page_of
@@ -29,9 +30,7 @@ def proposal_list(request):
         status = ListingProposal.Status.OPEN
     district = request.GET.get("district", "")
     rows, page, has_next = page_of(
-        queries.listing_proposals(
-            request.user, status=status, district=int(district) if district.isdigit() else None
-        ),
+        queries.listing_proposals(request.user, status=status, district=int_param(request.GET, "district")),
         request.GET,
     )
     deadlines = queries.proposal_deadlines(rows)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from zhijian.core import audit
 from zhijian.core.access import SystemActor
-from zhijian.core.bulk import insert_rows
+from zhijian.core.bulk import RawJSON, insert_rows
 from zhijian.core.models import Jurisdiction
 from zhijian.core.rules import rule
 from zhijian.credit.classify import rescore_all
@@ -102,7 +102,9 @@ def record_rows(records: dict, authority: dict[int, str], now: dt.datetime):
             authority.get(entity_id, ""),
             occurred,
             basis.get(kind, ""),
-            records["measures"][i],
+            # The generator's measures are JSON text already (what COPY takes): passed as they are,
+            # never encoded a second time into a JSON string.
+            RawJSON(records["measures"][i]),
             records["sector"][i],
             "demo",
             "",

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import time
+from unittest import mock
 
 from django.conf import settings
 from django.utils import timezone
 
 from zhijian.core.models import Department, Jurisdiction, Role, User
-from zhijian.inspections import services
+from zhijian.inspections import algorithm, services
 from zhijian.inspections.models import CheckItem, Inspection, Inspector, Method, Specialty, Task
 
 ITEMS = [
@@ -153,16 +153,49 @@ def _secret(seed: int, label: str) -> str:
     return hashlib.sha256(f"zhijian demo {seed} {label}".encode()).hexdigest()
 
 
+def _issue(game: algorithm.Game, on: dt.date) -> str:
+    """A plausible issue number for a draw day: the count of the game's draw days so far this year."""
+    count = algorithm.draw_days_until(game, on)
+    return f"{on.year}{count:03d}" if game.issue_digits == 7 else f"{on.year % 100:02d}{count:03d}"
+
+
+class _DemoClock:
+    """The services' clock during the demo's past draws: committed the day before a past lottery
+    day, drawn the evening after it — so that the demo's draws are drawn and verifiable at once."""
+
+    def __init__(self, at: dt.datetime):
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+    def localdate(self, value=None):
+        return timezone.localdate(value or self.at)
+
+    def localtime(self, value=None):
+        return timezone.localtime(value or self.at)
+
+    def __getattr__(self, name):
+        return getattr(timezone, name)
+
+
 def _commit_and_draw(actor, task: Task, seed: int, label: str, beacon: str):
-    draw = services.commit_draw(
-        actor=actor,
-        task=task,
-        beacon_source=f"中国福利彩票双色球 演示期 {label}",
-        beacon_due_at=timezone.now() + dt.timedelta(seconds=1),
-        secret=_secret(seed, label),
-    )
-    time.sleep(max(0.0, (draw.beacon_due_at - timezone.now()).total_seconds()) + 0.05)
-    return services.perform_draw(actor=actor, draw=draw, beacon_value=beacon)
+    game = algorithm.GAMES["ssq"]
+    on = algorithm.next_draw_day(game, timezone.now() - dt.timedelta(days=7))
+    due = algorithm.beacon_due(game, on)
+    clock = _DemoClock(due - dt.timedelta(days=1))
+    with mock.patch.object(services, "timezone", clock):
+        draw = services.commit_draw(
+            actor=actor,
+            task=task,
+            beacon_game=game.code,
+            beacon_issue=_issue(game, on),
+            beacon_date=on,
+            secret=_secret(seed, label),
+            salt=_secret(seed, label + " salt"),
+        )
+        clock.at = due + dt.timedelta(hours=1)
+        return services.perform_draw(actor=actor, draw=draw, beacon_value=beacon)
 
 
 def load(*, seed: int, scale: str, console) -> None:
@@ -295,12 +328,15 @@ def load(*, seed: int, scale: str, console) -> None:
         entity_types=["llc", "joint_stock"],
         industry_prefix="C34",
     )
+    upcoming = algorithm.next_draw_day(algorithm.GAMES["ssq"], timezone.now() + dt.timedelta(days=1))
     services.commit_draw(
         actor=credit,
         task=waiting,
-        beacon_source="中国福利彩票双色球 下一期开奖号码",
-        beacon_due_at=timezone.now() + dt.timedelta(days=2),
+        beacon_game="ssq",
+        beacon_issue=_issue(algorithm.GAMES["ssq"], upcoming),
+        beacon_date=upcoming,
         secret=_secret(seed, "特种设备"),
+        salt=_secret(seed, "特种设备 salt"),
     )
     services.create_task(
         actor=haishu_staff,

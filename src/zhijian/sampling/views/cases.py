@@ -12,6 +12,7 @@ from zhijian.core.access import login_view, policy_view
 from zhijian.core.errors import attempt
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
+from zhijian.core.uploads import upload_limit
 from zhijian.registry.views import page_of
 
 from .. import services
@@ -137,6 +138,7 @@ def case_recheck(request, pk: int):
 
 @policy_view("sampling.sample")
 @require_POST
+@upload_limit("sampling.evidence")
 def case_evidence(request, pk: int):
     case = _case(request, pk, CHANGE)
     form = EvidenceForm(request.POST, request.FILES, prefix="e")

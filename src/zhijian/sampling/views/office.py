@@ -19,6 +19,7 @@ from zhijian.core.errors import FAILED, attempt
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job, Jurisdiction
 from zhijian.core.scoping import VIEW, get_scoped, is_city_wide, restrict
+from zhijian.core.uploads import upload_limit
 
 from .. import services
 from ..figures import figures_by_jurisdiction, sampling_figures
@@ -245,6 +246,7 @@ def catalogue(request):
 
 @policy_view("sampling.lab")
 @require_http_methods(["GET", "POST"])
+@upload_limit("sampling.results_import")
 def results_import(request):
     from ..tasks import import_results_task
 

@@ -8,8 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from zhijian.core.access import SystemActor
-from zhijian.core.models import User
+from zhijian.core.access import cli_actor
 from zhijian.registry.models import Entity
 
 
@@ -36,12 +35,7 @@ class Command(BaseCommand):
         reclass.add_argument("--as", dest="username")
 
     def _actor(self, username):
-        if not username:
-            return SystemActor("cli")
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"用户“{username}”不存在或已停用")
-        return user
+        return cli_actor(username)
 
     def handle(self, *args, action, **options):
         from zhijian.credit import classify, services

@@ -12,11 +12,11 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from rich.console import Console
 
-from zhijian.core.models import User
+from zhijian.core.access import cli_actor
 from zhijian.inspections import services
+from zhijian.inspections.algorithm import GAMES
 from zhijian.inspections.models import Draw, Task
 from zhijian.inspections.verification import draw_package, verify_draw
 
@@ -29,20 +29,20 @@ class Command(BaseCommand):
         parser.add_argument("id", type=int, help="verify/package：抽取编号；commit/draw/assign：任务编号")
         parser.add_argument("--full", action="store_true", help="package：含各企业信用类别的完整数据包")
         parser.add_argument("-o", "--output", help="package：写入该文件（缺省输出到标准输出）")
-        parser.add_argument("--beacon-source", help="commit：公共随机数来源")
-        parser.add_argument("--beacon-due", help="commit：公共随机数产生时间（ISO格式，须为将来）")
+        parser.add_argument(
+            "--game", choices=sorted(GAMES), help="commit：彩票（fc3d 福彩3D、ssq 双色球、dlt 大乐透）"
+        )
+        parser.add_argument("--issue", help="commit：期号（如 2026136；大乐透如 26137）")
+        parser.add_argument("--draw-date", help="commit：开奖日期（YYYY-MM-DD，须尚未开奖）")
         parser.add_argument("--beacon", help="draw：已公布的公共随机数")
         parser.add_argument("--as", dest="username", help="以该用户身份操作（须有相应权限）")
 
     def _actor(self, username):
         if not username:
             raise CommandError("请用 --as 指定操作人员")
-        actor = User.objects.filter(username=username, is_active=True).first()
-        if actor is None:
-            raise CommandError(f"用户“{username}”不存在或已停用")
-        return actor
+        return cli_actor(username)
 
-    def handle(self, *args, action, id, full, output, beacon_source, beacon_due, beacon, username, **options):
+    def handle(self, *args, action, id, full, output, game, issue, draw_date, beacon, username, **options):
         console = Console()
         if action in ("verify", "package"):
             draw = Draw.objects.select_related("task", "task__jurisdiction").filter(pk=id).first()
@@ -78,12 +78,14 @@ class Command(BaseCommand):
             raise CommandError(f"任务 {id} 不存在")
         try:
             if action == "commit":
-                if not beacon_source or not beacon_due:
-                    raise CommandError("commit 需要 --beacon-source 与 --beacon-due")
-                due = dt.datetime.fromisoformat(beacon_due)
-                due = timezone.make_aware(due) if timezone.is_naive(due) else due
+                if not game or not issue or not draw_date:
+                    raise CommandError("commit 需要 --game、--issue 与 --draw-date")
+                try:
+                    on = dt.date.fromisoformat(draw_date)
+                except ValueError:
+                    raise CommandError(f"开奖日期“{draw_date}”须写成 YYYY-MM-DD") from None
                 draw = services.commit_draw(
-                    actor=actor, task=task, beacon_source=beacon_source, beacon_due_at=due
+                    actor=actor, task=task, beacon_game=game, beacon_issue=issue, beacon_date=on
                 )
                 console.print(
                     f"已公布抽取 {draw.pk}：名录 {draw.eligible_count} 户，承诺值 {draw.commitment}"

@@ -5,16 +5,10 @@ Exit codes: 0 imported (or dry run clean), 1 validation errors, 2 unreadable fil
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
-from zhijian.core.access import SystemActor
-from zhijian.core.jobs import cli_progress
-from zhijian.core.models import User
-from zhijian.registry.importing import PermissionDenied, import_entities
-from zhijian.registry.reports import print_outcome, write_issue_report
+from zhijian.registry.importing import import_entities
+from zhijian.registry.reports import run_import_command
 
 
 class Command(BaseCommand):
@@ -30,17 +24,4 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, file, dry_run, report, username, **options):
-        actor = SystemActor("cli")
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"用户“{username}”不存在或已停用")
-        try:
-            with cli_progress(f"导入 {Path(file).name}") as progress:
-                result = import_entities(Path(file), actor=actor, dry_run=dry_run, progress=progress)
-        except PermissionDenied as exc:
-            raise CommandError(str(exc)) from exc
-        if report:
-            write_issue_report(result, report)
-        print_outcome(result, report_path=report)
-        sys.exit(result.exit_code)
+        run_import_command(import_entities, file, username=username, dry_run=dry_run, report=report)

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from zhijian.core.access import SystemActor
-from zhijian.core.jobs import cli_progress
-from zhijian.core.models import User
 
 
 class Command(BaseCommand):
@@ -50,24 +47,10 @@ class Command(BaseCommand):
         )
 
     def import_results(self, *, file, dry_run, report, username, **options):
-        from zhijian.registry.reports import print_outcome, write_issue_report
+        from zhijian.registry.reports import run_import_command
         from zhijian.sampling.importing import import_results
-        from zhijian.sampling.services import NotAllowed
 
-        actor = SystemActor("cli")
-        if username:
-            actor = User.objects.filter(username=username, is_active=True).first()
-            if actor is None:
-                raise CommandError(f"用户“{username}”不存在或已停用")
-        try:
-            with cli_progress(f"导入 {Path(file).name}") as progress:
-                result = import_results(Path(file), actor=actor, dry_run=dry_run, progress=progress)
-        except NotAllowed as exc:
-            raise CommandError(str(exc)) from exc
-        if report:
-            write_issue_report(result, report)
-        print_outcome(result, report_path=report)
-        sys.exit(result.exit_code)
+        run_import_command(import_results, file, username=username, dry_run=dry_run, report=report)
 
     def escalate(self, *, today, **options):
         from zhijian.sampling.services import escalate_overdue_cases
