@@ -93,6 +93,7 @@ SMOKE: list[Step] = [
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),
         db="sampling",
     ),
+    Step("quality", "bench_quality.py", ("--rows", "500"), db="quality"),
 ]
 
 
