@@ -4,6 +4,7 @@ capabilities; a firm requests a service, gets a quote, books, receives the repor
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -241,7 +242,7 @@ def request_service(
     now = timezone.now()
     with transaction.atomic():
         request = ServiceRequest.objects.create(
-            number=f"T{now:%Y%m%d%H%M%S%f}"[:20],
+            number=f"T{uuid.uuid4().hex[:19]}",  # replaced by FW<year><id> once the id is known
             provider=capability.provider,
             capability=capability,
             entity=entity,

@@ -324,7 +324,7 @@ def send_reminders(*, actor, on: dt.date | None = None) -> int:
     """Remind every unit whose report is due soon or overdue, once per kind; return how many were sent.
 
     The reminder is an event (``quality.report_reminder``) the notification channel delivers, and a
-    row that keeps it from being sent twice; run daily by ``zhijian quality_remind``.
+    row that keeps it from being sent twice; run daily by ``zhijian quality remind``.
     """
     require(actor, "quality.report.summary")
     on = on or today()
