@@ -34,12 +34,25 @@ def rows(n: int) -> list[list[str]]:
         code = CODES[i % len(CODES)]
         year = 2000 + i % 24
         number = f"{code} {10000 + i}-{year}"
-        successor = f"{code} {10000 + i + len(CODES)}-{min(year + 1, 2024)}" if i % 20 == 0 and i + len(CODES) < n else ""
+        successor = (
+            f"{code} {10000 + i + len(CODES)}-{min(year + 1, 2024)}"
+            if i % 20 == 0 and i + len(CODES) < n
+            else ""
+        )
         # the successor's own year must match the row that holds it
         if successor:
             j = i + len(CODES)
             successor = f"{code} {10000 + j}-{2000 + j % 24}"
-        out.append([number, f"合成标准{i}", "被代替" if successor else "现行", f"{year}-03-01", f"{year}-09-01", successor])
+        out.append(
+            [
+                number,
+                f"合成标准{i}",
+                "被代替" if successor else "现行",
+                f"{year}-03-01",
+                f"{year}-09-01",
+                successor,
+            ]
+        )
     return out
 
 
@@ -83,8 +96,18 @@ def main() -> None:
         made = []
         for number, name, _status, issued, effective, _successor in data:
             parsed = parse_standard_number(number)
-            made.append(Standard(number=parsed.number, kind=parsed.kind, code=parsed.code, year=parsed.year,
-                                 mandatory=parsed.mandatory, name=name, issued_on=issued, effective_on=effective))
+            made.append(
+                Standard(
+                    number=parsed.number,
+                    kind=parsed.kind,
+                    code=parsed.code,
+                    year=parsed.year,
+                    mandatory=parsed.mandatory,
+                    name=name,
+                    issued_on=issued,
+                    effective_on=effective,
+                )
+            )
         Standard.objects.bulk_create(made, batch_size=5000)
         transaction.set_rollback(True)
     baseline = time.monotonic() - started
@@ -100,7 +123,9 @@ def main() -> None:
     assert again.unchanged == args.rows
     print(f"== quality: {args.rows} standards on {C.machine()}")
     print(f"baseline parse + bulk_create:  {baseline:7.1f} s  ({args.rows / baseline:,.0f} rows/s)")
-    print(f"import_standards (first):      {first:7.1f} s  ({args.rows / first:,.0f} rows/s)  ×{first / baseline:.1f} baseline")
+    print(
+        f"import_standards (first):      {first:7.1f} s  ({args.rows / first:,.0f} rows/s)  ×{first / baseline:.1f} baseline"
+    )
     print(f"import_standards (same again): {second:7.1f} s  ({args.rows / second:,.0f} rows/s)")
 
 

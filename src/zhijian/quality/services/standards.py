@@ -160,24 +160,26 @@ def save_standards(*, actor, rows: list[StandardRow]) -> dict[str, int]:
         if missing:
             raise QualityError("successor_unknown", f"代替标准“{missing[0]}”不在标准库中，请先录入")
         befores: dict[str, dict | None] = {}
-        to_create, to_update, touched = [], [], []
+        to_create: list[Standard] = []
+        to_update: list[Standard] = []
+        touched: list[tuple[Standard, str]] = []
         for row in rows:
             parsed = _parsed(row.number)
-            standard = existing.get(row.number)
-            before = standard_state(standard) if standard else None
+            found = existing.get(row.number)
+            before = standard_state(found) if found else None
             after = {
                 "number": parsed.number,
                 "name": row.name,
                 "status": StandardStatus.REPLACED if row.replaced_by else row.status,
                 "issued_on": row.issued_on,
                 "effective_on": row.effective_on,
-                "withdrawn_on": standard.withdrawn_on if standard else None,
+                "withdrawn_on": found.withdrawn_on if found else None,
                 "replaced_by": row.replaced_by or None,
             }
             if before == after:
                 counts["unchanged"] += 1
                 continue
-            standard = standard or Standard(number=parsed.number)
+            standard = found or Standard(number=parsed.number)
             standard.kind, standard.code, standard.year = parsed.kind, parsed.code, parsed.year
             standard.mandatory, standard.name, standard.status = parsed.mandatory, row.name, after["status"]
             standard.issued_on, standard.effective_on = row.issued_on, row.effective_on
