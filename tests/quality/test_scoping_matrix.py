@@ -320,3 +320,57 @@ def test_the_enterprise_sees_its_enrolments_library_status_and_requests(world):
     assert world["requests"]["yinzhou"].number not in own
     other = client_for(world["actors"]["ent_yinzhou"]).get("/quality/mine/").content.decode()
     assert world["requests"]["haishu"].number not in other and world["requests"]["yinzhou"].number in other
+
+
+@pytest.mark.parametrize("actor", sorted(ENROLMENT_PAGE))
+def test_campaign_api_shows_a_district_its_own_quota_line(world, actor):
+    answer = api_for(world["actors"][actor]).get(f"/api/v1/quality/campaigns/{world['campaign'].year}")
+    if ENROLMENT_PAGE[actor] == 403:
+        assert answer.status_code == 403
+        return
+    codes = {q["code"] for q in answer.json()["quotas"]}
+    expected = {"admin": 15, "department": 15}.get(actor, 1)
+    assert len(codes) == expected
+    if expected == 1:
+        assert codes == {"330212" if actor == "yinzhou" else "330203"}
+
+
+def test_write_api_paths_respect_the_district(world, firms, standards):
+    body = {
+        "year": world["campaign"].year,
+        "uscc": firms["yinzhou"].uscc,
+        "product_name": "圆锥滚子轴承",
+        "executed_standard": "GB/T 307.1-2017",
+        "compared_standard": "ISO 492:2014",
+    }
+    refused = api_for(world["actors"]["haishu"]).post(
+        "/api/v1/quality/enrolments", body, content_type="application/json"
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    made = api_for(world["actors"]["yinzhou"]).post(
+        "/api/v1/quality/enrolments", body, content_type="application/json"
+    )
+    assert made.status_code == 200 and made.json()["jurisdiction"] == "330212"
+    assert (
+        api_for(world["actors"]["lab_L1"])
+        .post("/api/v1/quality/enrolments", body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    bad = api_for(world["actors"]["yinzhou"]).post(
+        "/api/v1/quality/enrolments",
+        {**body, "compared_standard": "ISO 492"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "bad_standard_number"
+    # a firm requests for itself only
+    other = api_for(world["actors"]["ent_haishu"]).post(
+        "/api/v1/quality/requests",
+        {
+            "capability_id": world["labs"]["L1"]["capability"].pk,
+            "product": "轴承",
+            "uscc": firms["yinzhou"].uscc,
+        },
+        content_type="application/json",
+    )
+    assert other.status_code == 403
