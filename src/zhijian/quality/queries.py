@@ -163,13 +163,17 @@ def goal_progress(campaign: Campaign) -> GoalProgress:
 
 def public_benchmark_list(q: str = "", year: int | None = None) -> QuerySet[Enrolment]:
     """The published firms and products that met the benchmark (对标达标企业和产品名单)."""
-    rows = restrict(
-        Enrolment.objects.select_related(
-            "campaign", "jurisdiction", "executed_standard", "compared_standard", "laboratory"
-        ),
-        None,
-        VIEW,
-    ).order_by("-published_on", "entity_name")
+    rows = (
+        restrict(
+            Enrolment.objects.select_related(
+                "campaign", "jurisdiction", "executed_standard", "compared_standard", "laboratory"
+            ),
+            None,
+            VIEW,
+        )
+        .prefetch_related("leader_recommendations")
+        .order_by("-published_on", "entity_name")
+    )
     if year:
         rows = rows.filter(campaign__year=year)
     if q.strip():
