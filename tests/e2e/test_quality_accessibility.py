@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.test_accessibility import AXE, RUN_AXE
-from tests.quality.conftest import SYSTEM, campaign, enrol, firms, standards  # noqa: F401 (fixtures)
+from tests.quality.conftest import SYSTEM, campaign, enrol, firms, report_rules, standards  # noqa: F401 (fixtures)
 from zhijian.quality import services
 
 pytestmark = pytest.mark.e2e

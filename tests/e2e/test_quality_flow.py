@@ -15,7 +15,7 @@ import pytest
 from tests.e2e.conftest import CHROMIUM, chromium_missing_reason
 from tests.e2e.test_register_flow import login
 from tests.factories import UserFactory
-from tests.quality.conftest import campaign, firms, labs, standards  # noqa: F401 (fixtures)
+from tests.quality.conftest import campaign, firms, labs, report_rules, standards  # noqa: F401 (fixtures)
 from zhijian.core.models import Role
 from zhijian.quality import services
 from zhijian.quality.models import Enrolment, ProgressReport, ServiceRequest

@@ -28,6 +28,19 @@ STANDARDS = [
 
 
 @pytest.fixture
+def report_rules(db):
+    """The report-deadline rules of migration 0002, restored after a transactional test's flush."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from zhijian.core.models import RuleValue
+
+    if not RuleValue.objects.filter(key__startswith="quality.").exists():
+        import_module("zhijian.quality.migrations.0002_report_deadline_rules").forwards(apps, None)
+
+
+@pytest.fixture
 def standards(db):
     return {
         number: services.save_standard(actor=SYSTEM, number=number, name=name)[0]
@@ -36,7 +49,7 @@ def standards(db):
 
 
 @pytest.fixture
-def campaign(city):
+def campaign(city, report_rules):
     """The current year's campaign, with 附件1's quotas."""
     return services.save_campaign(
         actor=SYSTEM,

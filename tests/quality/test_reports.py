@@ -37,6 +37,19 @@ def test_deadlines_are_5_july_and_5_january_from_rule_data():
     assert current_period(dt.date(2026, 1, 3)) == (2025, "annual")
 
 
+def test_a_missing_rule_is_said_not_guessed(users):
+    from tests.quality.test_scoping_matrix import client_for
+    from zhijian.core.rules import MissingRule
+
+    RuleValue.objects.filter(key=reports.DUE_RULE).delete()
+    with pytest.raises(MissingRule, match="没有有效取值"):
+        deadline_for(2026, "half")
+    page = client_for(users["haishu"]).get("/quality/reports/")
+    assert page.status_code == 503 and "没有有效取值" in page.content.decode()
+    home = client_for(users["admin"]).get("/", follow=True)  # the workbench still opens, with the finding
+    assert home.status_code == 200 and "进展情况报表期限规则缺失" in home.content.decode()
+
+
 def test_a_new_rule_version_applies_from_its_date_only():
     RuleValue.objects.create(
         key=reports.DUE_RULE,

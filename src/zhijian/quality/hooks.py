@@ -9,6 +9,7 @@ from django.urls import reverse
 from zhijian.core.access import allows
 from zhijian.core.hooks import Figure, IndicatorSource, Todo
 from zhijian.core.models import Role
+from zhijian.core.rules import MissingRule
 from zhijian.core.scoping import VIEW, restrict, user_district_id
 
 from .models import (
@@ -27,17 +28,13 @@ from .services.reports import current_period, report_states
 APP = "对标达标与质量服务"
 
 
-def todos(user) -> list[Todo]:
-    """A role's quality to-dos: reviews for the city, reports for a district, quotes for a laboratory …"""
+def _report_todos(user, on: dt.date) -> list[Todo]:
+    """The progress-report to-dos: overdue units for the city, the unit's own report when due."""
+    from zhijian.core.models import Jurisdiction
+
     items: list[Todo] = []
-    if not getattr(user, "is_authenticated", False):
-        return items
-    on = today()
-    if allows(user, "quality.enrolment.review"):
-        pending = Enrolment.objects.filter(status=EnrolmentStatus.SUBMITTED).count()
-        items.append(Todo(APP, "对标企业待确认", pending, reverse("quality:campaign") + "?status=submitted"))
+    year, period = current_period(on)
     if allows(user, "quality.report.summary"):
-        year, period = current_period(on)
         states = report_states(year, period, on)
         overdue = [s for s in states if s.overdue]
         items.append(
@@ -52,17 +49,14 @@ def todos(user) -> list[Todo]:
             )
         )
     if user.role == Role.DISTRICT and user_district_id(user):
-        from zhijian.core.models import Jurisdiction
-
-        year, period = current_period(on)
-        state = report_states(year, period, on, units=[Jurisdiction.objects.get(pk=user_district_id(user))])[
-            0
-        ]
+        unit = Jurisdiction.objects.get(pk=user_district_id(user))
+        state = report_states(year, period, on, units=[unit])[0]
         if state.overdue or state.due_soon:
+            label = f"报送{year}年{'半年度' if period == 'half' else '年度'}进展情况报表"
             items.append(
                 Todo(
                     APP,
-                    f"报送{year}年{'半年度' if period == 'half' else '年度'}进展情况报表",
+                    label,
                     1,
                     reverse("quality:report_list"),
                     due=state.deadline.due_on,
@@ -70,6 +64,28 @@ def todos(user) -> list[Todo]:
                     urgent=state.overdue,
                 )
             )
+    return items
+
+
+def todos(user) -> list[Todo]:
+    """A role's quality to-dos: reviews for the city, reports for a district, quotes for a laboratory …"""
+    items: list[Todo] = []
+    if not getattr(user, "is_authenticated", False):
+        return items
+    on = today()
+    if allows(user, "quality.enrolment.review"):
+        pending = Enrolment.objects.filter(status=EnrolmentStatus.SUBMITTED).count()
+        items.append(Todo(APP, "对标企业待确认", pending, reverse("quality:campaign") + "?status=submitted"))
+    try:
+        items.extend(_report_todos(user, on))
+    except MissingRule:
+        # the deadline rule is missing (an administrator must load it): the workbench still opens
+        items.append(
+            Todo(
+                APP, "进展情况报表期限规则缺失，请管理员补录", 1, reverse("quality:report_list"), urgent=True
+            )
+        )
+    if user.role == Role.DISTRICT and user_district_id(user):
         no_plan = restrict(
             Enrolment.objects.filter(status=EnrolmentStatus.APPROVED, plan_uploaded_on__isnull=True),
             user,

@@ -61,7 +61,7 @@ def deadline_for(year: int, period: str) -> ReportDeadline:
     if period not in Period.values:
         raise QualityError("bad_period", "报表期别无效")
     end = period_end(year, period)
-    due_rule = rule(DUE_RULE, end)
+    due_rule = rule(DUE_RULE, end)  # MissingRule (Chinese message) until an administrator loads it
     due = end + dt.timedelta(days=int(due_rule.value))
     remind = rule(REMIND_RULE, end)
     return ReportDeadline(year, period, end, due, due - dt.timedelta(days=int(remind.value)), due_rule)

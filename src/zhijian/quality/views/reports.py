@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Jurisdiction, Role
+from zhijian.core.rules import MissingRule
 from zhijian.core.scoping import VIEW, get_scoped, restrict, user_district_id
 
 from .. import exports, services
@@ -35,7 +36,10 @@ def _period(request) -> tuple[int, str]:
 @policy_view(REPORT_VIEWERS)
 def report_list(request):
     year, period = _period(request)
-    deadline = deadline_for(year, period)
+    try:
+        deadline = deadline_for(year, period)
+    except MissingRule as exc:
+        return render(request, "quality/report_missing_rule.html", {"message": str(exc)}, status=503)
     context = {"year": year, "period": period, "period_label": Period(period).label, "deadline": deadline}
     if allows(request.user, "quality.report.summary"):
         context["summary"] = city_summary(year, period)
