@@ -87,12 +87,18 @@ def test_workbench_todos_by_role(campaign, firms, standards, labs, users, firm_u
     from tests.quality.conftest import enrol
 
     enrol(users["haishu"], campaign, firms["haishu"], standards)
-    services.request_service(actor=firm_users["haishu"], capability=labs["L1"]["capability"], product="轴承")
+    request = services.request_service(
+        actor=firm_users["haishu"], capability=labs["L1"]["capability"], product="轴承"
+    )
     by_label = lambda user: {t.label: t.count for t in todos(user)}  # noqa: E731
     assert by_label(users["admin"])["对标企业待确认"] == 1
     assert by_label(labs["L1"]["user"])["服务需求待报价"] == 1
-    assert by_label(labs["L2"]["user"])["服务需求待报价"] == 0
-    assert "机构已报价待确认预约" in by_label(firm_users["haishu"])
+    assert "服务需求待报价" not in by_label(labs["L2"]["user"])  # nothing waiting: no line
+    assert not by_label(firm_users["haishu"])
+    from decimal import Decimal
+
+    services.quote_request(actor=labs["L1"]["user"], request=request, price=Decimal("100"), days=3)
+    assert by_label(firm_users["haishu"]) == {"机构已报价待确认预约": 1}
 
 
 def test_the_workbench_shows_quality_todos_and_figures(campaign, firms, standards, users):

@@ -37,7 +37,7 @@ def test_deadlines_are_5_july_and_5_january_from_rule_data():
     assert current_period(dt.date(2026, 1, 3)) == (2025, "annual")
 
 
-def test_a_missing_rule_is_said_not_guessed(users):
+def test_a_missing_rule_is_said_not_guessed(campaign, users):
     from tests.quality.test_scoping_matrix import client_for
     from zhijian.core.rules import MissingRule
 

@@ -32,10 +32,16 @@ def _report_todos(user, on: dt.date) -> list[Todo]:
     """The progress-report to-dos: overdue units for the city, the unit's own report when due."""
     from zhijian.core.models import Jurisdiction
 
+    from .models import DistrictQuota
+
     items: list[Todo] = []
     year, period = current_period(on)
-    if allows(user, "quality.report.summary"):
-        states = report_states(year, period, on)
+    # a unit owes the period's report when the year's campaign gave it a quota
+    owing = Jurisdiction.objects.filter(
+        pk__in=DistrictQuota.objects.filter(campaign__year=year).values("jurisdiction_id")
+    ).order_by("sort_order")
+    if allows(user, "quality.report.summary") and owing.exists():
+        states = report_states(year, period, on, units=owing)
         overdue = [s for s in states if s.overdue]
         items.append(
             Todo(
@@ -48,8 +54,8 @@ def _report_todos(user, on: dt.date) -> list[Todo]:
                 urgent=bool(overdue),
             )
         )
-    if user.role == Role.DISTRICT and user_district_id(user):
-        unit = Jurisdiction.objects.get(pk=user_district_id(user))
+    unit = owing.filter(pk=user_district_id(user)).first() if user.role == Role.DISTRICT else None
+    if unit is not None:
         state = report_states(year, period, on, units=[unit])[0]
         if state.overdue or state.due_soon:
             label = f"报送{year}年{'半年度' if period == 'half' else '年度'}进展情况报表"
@@ -130,7 +136,7 @@ def todos(user) -> list[Todo]:
                 reverse("quality:mine"),
             )
         )
-    return items
+    return [t for t in items if t.count]  # nothing waiting: no line
 
 
 def figures(user) -> list[Figure]:
