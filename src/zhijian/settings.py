@@ -182,6 +182,7 @@ UPLOAD_LIMITS = {
     "sampling.results_import": int(os.environ.get("ZHIJIAN_UPLOAD_RESULTS_MB", "100")) << 20,
     "sampling.evidence": 20 << 20,
     "inspections.photo": 50 << 20,  # several photos of one visit; each one at most 10 MB
+    "quality.standards_import": 100 << 20,  # a national list of 120,000 standards is about 15 MB as CSV
     "default": 20 << 20,  # any other form with a file (the admin's)
 }
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import attempt
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
+from zhijian.core.uploads import upload_limit
 
 from .. import services
 from ..forms import AwardForm, CoachingForm, EvidenceForm, NominateForm, StageForm
@@ -93,6 +94,7 @@ def library_coaching(request, pk: int):
     return _post(request, pk, CoachingForm, services.add_coaching, "已登记辅导记录")
 
 
+@upload_limit("default")  # 20 MB, as the service checks
 @require_POST
 @policy_view("quality.library.record")
 def library_evidence(request, pk: int):

@@ -17,6 +17,7 @@ from zhijian.core.access import allows, login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Role
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
+from zhijian.core.uploads import upload_limit
 
 from .. import services
 from ..forms import (
@@ -221,6 +222,7 @@ def request_book(request, pk: int):
     return _step(request, pk, BookForm, services.accept_quote, "已接受报价并预约送样")
 
 
+@upload_limit("default")  # 20 MB, as the service checks
 @require_POST
 @policy_view("quality.request.answer")
 def request_deliver(request, pk: int):

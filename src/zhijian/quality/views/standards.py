@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from zhijian.core.access import allows, policy_view, public_view
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.scoping import VIEW, get_scoped
+from zhijian.core.uploads import upload_limit
 
 from ..forms import StandardFilter, StandardForm, UploadForm
 from ..models import Standard
@@ -55,6 +56,7 @@ def standard_detail(request, pk: int):
     )
 
 
+@upload_limit("quality.standards_import")
 @policy_view("quality.standard.change")
 def standard_import(request):
     form = UploadForm(request.POST or None, request.FILES or None)
