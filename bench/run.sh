@@ -69,6 +69,9 @@ PY
   if [[ " ${steps[*]} " == *" quality "* ]]; then
     BENCH_DB=${QUALITY_BENCH_DB:-zhijian_quality_bench} DATABASE_URL=$BENCH_PG/${QUALITY_BENCH_DB:-zhijian_quality_bench} "$bin/python" bench/bench_quality.py
   fi
+  if [[ " ${steps[*]} " == *" indicators "* ]]; then  # plan indicators: its own database, reloaded with --reset
+    BENCH_DB=${INDICATORS_BENCH_DB:-zhijian_indicators_bench} "$bin/python" bench/bench_indicators.py --rows "$BENCH_ROWS"
+  fi
   if [[ " ${steps[*]} " == *" sampling "* ]]; then
     BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} \
       DATABASE_URL=$BENCH_PG/${SAMPLING_BENCH_DB:-zhijian_sampling_bench} "$bin/python" bench/bench_sampling.py --fresh

@@ -95,6 +95,12 @@ SMOKE: list[Step] = [
     ),
     Step("events", "bench_events.py", ("--failing", "50"), db="events"),
     Step(
+        "indicators",
+        "bench_indicators.py",
+        ("--rows", str(ROWS), "--reset", "--first-year", "2025"),
+        db="indicators",
+    ),
+    Step(
         "sampling",
         "bench_sampling.py",
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),

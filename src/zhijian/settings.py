@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhijian.inspections",
     "zhijian.sampling",
     "zhijian.quality",
+    "zhijian.indicators",
 ]
 
 MIDDLEWARE = [
@@ -181,7 +182,9 @@ UPLOAD_LIMITS = {
     "registry.import": int(os.environ.get("ZHIJIAN_UPLOAD_REGISTRY_MB", "400")) << 20,
     "sampling.results_import": int(os.environ.get("ZHIJIAN_UPLOAD_RESULTS_MB", "100")) << 20,
     "sampling.evidence": 20 << 20,
-    "inspections.photo": 50 << 20,  # several photos of one visit; each one at most 10 MB
+    "inspections.photo": 50 << 20,
+    "indicators.evidence": 20
+    << 20,  # the evidence of a reported value or a task's progress  # several photos of one visit; each one at most 10 MB
     "quality.standards_import": 100 << 20,  # a national list of 120,000 standards is about 15 MB as CSV
     "default": 20 << 20,  # any other form with a file (the admin's)
 }
