@@ -181,3 +181,18 @@ def test_the_campaign_page_shows_a_district_its_own_quota_line(campaign, firms, 
     city_page = client_for(users["admin"]).get("/quality/").content.decode()
     assert 'id="quota-total">120<' in city_page
     assert SYSTEM.name == "test:quality"
+
+
+def test_the_cockpit_counts_confirmed_firms_once(campaign, firms, standards, users):
+    from zhijian.indicators.services.computing import compute
+
+    for product in ("深沟球轴承", "圆锥滚子轴承"):
+        e = enrol(users["haishu"], campaign, firms["haishu"], standards, product=product)
+        services.review_enrolment(actor=users["admin"], enrolment=e, approve=True)
+    enrol(users["yinzhou"], campaign, firms["yinzhou"], standards)  # not confirmed: not counted
+    today = timezone.localdate()
+    by_unit = {
+        f.jurisdiction_id: f.numerator for f in compute("s002.g01b", today.replace(month=1, day=1), today)
+    }
+    assert by_unit[firms["haishu"].jurisdiction_id] == 1
+    assert by_unit.get(firms["yinzhou"].jurisdiction_id, 0) == 0

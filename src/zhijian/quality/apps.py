@@ -27,5 +27,5 @@ class QualityConfig(AppConfig):
     demo_loader = "zhijian.demo.quality.loader.load"
     todos = "zhijian.quality.hooks.todos"
     figures = "zhijian.quality.hooks.figures"
-    indicators = "zhijian.quality.hooks.indicators"
+    indicators = "zhijian.quality.indicators.definitions"
     links = {"quality.mine": "quality:mine", "quality.benchmark": "quality_public:benchmark"}

@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 
 from zhijian.core.access import allows
-from zhijian.core.hooks import Figure, IndicatorSource, Todo
+from zhijian.core.hooks import Figure, Todo
 from zhijian.core.models import Role
 from zhijian.core.rules import MissingRule
 from zhijian.core.scoping import VIEW, restrict, user_district_id
@@ -16,12 +16,9 @@ from .models import (
     Enrolment,
     EnrolmentStatus,
     Outcome,
-    ProviderKind,
     RequestStatus,
-    ServiceProvider,
     ServiceRequest,
 )
-from .queries import library_indicators
 from .services.common import today
 from .services.reports import current_period, report_states
 
@@ -172,80 +169,3 @@ def figures(user) -> list[Figure]:
             Figure(APP, "进行中的服务需求", open_requests.count(), reverse("quality:request_list"), "件")
         )
     return items
-
-
-def _benchmark_firms(start: dt.date, end: dt.date, district_id: int | None = None) -> int:
-    rows = Enrolment.objects.filter(outcome=Outcome.MET, result_on__gte=start, result_on__lte=end)
-    if district_id is not None:
-        rows = rows.filter(jurisdiction_id=district_id)
-    return rows.values("entity").distinct().count()
-
-
-def _enrolled_firms(start: dt.date, end: dt.date, district_id: int | None = None) -> int:
-    rows = Enrolment.objects.filter(
-        status=EnrolmentStatus.APPROVED, reviewed_on__gte=start, reviewed_on__lte=end
-    )
-    if district_id is not None:
-        rows = rows.filter(jurisdiction_id=district_id)
-    return rows.values("entity").distinct().count()
-
-
-def _service_points(start: dt.date, end: dt.date, district_id: int | None = None) -> int:
-    rows = ServiceProvider.objects.filter(kind=ProviderKind.SERVICE_POINT, active=True)
-    if district_id is not None:
-        rows = rows.filter(jurisdiction_id=district_id)
-    return rows.count()
-
-
-def _library(key: str):
-    return lambda start, end, district_id=None: library_indicators(start, end, district_id)[key]
-
-
-def indicators() -> list[IndicatorSource]:
-    """Cockpit figures: campaign firms (seed 002: 450 by 2022), firms that met the benchmark, the
-    libraries' feeds (seed 004: 省级及以上政府质量奖 15 by 2025) and one-stop service points (50 by 2025)."""
-    campaign = lambda s, e, d=None: reverse("quality:campaign")  # noqa: E731
-    return [
-        IndicatorSource(
-            "quality.benchmark_enrolled_firms",
-            "quality",
-            _enrolled_firms,
-            campaign,
-            "对标达标提升参与企业数（市局确认）",
-        ),
-        IndicatorSource(
-            "quality.benchmark_met_firms",
-            "quality",
-            _benchmark_firms,
-            campaign,
-            "对标达标企业数（检测验证达标）",
-        ),
-        IndicatorSource(
-            "quality.provincial_quality_awards",
-            "quality",
-            _library("provincial_quality_awards"),
-            lambda s, e, d=None: reverse("quality:library_list") + "?library=quality_award",
-            "省级及以上政府质量奖（质量奖培育库）",
-        ),
-        IndicatorSource(
-            "quality.standards_led",
-            "quality",
-            _library("standards_led"),
-            lambda s, e, d=None: reverse("quality:library_list") + "?library=standard_award",
-            "主导制修订标准数（标准创新奖培育库申报）",
-        ),
-        IndicatorSource(
-            "quality.high_value_patents",
-            "quality",
-            _library("high_value_patents"),
-            lambda s, e, d=None: reverse("quality:library_list") + "?library=patent_award",
-            "高价值发明专利数（专利奖培育库申报）",
-        ),
-        IndicatorSource(
-            "quality.one_stop_service_points",
-            "quality",
-            _service_points,
-            lambda s, e, d=None: reverse("quality:services"),
-            "质量基础“一站式”公共服务平台（站点）数",
-        ),
-    ]
