@@ -68,6 +68,9 @@ PY
     BENCH_DB=${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} \
       DATABASE_URL=$BENCH_PG/${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} "$bin/python" bench/bench_inspections.py
   fi
+  if [[ " ${steps[*]} " == *" quality "* ]]; then
+    BENCH_DB=${QUALITY_BENCH_DB:-zhijian_quality_bench} DATABASE_URL=$BENCH_PG/${QUALITY_BENCH_DB:-zhijian_quality_bench} "$bin/python" bench/bench_quality.py
+  fi
   if [[ " ${steps[*]} " == *" indicators "* ]]; then  # plan indicators: its own database, reloaded with --reset
     BENCH_DB=${INDICATORS_BENCH_DB:-zhijian_indicators_bench} "$bin/python" bench/bench_indicators.py --rows "$BENCH_ROWS"
   fi

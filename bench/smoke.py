@@ -140,6 +140,7 @@ SMOKE: list[Step] = [
         ("--units", "3000", "--rate", "500", "--seconds", "3", "--rounds", "1"),
         db="equipment",
     ),
+    Step("quality", "bench_quality.py", ("--rows", "500"), db="quality"),
 ]
 
 

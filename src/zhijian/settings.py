@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhijian.demo",
     "zhijian.inspections",
     "zhijian.sampling",
+    "zhijian.quality",
     "zhijian.indicators",
     "zhijian.warnings",
     "zhijian.complaints",
@@ -197,8 +198,8 @@ UPLOAD_LIMITS = {
     "indicators.evidence": 20 << 20,  # the evidence of a reported value or a task's progress
     "warnings.source_file": int(os.environ.get("ZHIJIAN_UPLOAD_WARNINGS_MB", "100")) << 20,  # an outside feed
     "complaints.import": int(os.environ.get("ZHIJIAN_UPLOAD_COMPLAINTS_MB", "200")) << 20,  # a 12315 export
-    "equipment.import": int(os.environ.get("ZHIJIAN_UPLOAD_EQUIPMENT_MB", "200"))
-    << 20,  # a provincial export
+    "equipment.import": int(os.environ.get("ZHIJIAN_UPLOAD_EQUIPMENT_MB", "200")) << 20,  # provincial export
+    "quality.standards_import": 100 << 20,  # a national list of 120,000 standards is about 15 MB as CSV
     "default": 20 << 20,  # any other form with a file (the admin's)
 }
 

@@ -41,8 +41,16 @@ def test_inspector_may_not_import(users):
 def test_enterprise_user_sees_no_staff_pages(enterprise_user):
     shown = labels(enterprise_user)
     assert not STAFF_PAGES & set(shown)
-    # the enterprise's own pages: its credit, the complaints against it, its special equipment
-    assert set(shown) == public_pages() | {"我的信用", "消费投诉", "我的特种设备"}
+    # the enterprise's own pages: its credit, the complaints against it, its special equipment and
+    # its quality services
+    assert set(shown) == public_pages() | {
+        "我的信用",
+        "消费投诉",
+        "我的特种设备",
+        "我的质量服务",
+        "一站式服务",
+        "服务需求",
+    }
 
 
 def test_city_admin_sees_the_calendar(users):

@@ -43,6 +43,9 @@ def test_every_provider_is_registered_under_a_catalogue_code(catalogue):
         "s004.g41a",
         "s000.g04a",
         "s004.g42",
+        "s002.g01b",  # quality: firms in the 对标达标 campaign
+        "s004.g07",  # quality: 省级及以上政府质量奖 (cultivation library)
+        "s004.g31",  # quality: one-stop service points
     }
     assert codes <= set(Indicator.objects.values_list("code", flat=True))
 

@@ -300,7 +300,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('unit', 'kind', 'due_on'), name='reminder_once'),
+            constraint=models.UniqueConstraint(fields=('unit', 'kind', 'due_on'), name='equipment_reminder_once'),
         ),
         migrations.AddIndex(
             model_name='maintenancerecord',

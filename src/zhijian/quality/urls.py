@@ -1,0 +1,46 @@
+from django.urls import path
+
+from .views import campaign, enterprise, libraries, onestop, reports, standards
+
+app_name = "quality"
+
+urlpatterns = [
+    path("", campaign.campaign, name="campaign"),
+    path("campaigns/<int:year>/enrol/", campaign.enrol, name="enrol"),
+    path("enrolments/<int:pk>/", campaign.enrolment_detail, name="enrolment_detail"),
+    path("enrolments/<int:pk>/review/", campaign.enrolment_review, name="enrolment_review"),
+    path("enrolments/<int:pk>/plan/", campaign.enrolment_plan, name="enrolment_plan"),
+    path("enrolments/<int:pk>/result/", campaign.enrolment_result, name="enrolment_result"),
+    path("enrolments/<int:pk>/leader/", campaign.enrolment_leader, name="enrolment_leader"),
+    path("standards/", standards.standard_list, name="standard_list"),
+    path("standards/import/", standards.standard_import, name="standard_import"),
+    path("standards/<int:pk>/", standards.standard_detail, name="standard_detail"),
+    path("reports/", reports.report_list, name="report_list"),
+    path("reports/generate/", reports.report_generate, name="report_generate"),
+    path("reports/remind/", reports.remind, name="report_remind"),
+    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
+    path("reports/<int:pk>/review/", reports.report_review, name="report_review"),
+    path("reports/<int:pk>/submit/", reports.report_submit, name="report_submit"),
+    path("reports/<int:pk>/file.<str:kind>", reports.report_file, name="report_file"),
+    path("reports/summary/<int:year>/<str:period>.<str:kind>", reports.summary_file, name="summary_file"),
+    path("libraries/", libraries.library_list, name="library_list"),
+    path("libraries/<int:pk>/", libraries.library_entry, name="library_entry"),
+    path("libraries/<int:pk>/coaching/", libraries.library_coaching, name="library_coaching"),
+    path("libraries/<int:pk>/evidence/", libraries.library_evidence, name="library_evidence"),
+    path("libraries/<int:pk>/award/", libraries.library_award, name="library_award"),
+    path("libraries/<int:pk>/stage/", libraries.library_stage, name="library_stage"),
+    path("services/", onestop.services_home, name="services"),
+    path("services/analysis/", onestop.analysis, name="analysis"),
+    path("services/providers/<int:pk>/", onestop.provider_detail, name="provider_detail"),
+    path("services/capabilities/<int:capability_id>/request/", onestop.request_new, name="request_new"),
+    path("requests/", onestop.request_list, name="request_list"),
+    path("requests/<int:pk>/", onestop.request_detail, name="request_detail"),
+    path("requests/<int:pk>/quote/", onestop.request_quote, name="request_quote"),
+    path("requests/<int:pk>/decline/", onestop.request_decline, name="request_decline"),
+    path("requests/<int:pk>/book/", onestop.request_book, name="request_book"),
+    path("requests/<int:pk>/deliver/", onestop.request_deliver, name="request_deliver"),
+    path("requests/<int:pk>/rate/", onestop.request_rate, name="request_rate"),
+    path("requests/<int:pk>/cancel/", onestop.request_cancel, name="request_cancel"),
+    path("requests/<int:pk>/report/", onestop.request_report, name="request_report"),
+    path("mine/", enterprise.mine, name="mine"),
+]
