@@ -74,8 +74,40 @@ def test_list_page_filters_and_paging(users, city):
     client.login(username=users["haishu"].username, password=PASSWORD)
     first = client.get("/entities/", {"q": "翻页"}).content.decode()
     second = client.get("/entities/", {"q": "翻页", "page": 2}).content.decode()
-    assert first.count("宁波翻页") == 50 and "下一页" in first
-    assert second.count("宁波翻页") == 5 and "下一页" not in second
+    assert first.count("宁波<mark>翻页</mark>") == 50 and "下一页" in first
+    assert second.count("宁波<mark>翻页</mark>") == 5 and "下一页" not in second
+    assert "共 55 条" in first
+
+
+def test_list_sorts_from_its_whitelist_and_refuses_others(users, city):
+    for i, name in enumerate(["宁波乙排序有限公司", "宁波甲排序有限公司", "宁波丙排序有限公司"]):
+        EntityFactory(jurisdiction=city["330203"], name=name, established_on=f"2020-01-0{i + 1}")
+    client = Client()
+    client.login(username=users["haishu"].username, password=PASSWORD)
+    by_date = client.get("/entities/", {"q": "排序", "sort": "established_on"}).content.decode()
+    assert by_date.index("乙") < by_date.index("甲") < by_date.index("丙")
+    newest = client.get("/entities/", {"q": "排序", "sort": "-established_on"}).content.decode()
+    assert newest.index("丙") < newest.index("甲") < newest.index("乙")
+    assert client.get("/entities/", {"sort": "address"}).status_code == 400
+    assert client.get("/entities/", {"size": "7"}).status_code == 400
+
+
+def test_district_officer_is_offered_her_district_only(users, city):
+    client = Client()
+    client.login(username=users["haishu"].username, password=PASSWORD)
+    page = client.get("/entities/").content.decode()
+    select = page[
+        page.index('name="jurisdiction"') : page.index("</select>", page.index('name="jurisdiction"'))
+    ]
+    assert select.count("<option") == 1 and "海曙" in select
+    assert 'optgroup label="C 制造业"' in page and 'value="C34"' in page
+
+
+def test_highlight_escapes_the_cell_and_the_term():
+    from zhijian.core.templatetags.lists import highlight
+
+    assert highlight("<b>恒达</b>机械", "恒达") == "&lt;b&gt;<mark>恒达</mark>&lt;/b&gt;机械"
+    assert highlight("a<b", "<") == "a<mark>&lt;</mark>b"
 
 
 def test_history_shows_changes_with_chinese_labels(users, city, entities):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import login_view, policy_view
 from zhijian.core.exports import xlsx_response
 from zhijian.core.jobs import start_upload_job
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Job
 from zhijian.core.params import page_param
 from zhijian.core.reference import county_units
@@ -17,7 +18,7 @@ from zhijian.core.uploads import upload_limit
 
 from . import queries
 from .exports import filter_labels, write_entities_xlsx
-from .industries import cluster_choices, divisions, industry_label
+from .industries import cluster_choices, industry_label, industry_tree
 from .models import EntityStatus, EntityType, Tag
 from .queries import EntityFilter, search_entities
 
@@ -35,33 +36,42 @@ def page_of(queryset, params, size: int = PAGE_SIZE):
     return rows[:size], page, len(rows) > size
 
 
-def filter_context(flt: EntityFilter) -> dict:
+# Sorting the register is offered only below the count cap (core.lists): 1.5 million rows stay newest-first.
+ENTITY_SORTS = {
+    "name": Sort("名称", ("name",)),
+    "established_on": Sort("成立日期", ("established_on",)),
+}
+
+
+def filter_context(flt: EntityFilter, user=None) -> dict:
     return {
         "flt": flt,
-        "jurisdictions": county_units(),
+        "jurisdictions": visible_districts(user, county_units()) if user is not None else county_units(),
         "entity_types": EntityType.choices,
         "statuses": EntityStatus.choices,
         "clusters": cluster_choices(),
         "tags": Tag.choices,
-        "divisions": sorted(divisions().items()),
+        "industry_tree": industry_tree(),
+        "industry": flt.industry,
     }
 
 
 @policy_view("registry.view")
 def entity_list(request):
     flt = EntityFilter.from_params(request.GET)
-    need = page_number(request.GET) * PAGE_SIZE + 1
-    entities, page, has_next = page_of(search_entities(request.user, flt, need=need), request.GET)
+    need = page_number(request.GET) * 100 + 1
+    page = paginate(
+        request,
+        search_entities(request.user, flt),
+        sliced=search_entities(request.user, flt, need=need),
+        sorts=ENTITY_SORTS,
+        params=flt.as_params(),
+        bounded_sorts=True,
+    )
     return render(
         request,
         "registry/entity_list.html",
-        {
-            **filter_context(flt),
-            "entities": entities,
-            "page": page,
-            "has_next": has_next,
-            "query": flt.as_params(),
-        },
+        {**filter_context(flt, request.user), "entities": page.rows, "page": page, "query": flt.as_params()},
     )
 
 
