@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from zhijian.core.analytics import as_decimal_hundredths
@@ -108,7 +108,15 @@ def repairs(user, *, status: str = "") -> QuerySet[RepairApplication]:
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("status", "applied_on", "id")
+    # A work queue: applications awaiting a decision first, the oldest (nearest deadline) first;
+    # decided ones after them, the latest decision first.
+    submitted = RepairApplication.Status.SUBMITTED
+    return qs.annotate(
+        pending=Case(When(status=submitted, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        pending_since=Case(When(status=submitted, then=F("applied_on")), default=None),
+    ).order_by(
+        "pending", F("pending_since").asc(nulls_last=True), F("decided_on").desc(nulls_last=True), "-id"
+    )
 
 
 def deadlines_for(applications) -> dict[int, Deadline]:

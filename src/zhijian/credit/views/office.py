@@ -7,17 +7,18 @@ import json
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import attempt
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Job, Role
 from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, is_city_wide
 from zhijian.registry.models import Entity
-from zhijian.registry.views import page_of
 
 from .. import queries, services
 from ..classify import ENGINES
@@ -81,24 +82,25 @@ def overview(request):
 def standing_list(request):
     district = request.GET.get("district", "")
     credit_class = request.GET.get("class", "")
-    rows, page, has_next = page_of(
+    query = {k: v for k, v in (("district", district), ("class", credit_class)) if v}
+    page = paginate(
+        request,
         queries.standings(
             request.user, district=int_param(request.GET, "district"), credit_class=credit_class
         ),
-        request.GET,
+        params=query,
     )
     return render(
         request,
         "credit/standing_list.html",
         {
-            "rows": rows,
+            "rows": page.rows,
             "page": page,
-            "has_next": has_next,
             "district": district,
             "credit_class": credit_class,
-            "districts": county_units(),
+            "districts": visible_districts(request.user, county_units()),
             "classes": CreditClass.choices,
-            "query": {k: v for k, v in (("district", district), ("class", credit_class)) if v},
+            "query": query,
         },
     )
 
@@ -199,14 +201,22 @@ def withdraw(request, pk: int):
     return redirect("credit:entity", uscc=record.entity.uscc)
 
 
+REPAIR_SORTS = {"applied_on": Sort("申请日期", ("applied_on",))}
+
+
 @policy_view("credit.view")
 def repair_list(request):
-    applications = list(queries.repairs(request.user)[:300])
-    deadlines = queries.deadlines_for(applications)
+    page = paginate(request, queries.repairs(request.user), sorts=REPAIR_SORTS)
+    deadlines = queries.deadlines_for(page.rows)
     return render(
         request,
         "credit/repairs.html",
-        {"applications": [(a, deadlines.get(a.pk)) for a in applications], "form": DecisionForm()},
+        {
+            "applications": [(a, deadlines.get(a.pk)) for a in page.rows],
+            "page": page,
+            "form": DecisionForm(),
+            "today": timezone.localdate(),
+        },
     )
 
 
