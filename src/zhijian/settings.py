@@ -180,6 +180,7 @@ UPLOAD_LIMITS = {
     "registry.import": int(os.environ.get("ZHIJIAN_UPLOAD_REGISTRY_MB", "400")) << 20,
     "sampling.results_import": int(os.environ.get("ZHIJIAN_UPLOAD_RESULTS_MB", "100")) << 20,
     "sampling.evidence": 20 << 20,
+    "credit.repair_evidence": 60 << 20,  # up to 10 files of 10 MB each are refused one by one
     "inspections.photo": 50 << 20,  # several photos of one visit; each one at most 10 MB
     "default": 20 << 20,  # any other form with a file (the admin's)
 }

@@ -23,3 +23,27 @@ def date_field(label: str, *, required: bool = True, today: bool = True, **kwarg
     if today:
         kwargs.setdefault("initial", timezone.localdate)
     return forms.DateField(label=label, required=required, widget=DateInput, **kwargs)
+
+
+class FilesInput(forms.ClearableFileInput):
+    """A file input that takes several files at once (``multiple``)."""
+
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input: cleans to a list of uploads (empty when none is chosen).
+
+    The request's total size is bounded by :func:`zhijian.core.uploads.upload_limit` on the view; the
+    service checks each file's kind and size.
+    """
+
+    def __init__(self, *args, accept: str = "", **kwargs):
+        kwargs.setdefault("widget", FilesInput(attrs={"accept": accept} if accept else None))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import allows, policy_view
-from zhijian.core.errors import attempt
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Job, Role
 from zhijian.core.params import int_param
@@ -30,6 +31,7 @@ from ..models import (
     ListDecision,
     ListEntry,
     RepairApplication,
+    RepairEvidence,
     ScoringRun,
 )
 
@@ -221,23 +223,50 @@ def repair_list(request):
 
 
 @policy_view("credit.record")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decide(request, pk: int):
-    application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择决定并填写理由")
-        return redirect("credit:repairs")
-    attempt(
-        request,
-        services.decide_repair,
-        actor=request.user,
-        application=application,
-        approve=form.cleaned_data["approve"] == "1",
-        reason=form.cleaned_data["reason"],
-        success="已作出信用修复决定并通知申请人",
+    """The decider's page: the firm's statement, commitment and evidence, the item to repair, and the
+    decision form (with its number); a refused or incomplete decision comes back with what was typed."""
+    application = get_scoped(
+        RepairApplication.objects.select_related("entity", "list_entry", "record", "applicant"),
+        request.user,
+        CHANGE,
+        pk=pk,
     )
-    return redirect("credit:repairs")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            services.decide_repair,
+            actor=request.user,
+            application=application,
+            approve=form.cleaned_data["approve"] == "1",
+            reason=form.cleaned_data["reason"],
+            decision_no=form.cleaned_data["decision_no"],
+            form=form,
+            success="已作出信用修复决定并通知申请人",
+        )
+        if done is not FAILED:
+            return redirect("credit:repairs")
+    return render(
+        request,
+        "credit/repair_detail.html",
+        {
+            "application": application,
+            "evidence": list(application.evidence.all()),
+            "deadline": queries.deadlines_for([application]).get(application.pk),
+            "form": form,
+            "today": timezone.localdate(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@policy_view("credit.view")
+def repair_evidence(request, pk: int):
+    """One evidence file of a repair application, to those who may see the application."""
+    evidence = get_scoped(RepairEvidence.objects.all(), request.user, VIEW, pk=pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
 
 @policy_view("credit.record")
