@@ -196,6 +196,7 @@ LOGGING = {
 
 # Rows an Excel export may carry; past it the user is asked to narrow the filter.
 EXPORT_MAX_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_MAX_ROWS", "100000"))
+EXPORT_INLINE_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_INLINE_ROWS", "5000"))  # larger: a background job
 
 # Event relay (core/events.py): a delivery is retried with doubling waits from EVENTS_BACKOFF_BASE
 # seconds up to EVENTS_BACKOFF_MAX, and dead-lettered after EVENTS_MAX_ATTEMPTS failures.

@@ -126,3 +126,28 @@ def test_history_shows_changes_with_chinese_labels(users, city, entities):
     page = client.get(f"/entities/{entities['haishu'].uscc}/").content.decode()
     assert "登记状态：存续 → 注销" in page
     assert "住所（经营场所）：旧址1号 → 新址2号" in page
+
+
+def test_a_large_export_runs_as_a_job_with_a_download_link(users, city, settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EXPORT_INLINE_ROWS = 3
+    settings.VAR_DIR = tmp_path
+    for i in range(5):
+        EntityFactory(jurisdiction=city["330203"], name=f"宁波导出{i}有限公司")
+    client = Client()
+    client.login(username=users["haishu"].username, password=PASSWORD)
+    response = client.get("/entities/export.xlsx", {"q": "导出"})
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job_page = client.get(response["Location"]).content.decode()
+    assert "已导出 5 条" in job_page and "下载" in job_page
+    job_id = int(response["Location"].rstrip("/").split("/")[-1])
+    download = client.get(f"/jobs/{job_id}/download/")
+    assert download.status_code == 200 and "filename*=UTF-8''" in download["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    sheet = book.active
+    assert sheet["A1"].value == "市场主体名录" and "关键词：导出" in sheet["A2"].value
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3")
+    assert sheet.max_row == 3 + 5
+    other = Client()
+    other.login(username=users["yinzhou"].username, password=PASSWORD)
+    assert other.get(f"/jobs/{job_id}/download/").status_code == 404

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
-from zhijian.core.exports import xlsx_response
+from zhijian.core.exports import start_export_job, xlsx_response
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Job
@@ -95,13 +95,25 @@ def entity_detail(request, uscc: str):
 @policy_view("registry.view")
 def entity_export(request):
     flt = EntityFilter.from_params(request.GET)
-    rows = list(search_entities(request.user, flt)[: settings.EXPORT_MAX_ROWS + 1])
-    if len(rows) > settings.EXPORT_MAX_ROWS:
+    matched = search_entities(request.user, flt).order_by().values("pk")
+    size = matched[: settings.EXPORT_MAX_ROWS + 1].count()
+    if size > settings.EXPORT_MAX_ROWS:
         return render(
             request, "registry/export_too_large.html", {"limit": settings.EXPORT_MAX_ROWS}, status=400
         )
+    if size > settings.EXPORT_INLINE_ROWS:
+        from .tasks import export_entities_task
+
+        job = start_export_job(
+            owner=request.user,
+            kind="registry.export",
+            name="市场主体名录",
+            task=export_entities_task,
+            args=[flt.as_params()],
+        )
+        return redirect(reverse("core:job_detail", args=[job.pk]))
     response = xlsx_response("市场主体名录")
-    write_entities_xlsx(rows, response, filter_labels(flt))
+    write_entities_xlsx(search_entities(request.user, flt), response, filter_labels(flt))
     return response
 
 
