@@ -127,6 +127,7 @@ if MODE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["zhijian.formats"]  # figures with thousands separators (formats/zh_Hans)
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

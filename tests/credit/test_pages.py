@@ -260,3 +260,10 @@ def test_repair_evidence_of_an_unsupported_kind_is_refused(
         {"statement": "已补报年度报告", "commitment": "on", "evidence": [script]},
     )
     assert not RepairApplication.objects.exists()
+
+
+def test_a_district_sees_its_grassroots_offices_and_the_city_a_totals_row(users, entities, data):
+    page = client_for(users["haishu"]).get("/credit/").content.decode()
+    assert 'id="by-office"' in page and 'data-chart="office-chart-data"' in page
+    city = client_for(users["admin"]).get("/credit/").content.decode()
+    assert 'id="by-office"' not in city and 'class="totals"' in city

@@ -59,6 +59,21 @@ def overview(request):
         ],
     }
     totals = {c: sum(r["counts"][c] for r in rows) for c in queries.CLASSES}
+    # A district compares its own grassroots offices (市场监管所), not one bar of itself.
+    offices = [] if is_city_wide(request.user) else queries.distribution_by_office(request.user)
+    office_chart = {
+        "names": [o["name"] for o in offices],
+        "unit": "户",
+        "series": [
+            {
+                "name": f"{c}类",
+                "data": [o["counts"][c] for o in offices],
+                "stack": "n",
+                "color": CLASS_COLOURS[c],
+            }
+            for c in queries.CLASSES
+        ],
+    }
     return render(
         request,
         "credit/overview.html",
@@ -66,6 +81,8 @@ def overview(request):
             "rows": rows,
             "chart": json.dumps(chart, ensure_ascii=False),
             "totals": totals,
+            "offices": offices,
+            "office_chart": office_chart,
             "total": sum(totals.values()),
             "runs": ScoringRun.objects.select_related("model_version")[:5],
             # A batch's counts are the whole city's: only city-wide staff see them.
