@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
@@ -46,13 +44,16 @@ def may_run_batch(user) -> bool:
 def overview(request):
     rows = queries.distribution(request.user)
     chart = {
-        "districts": [r["name"] for r in rows],
+        "names": [r["name"] for r in rows],
         "ids": [r["id"] for r in rows],
+        "unit": "主体数",
+        "link": reverse("credit:standings") + "?district={id}&class={code}",
         "series": [
             {
                 "name": f"{c}类 {CreditClass(c).label}",
                 "code": c,
                 "color": CLASS_COLOURS[c],
+                "stack": "all",
                 "data": [r["counts"][c] for r in rows],
             }
             for c in queries.CLASSES
@@ -79,7 +80,7 @@ def overview(request):
         "credit/overview.html",
         {
             "rows": rows,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "totals": totals,
             "offices": offices,
             "office_chart": office_chart,

@@ -4,7 +4,6 @@ the catalogue, and the laboratory's results upload."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -74,11 +73,23 @@ def home(request):
     )
     chart = {
         "names": [short.get(r.jurisdiction, r.jurisdiction_name) for r in rows],
-        "per_thousand": [
-            float(r.food_batches_per_thousand) if r.food_batches_per_thousand is not None else None
-            for r in rows
+        "unit": "批次/千人",
+        "unit2": "%",
+        "series": [
+            {
+                "name": "食品抽检批次/千人",
+                "data": [
+                    float(r.food_batches_per_thousand) if r.food_batches_per_thousand is not None else None
+                    for r in rows
+                ],
+            },
+            {
+                "name": "后处理闭环率（%）",
+                "type": "line",
+                "axis": 1,
+                "data": [float(r.closure_rate) if r.closure_rate is not None else None for r in rows],
+            },
         ],
-        "closure": [float(r.closure_rate) if r.closure_rate is not None else None for r in rows],
     }
     cards = [
         {
@@ -133,7 +144,7 @@ def home(request):
             "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
             "total": total,
             "rows": rows,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "cards": cards,
             "offices": offices,
             "unplaced": unplaced,

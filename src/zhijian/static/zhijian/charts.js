@@ -1,6 +1,7 @@
 // Charts without inline scripts: an element with data-chart="ID" is drawn from the JSON in
 // <script type="application/json" id="ID"> ({% json_script %}), as bars per category (the grassroots
 // offices of a district, say) with an optional line on a second axis. ECharts is vendored.
+// A chart whose data has "link" (with {id} and {code}) and "ids" opens the list behind a clicked bar.
 (function () {
   function draw(el) {
     var source = document.getElementById(el.getAttribute("data-chart"));
@@ -21,6 +22,13 @@
                 stack: s.stack, itemStyle: s.color ? {color: s.color} : undefined, connectNulls: true};
       })
     });
+    if (data.link && data.ids) {
+      chart.on("click", function (p) {
+        var code = data.series[p.seriesIndex].code || "";
+        window.location = data.link.replace("{id}", data.ids[p.dataIndex]).replace("{code}", code);
+      });
+    }
+    chart.on("finished", function () { el.setAttribute("data-ready", "1"); });
     el.setAttribute("data-ready", "1");
     window.addEventListener("resize", function () { chart.resize(); });
   }
