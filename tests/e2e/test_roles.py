@@ -29,14 +29,15 @@ pytestmark = [
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=chromium_missing_reason() or ""),
 ]
 
-MAX_PAGES = 30
+MAX_PAGES = 60
 # Links the crawl does not follow: leaving the session, files, machine-readable documents.
 SKIP = ("/logout", "/api/", "/admin/", ".xlsx", ".pdf", ".json", "/download/", "/evidence/", "/attachments/")
-# A date field a person fills in (a decision, a visit) starts at today; a filter's range starts empty.
+# A required date field of a form (a decision, a visit, a deadline) is prefilled; an optional one (a
+# product's production date, which the label may not show) and a filter's range may start empty.
 LINKS = """() => Array.from(document.querySelectorAll(
   'header nav a[href], nav.subnav a[href], main a[href]')).map(a => a.getAttribute('href'))"""
 EMPTY_DATES = """() => Array.from(document.querySelectorAll('form[method=post] input[type=date]'))
-  .filter(i => !i.value && !i.disabled).map(i => i.name)"""
+  .filter(i => i.required && !i.value && !i.disabled).map(i => i.name)"""
 
 
 @pytest.fixture
@@ -114,6 +115,7 @@ def crawl(page, start: str) -> list[str]:
                 queue.append(target)
     problems.extend(f"console error: {e}" for e in errors if "favicon" not in e)
     assert not problems, "\n".join(problems)
+    print(f"crawled {len(seen)} pages from {start}")  # shown with pytest -s
     return sorted(seen)
 
 
