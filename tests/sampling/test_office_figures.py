@@ -32,3 +32,24 @@ def test_district_page_charts_its_offices_and_totals(food_task, users, parties, 
     city_page = Client()
     city_page.login(username=users["admin"].username, password=PASSWORD)
     assert 'id="by-office"' not in city_page.get("/sampling/", {"year": 2026}).content.decode()
+
+
+def test_the_sample_queue_opens_with_the_overdue_first(food_task, users, parties):
+    today = dt.date.today()
+    made = {}
+    for label, days in (("逾期样品", 60), ("新样品", 1)):
+        made[label] = services.register_sample(
+            actor=users["haishu"],
+            task=food_task,
+            product_name=label,
+            sampled_on=today - dt.timedelta(days=days),
+            seller=services.PartyIn(parties["seller"].name, parties["seller"].uscc),
+            producer=services.PartyIn(parties["producer"].name, parties["producer"].uscc),
+        )
+    client = Client()
+    client.login(username=users["haishu"].username, password=PASSWORD)
+    page = client.get("/sampling/samples/").content.decode()
+    assert page.index("逾期样品") < page.index("新样品") and 'class="overdue"' in page
+    assert "共 2 条" in page
+    newest = client.get("/sampling/samples/", {"sort": "-sampled_on"}).content.decode()
+    assert newest.index("新样品") < newest.index("逾期样品")
