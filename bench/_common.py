@@ -61,6 +61,13 @@ def django_setup(mode: str = "test") -> None:
         sys.exit(f"connected to {connection.settings_dict['NAME']!r}, not the bench database")
 
 
+def bench_actor():
+    """The actor every benchmark acts as; imported after ``django_setup`` (core needs the settings)."""
+    from zhijian.core.access import SystemActor
+
+    return SystemActor("bench")
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100) of a non-empty list."""
     ordered = sorted(values)

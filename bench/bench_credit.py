@@ -30,8 +30,6 @@ import random
 import sys
 import time
 
-from zhijian.core.access import SystemActor
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C  # noqa: E402
 
@@ -395,7 +393,7 @@ def main() -> None:
         cursor.execute("TRUNCATE credit_creditstanding, credit_classification")
     for label in ("first", "steady"):
         started = time.perf_counter()
-        run = rescore_all(actor=SystemActor("bench"), as_of=AS_OF)
+        run = rescore_all(actor=C.bench_actor(), as_of=AS_OF)
         wall = time.perf_counter() - started
         results[f"pg_{label}"] = {
             "wall_s": wall,
@@ -417,7 +415,7 @@ def main() -> None:
     ScoringModel.objects.filter(pk=original.pk).update(active=False)
     ScoringModel.objects.filter(pk=bumped.pk).update(active=True)
     started = time.perf_counter()
-    run = rescore_all(actor=SystemActor("bench"), as_of=AS_OF)
+    run = rescore_all(actor=C.bench_actor(), as_of=AS_OF)
     wall = time.perf_counter() - started
     results["pg_new_model"] = {
         "wall_s": wall,
@@ -435,7 +433,7 @@ def main() -> None:
     # (1c) Spark, local mode, through the real batch path (optional: minutes on a shared 2-core box).
     if args.spark:
         started = time.perf_counter()
-        run = rescore_all(actor=SystemActor("bench"), engine="spark", as_of=AS_OF)
+        run = rescore_all(actor=C.bench_actor(), engine="spark", as_of=AS_OF)
         wall = time.perf_counter() - started
         results["spark"] = {"wall_s": wall, "entities": run.entities, "changed": run.changed, **run.timings}
         print(
@@ -507,7 +505,7 @@ def main() -> None:
         with transaction.atomic():
             started = time.perf_counter()
             services.record_credit_record(
-                actor=SystemActor("bench"),
+                actor=C.bench_actor(),
                 entity=entity,
                 kind="spot_check",
                 severity="serious",
@@ -519,7 +517,7 @@ def main() -> None:
                 reclassify=False,
             )
             middle = time.perf_counter()
-            reclassify_entity(entity.pk, trigger="record", actor=SystemActor("bench"), as_of=AS_OF)
+            reclassify_entity(entity.pk, trigger="record", actor=C.bench_actor(), as_of=AS_OF)
             done = time.perf_counter()
             transaction.set_rollback(True)
         if i >= 5:  # the first few compile the prepared query and warm caches

@@ -22,8 +22,6 @@ import sys
 import time
 from pathlib import Path
 
-from zhijian.core.access import SystemActor
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C  # noqa: E402
 
@@ -159,7 +157,7 @@ def main() -> int:
             marks.append((done, now))
             print(f"    … {done:>10,} rows  {now:7.1f} s  {done / now:>8,.0f} rows/s", flush=True)
 
-    result = import_entities(path, actor=SystemActor("bench"), progress=progress)
+    result = import_entities(path, actor=C.bench_actor(), progress=progress)
     elapsed = time.perf_counter() - started
     if not result.ok:
         print(f"!! import failed: {result.unreadable or result.issues[:5]}")

@@ -138,8 +138,9 @@ def main() -> None:
     from zhijian.core.models import Jurisdiction, Role, User
     from zhijian.core.reference import load_city
     from zhijian.credit.models import CreditStanding
-    from zhijian.inspections import services
+    from zhijian.inspections import algorithm, services
     from zhijian.inspections.models import CheckItem, Draw, Method, Specialty
+    from zhijian.inspections.services import draws as draw_services
     from zhijian.inspections.verification import verify_draw
     from zhijian.registry.models import Entity
 
@@ -179,8 +180,8 @@ def main() -> None:
         starts_on=timezone.localdate(), due_on=timezone.localdate() + dt.timedelta(days=60),
     )  # fmt: skip
 
-    game = services.algorithm.GAMES["ssq"]
-    on = services.algorithm.next_draw_day(game, timezone.now())
+    game = algorithm.GAMES["ssq"]
+    on = algorithm.next_draw_day(game, timezone.now())
     started = time.perf_counter()
     draw = services.commit_draw(
         actor=actor, task=task, beacon_game=game.code, beacon_issue=f"{on.year}001", beacon_date=on
@@ -196,7 +197,7 @@ def main() -> None:
     )
 
     timings = []
-    with mock.patch.object(services, "timezone", clock):
+    with mock.patch.object(draw_services, "timezone", clock):
         for n in range(args.repeat):
             try:
                 with transaction.atomic():
@@ -235,7 +236,7 @@ def main() -> None:
         f"materialise {materialised:,} checks with verification codes (first step of assignment): {materialise_s:.2f} s"
     )
 
-    counts = {s: services.algorithm.stratum_count(result.strata_counts[s], result.ratios[s]) for s in "ABCDU"}
+    counts = {s: algorithm.stratum_count(result.strata_counts[s], result.ratios[s]) for s in "ABCDU"}
     baseline_all, baseline_strata = [], []
     with connection.cursor() as cursor:
         for _ in range(args.repeat + 1):

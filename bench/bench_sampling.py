@@ -27,8 +27,6 @@ import os
 import sys
 import time
 
-from zhijian.core.access import SystemActor
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C  # noqa: E402
 
@@ -102,7 +100,7 @@ def time_xlsx(path, rows: int, import_results) -> dict:
     book.save(out)
     write_s = time.perf_counter() - started
     started = time.perf_counter()
-    result = import_results(out, actor=SystemActor("bench"), dry_run=True)
+    result = import_results(out, actor=C.bench_actor(), dry_run=True)
     seconds = time.perf_counter() - started
     assert result.ok and result.rows == written, result.issues[:3]
     return {
@@ -158,7 +156,7 @@ def main() -> int:
     started = time.perf_counter()
     register = C.OUT / f"sampling-register-{args.entities}-{args.seed}.csv"
     write_csv(register, EntityGenerator(args.seed, args.entities).rows())
-    assert import_entities(register, actor=SystemActor("bench")).ok
+    assert import_entities(register, actor=C.bench_actor()).ok
     console = Console(file=io.StringIO())
     world, year, autumn = demo.prepare(seed=args.seed, scale=args.scale, console=console)
     setup_s = time.perf_counter() - started
@@ -200,7 +198,7 @@ def main() -> int:
             marks.append((done, now))
             print(f"    … {done:>9,} rows  {now:6.1f} s  {done / now:>8,.0f} rows/s", flush=True)
 
-    result = import_results(path, actor=SystemActor("bench"), progress=progress)
+    result = import_results(path, actor=C.bench_actor(), progress=progress)
     elapsed = time.perf_counter() - started
     if not result.ok:
         print(f"!! import failed: {result.unreadable or result.issues[:5]}")

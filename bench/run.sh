@@ -8,6 +8,8 @@
 #                                 # default zhijian_credit_bench), loaded by COPY on first use
 #   bench/run.sh inspections      # the draw; its own database (INSPECTIONS_BENCH_DB, default
 #                                 # zhijian_inspections_bench), its register loaded by COPY
+#   bench/run.sh load             # mixed pages and API at 200 req/s for 5 min with a PostgreSQL restart,
+#                                 # on a private cluster it creates (bench/bench_load.py; --smoke: small)
 #   bench/run.sh events           # the event relay: a valid event behind 1,000 failing ones (its own
 #                                 # database, EVENTS_BENCH_DB, default zhijian_events_bench)
 #   bench/run.sh sampling         # a year of city-scale laboratory results, in its own database
@@ -30,7 +32,7 @@ mkdir -p bench/out
 log=bench/out/run-$(date -u +%Y%m%dT%H%M%SZ).log
 
 steps=("$@")
-[ ${#steps[@]} -eq 0 ] && steps=(import search detail credit inspections sampling)
+[ ${#steps[@]} -eq 0 ] && steps=(import search detail credit inspections sampling load)
 
 {
   echo "== zhijian bench $(date -u +%FT%TZ)  rows=$BENCH_ROWS  db=$BENCH_DB  steps=${steps[*]}"
@@ -66,9 +68,15 @@ PY
     BENCH_DB=${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} \
       DATABASE_URL=$BENCH_PG/${INSPECTIONS_BENCH_DB:-zhijian_inspections_bench} "$bin/python" bench/bench_inspections.py
   fi
+  if [[ " ${steps[*]} " == *" indicators "* ]]; then  # plan indicators: its own database, reloaded with --reset
+    BENCH_DB=${INDICATORS_BENCH_DB:-zhijian_indicators_bench} "$bin/python" bench/bench_indicators.py --rows "$BENCH_ROWS"
+  fi
   if [[ " ${steps[*]} " == *" sampling "* ]]; then
     BENCH_DB=${SAMPLING_BENCH_DB:-zhijian_sampling_bench} \
       DATABASE_URL=$BENCH_PG/${SAMPLING_BENCH_DB:-zhijian_sampling_bench} "$bin/python" bench/bench_sampling.py --fresh
+  fi
+  if [[ " ${steps[*]} " == *" load "* ]]; then  # its own private PostgreSQL cluster; BENCH_LOAD_ARGS=--smoke
+    "$bin/python" bench/bench_load.py ${BENCH_LOAD_ARGS:-}
   fi
 } 2>&1 | tee "$log"
 echo "log: $log"

@@ -86,13 +86,28 @@ SMOKE: list[Step] = [
         db="inspections",
         fresh=True,
     ),
+    Step(
+        "experiment_draw_v1_v2",
+        "experiment_draw_v1_v2.py",
+        ("66e5d4c",),  # the draw of zhijian-draw/1, read from the history
+        db="inspections",
+        env={"ROUNDS": "1"},
+    ),
     Step("events", "bench_events.py", ("--failing", "50"), db="events"),
+    Step(
+        "indicators",
+        "bench_indicators.py",
+        ("--rows", str(ROWS), "--reset", "--first-year", "2025"),
+        db="indicators",
+    ),
     Step(
         "sampling",
         "bench_sampling.py",
         ("--fresh", "--entities", "500", "--scale", "test", "--xlsx-rows", "200"),
         db="sampling",
     ),
+    # Its own private PostgreSQL cluster (restarted mid-run); the database named here stays unused.
+    Step("load", "bench_load.py", ("--smoke",), db="load"),
 ]
 
 
@@ -133,7 +148,8 @@ def run(step: Step) -> tuple[bool, float]:
     if step.fresh:
         recreate(env["BENCH_DB"])
         subprocess.run([sys.executable, "-m", "zhijian.cli", "setup"], env=env, check=True, cwd=ROOT)  # noqa: S603
-    done = subprocess.run([sys.executable, str(BENCH_DIR / step.script), *step.args], env=env, cwd=ROOT)  # noqa: S603
+    args = list(step.args)
+    done = subprocess.run([sys.executable, str(BENCH_DIR / step.script), *args], env=env, cwd=ROOT)  # noqa: S603
     return done.returncode == 0, time.perf_counter() - started
 
 
@@ -149,7 +165,8 @@ def main(argv: list[str]) -> int:
         if wanted and step.name not in wanted:
             continue
         print(
-            f"\n##### bench-smoke {step.name}: {step.script} {' '.join(step.args)}  [{database(step)}]",
+            f"\n##### bench-smoke {step.name}: {step.script} "
+            f"{' '.join(a if isinstance(a, str) else '…' for a in step.args)}  [{database(step)}]",
             flush=True,
         )
         ok, seconds = run(step)

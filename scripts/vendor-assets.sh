@@ -14,7 +14,11 @@ fetch() {  # package@version path-inside-package target-name
 }
 fetch htmx.org@2.0.11 dist/htmx.min.js htmx.min.js
 fetch echarts@6.1.0 dist/echarts.min.js echarts.min.js
-echo "vendored: htmx.org@2.0.11, echarts@6.1.0"
+fetch swagger-ui-dist@5.32.0 swagger-ui-bundle.js swagger-ui-bundle.js
+fetch swagger-ui-dist@5.32.0 swagger-ui.css swagger-ui.css
+# The source map is not vendored; its reference would make collectstatic's manifest look for it.
+sed -i '/sourceMappingURL=/d' "$dest/swagger-ui.css"
+echo "vendored: htmx.org@2.0.11, echarts@6.1.0, swagger-ui-dist@5.32.0"
 # Test-only: the accessibility engine the browser tests inject into public pages (MPL-2.0).
 (cd "$work" && npm pack --silent axe-core@4.14.1 >/dev/null)
 tar -xzf "$work"/axe-core-4.14.1.tgz -C "$work"

@@ -47,3 +47,25 @@ def test_every_platform_name_a_benchmark_imports_exists(script):
                 assert hasattr(module, alias.name) or importlib.util.find_spec(
                     f"{node.module}.{alias.name}"
                 ), f"{script.name}: {node.module} has no {alias.name}"
+
+
+def _calls_django_setup(node) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Call)
+        and "django_setup" in ast.unparse(node.value.func)
+    )
+
+
+@pytest.mark.parametrize("script", _benchmarks(), ids=lambda p: p.name)
+def test_no_benchmark_imports_the_platform_before_django_is_set_up(script):
+    """A module-level ``from zhijian…`` import before ``django_setup()`` fails on the settings."""
+    early = []
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        if _calls_django_setup(node):
+            break
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("zhijian"):
+            early.append(node.module)
+        elif isinstance(node, ast.Import):
+            early += [a.name for a in node.names if a.name.startswith("zhijian")]
+    assert not early, f"{script.name} imports {early} before django_setup(): import inside main() after it"

@@ -36,16 +36,20 @@ def test_unknown_mode_is_refused():
     assert result.returncode != 0 and "ZHIJIAN_MODE" in result.stderr
 
 
-def test_check_deploy_is_clean_under_production_settings():
+def test_check_deploy_is_clean_under_production_settings(tmp_path):
+    from zhijian.core.signing import generate_key_file
+
+    key = generate_key_file(tmp_path / "audit-signing.pem")
+    production = {
+        "ZHIJIAN_MODE": "production",
+        "SECRET_KEY": "x" * 20 + "production-grade-secret-value-for-test-only-0123456789",
+    }
     result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        ZHIJIAN_MODE="production",
-        SECRET_KEY="x" * 20 + "production-grade-secret-value-for-test-only-0123456789",
+        "check", "--deploy", "--fail-level", "WARNING", ZHIJIAN_AUDIT_SIGNING_KEY=str(key), **production
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    without_key = run_manage("check", "--deploy", "--fail-level", "WARNING", **production)
+    assert without_key.returncode != 0 and "ZHIJIAN_AUDIT_SIGNING_KEY" in without_key.stderr
 
 
 def test_debug_is_off_unless_asked(settings):

@@ -8,18 +8,20 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from zhijian.core.access import check_api_policy
+from zhijian.core.apidocs import LocalSwagger
 from zhijian.core.errors import ErrorOut, install_api_handlers
 from zhijian.core.openapi import document_errors
-from zhijian.core.tokens import user_for_token
+from zhijian.core.tokens import token_for
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-            check_api_policy(request, user)
-        return user
+        row = token_for(token)
+        if row is None:
+            return None
+        request.user, request.api_token = row.user, row  # the token itself: listing and logout name it
+        check_api_policy(request, row.user)
+        return row.user
 
 
 class BrowserSession(SessionAuth):
@@ -51,6 +53,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=[BearerToken(), BrowserSession()],
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 install_api_handlers(api)
 document_errors(api)  # every operation's document lists the framework's refusals too

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "zhijian.core",
     "zhijian.registry",
     "zhijian.credit",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "zhijian.demo",
     "zhijian.inspections",
     "zhijian.sampling",
+    "zhijian.indicators",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +79,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhijian.core.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "zhijian.core.middleware.NoStoreForUsersMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "zhijian.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "zhijian.urls"
@@ -100,7 +106,11 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{VAR_DIR / 'zhijian.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
@@ -112,7 +122,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
-AUTHENTICATION_BACKENDS = ["zhijian.core.auth.ScopedUserBackend"]
+AUTHENTICATION_BACKENDS = ["zhijian.core.auth.LoginThrottleBackend", "zhijian.core.auth.ScopedUserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -160,18 +170,18 @@ TASKS = {
 # Sessions are read from the process's cache and written through to the database: a page needs no
 # session query once the process has seen the session.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if MODE == "production":
     SECURE_SSL_REDIRECT = os.environ.get("ZHIJIAN_SSL_REDIRECT", "1") == "1"
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("ZHIJIAN_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+from zhijian.security_settings import settings_for  # noqa: E402
+
+globals().update(settings_for(MODE, VAR_DIR))  # audit signing key, login throttling, CSP, cookies
 
 # Upload limits: register imports stream from a temporary file, never from memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -182,7 +192,9 @@ UPLOAD_LIMITS = {
     "sampling.results_import": int(os.environ.get("ZHIJIAN_UPLOAD_RESULTS_MB", "100")) << 20,
     "sampling.evidence": 20 << 20,
     "credit.repair_evidence": 60 << 20,  # up to 10 files of 10 MB each are refused one by one
-    "inspections.photo": 50 << 20,  # several photos of one visit; each one at most 10 MB
+    "inspections.photo": 50 << 20,
+    "indicators.evidence": 20
+    << 20,  # the evidence of a reported value or a task's progress  # several photos of one visit; each one at most 10 MB
     "default": 20 << 20,  # any other form with a file (the admin's)
 }
 

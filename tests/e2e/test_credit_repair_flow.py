@@ -106,7 +106,7 @@ def test_enterprise_applies_officer_decides_public_report_changes(browser, live_
     page.click("#distribution >> text=1")  # the firm is the only classified entity of 海曙
     page.click(f"text={firm.uscc}")
     assert "列入经营异常名录" in page.locator("#breakdown").inner_text()
-    page.click("nav.subnav >> text=信用修复")
+    page.click("nav.subnav >> text=信用修复")  # the credit group's pages, below the header
     row = page.locator("#repairs tr[data-application]").first
     assert "补报2025年度报告" in row.inner_text()
     row.locator("a.decide").click()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 from unittest import mock
 
 import factory
@@ -116,12 +117,21 @@ class services_clock:
         clock.now = lambda: self.at
         clock.localdate = lambda value=None: timezone.localdate(value or self.at)
         clock.localtime = lambda value=None: timezone.localtime(value or self.at)
-        self._patch = mock.patch.object(services, "timezone", clock)
-        self._patch.__enter__()
+        # The services package's modules each read the clock: patch it wherever it is read.
+        modules = [services] + [
+            module
+            for name, module in sys.modules.items()
+            if name.startswith(services.__name__ + ".") and hasattr(module, "timezone")
+        ]
+        self._patches = [mock.patch.object(m, "timezone", clock, create=True) for m in modules]
+        for patch in self._patches:
+            patch.__enter__()
         return self
 
     def __exit__(self, *exc):
-        return self._patch.__exit__(*exc)
+        for patch in reversed(self._patches):
+            patch.__exit__(*exc)
+        return False
 
 
 def after_the_lottery(draw, hours: float = 1) -> services_clock:

@@ -246,7 +246,7 @@ def test_a_drawn_lottery_must_be_performed_before_a_redraw(staff, city, register
     page = Client().get(f"/public/inspections/draws/{draw.pk}/").content.decode()
     assert 'id="draw-overdue"' not in page
     with after_the_lottery(draw):
-        from zhijian.inspections import public
+        from zhijian.inspections.views import public
 
         with mock.patch.object(public, "timezone", services.timezone):
             page = Client().get(f"/public/inspections/draws/{draw.pk}/").content.decode()

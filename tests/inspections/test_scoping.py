@@ -8,8 +8,9 @@ from django.test import Client
 
 from tests.factories import PASSWORD
 from zhijian.core.models import Job
-from zhijian.inspections import services, views
+from zhijian.inspections import services
 from zhijian.inspections.models import Draw, Inspection, Task
+from zhijian.inspections.views import office as views
 
 from .factories import CheckItemFactory, drawn, firms, inspector_user, plan_for, task_for
 

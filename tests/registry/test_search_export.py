@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import PASSWORD, EntityFactory
+from zhijian.core.params import BadParameter
 from zhijian.registry.exports import safe_cell
 from zhijian.registry.models import EntityTag, Tag
 from zhijian.registry.queries import EntityFilter, search_entities
@@ -37,8 +38,15 @@ def test_filters(users, city, entities):
 
 
 def test_filter_parsing_ignores_unknown_values():
-    flt = EntityFilter.from_params({"status": "bogus", "jurisdiction": "x1", "q": " 恒达 ", "tag": "nope"})
+    flt = EntityFilter.from_params({"status": "bogus", "q": " 恒达 ", "tag": "nope"})
     assert flt == EntityFilter(q="恒达")
+
+
+def test_filter_parsing_refuses_an_id_that_is_no_id():
+    # issue 15: an id beyond 64 bits reached the database (OverflowError on SQLite, a 500)
+    for value in ("x1", "²", str(2**70)):
+        with pytest.raises(BadParameter):
+            EntityFilter.from_params({"jurisdiction": value})
 
 
 @pytest.mark.parametrize(

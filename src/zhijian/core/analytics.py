@@ -16,6 +16,7 @@ Credit scoring uses it first; indicator values, warning series and draw eligibil
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -222,6 +223,7 @@ def _arrow_type(kind: str):
         "date": pa.date32(),
         "boolean": pa.bool_(),
         "timestamp": pa.timestamp("us"),
+        "json": pa.string(),  # a JSON column travels as its text
     }[kind]
 
 
@@ -229,6 +231,13 @@ def _to_date(value):
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _to_json_text(value):
+    """A JSON value as PostgreSQL prints jsonb (and Django writes JSON on SQLite): ", " and ": "."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def export_parquet(table: ir.Table, path: Path, chunk: int = 200_000) -> int:
@@ -240,6 +249,7 @@ def export_parquet(table: ir.Table, path: Path, chunk: int = 200_000) -> int:
     names = list(schema.names)
     arrow_schema = pa.schema([(n, _arrow_type(str(schema[n]).rstrip("!"))) for n in names])
     dates = [i for i, n in enumerate(names) if str(schema[n]).rstrip("!") == "date"]
+    jsons = [i for i, n in enumerate(names) if str(schema[n]).rstrip("!") == "json"]
     sql = f"SELECT {', '.join(_quote(n) for n in names)} FROM {_quote(table.get_name())}"  # noqa: S608
     count = 0
     with pq.ParquetWriter(path, arrow_schema) as writer, connection.chunked_cursor() as cursor:
@@ -251,7 +261,12 @@ def export_parquet(table: ir.Table, path: Path, chunk: int = 200_000) -> int:
             columns = list(zip(*rows, strict=True))
             arrays = [
                 pa.array(
-                    [_to_date(v) for v in col] if i in dates else list(col), type=arrow_schema.field(i).type
+                    [_to_date(v) for v in col]
+                    if i in dates
+                    else [_to_json_text(v) for v in col]
+                    if i in jsons
+                    else list(col),
+                    type=arrow_schema.field(i).type,
                 )
                 for i, col in enumerate(columns)
             ]

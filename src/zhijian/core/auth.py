@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import time
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 from .models import User
@@ -40,3 +41,30 @@ class ScopedUserBackend(ModelBackend):
 def forget_user(user_id: int) -> None:
     """Drop a user from this process's cache (tests, and saves made in this process)."""
     _recent.pop(user_id, None)
+
+
+class LoginThrottleBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, first in AUTHENTICATION_BACKENDS: a locked-out username is refused.
+
+    Every login path a person or a system can reach (the login page, the API token endpoint, the
+    admin) passes the request; a call without one (the test client's ``login``, a shell) has no
+    client address to throttle on and is left to the next backend.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+LOCKED_OUT_MESSAGE = "登录失败次数过多，该账号已被暂时锁定，请稍后再试或联系管理员解锁"
+
+
+def lockout_response(request, response=None, credentials=None, *args, **kwargs):
+    """What a locked-out login gets (AXES_LOCKOUT_CALLABLE): JSON under /api/, else the Chinese page."""
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "locked_out", "message": LOCKED_OUT_MESSAGE}, status=429)
+    return render(request, "core/locked_out.html", {"message": LOCKED_OUT_MESSAGE}, status=429)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -73,9 +74,20 @@ class Figure:
 class IndicatorSource:
     """A computed plan indicator an app contributes (its ``code`` matches the indicator catalogue).
 
-    ``compute(start, end, district_id | None)`` returns the value for the period (an Ibis expression run
-    by the indicators app, or a number); ``records_url(start, end, district_id | None)`` is the list of
-    records behind the value.
+    ``compute(start, end, district_id | None)`` builds an Ibis expression over the app's own tables
+    (:func:`zhijian.core.analytics.source`) for the period ``start``–``end`` (dates, both included):
+    one row per county-level jurisdiction, columns ``district_id`` (int64), ``numerator`` (int64) and
+    ``denominator`` (int64; null for a plain count), narrowed to ``district_id`` when given. The
+    indicators app runs it on the database or, unchanged, on Spark, and takes
+    ``value = numerator × scale ÷ denominator`` (× 365 ÷ days of the period when ``annualise``); the
+    city's value sums the districts' numerators and denominators, except that a ``city_denominator``
+    of ``"same"`` says every district carries the city-wide denominator (e.g. the size of the
+    check-item catalogue). ``records_url(start, end, district_id | None)`` lists the records behind
+    the value. A row whose ``district_id`` is null, when present, is the city's own figure and
+    replaces the sum (for numerators that do not add up, e.g. distinct items). A row of the city's
+    own jurisdiction (city-organised work) adds to the city like a district's. ``start`` and ``end``
+    may appear only as values inside the expression (dates, or ``end.year``): the indicators app
+    compiles a definition once and puts each period's dates into it. ``extra`` is free.
     """
 
     code: str
@@ -84,6 +96,13 @@ class IndicatorSource:
     records_url: Callable[..., str] | None = None
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    scale: Decimal = Decimal(1)
+    annualise: bool = False
+    city_denominator: str = "sum"
+    # A stock (e.g. entities in the register) may also give ``changes(end, district_id | None)``:
+    # its net change per jurisdiction and day up to ``end`` (columns district_id, day, delta); a
+    # batch over many periods then reads the tables once and sums the changes up to each period's end.
+    changes: Callable[..., Any] | None = None
 
 
 def _configs_with(attribute: str):

@@ -149,14 +149,24 @@ class AuditEntry(models.Model):
 
 
 class AuditCheckpoint(models.Model):
-    """The chain's head as a verification saw it; a later verification proves the tail still ends there.
+    """A head of the audit chain (链头): the newest entry's (seq, hash) at one moment, signed.
 
-    Without it, deleting the newest entries would leave a shorter chain that still verifies.
+    ``statement`` is the canonical JSON the signature covers (the head, the previous signed head's
+    digest and the commitments archived since); ``signature`` is Ed25519 by a key the database
+    does not hold (core/signing.py). Heads are exported and published, so that a rewritten chain
+    no longer matches a head an auditor keeps. Database triggers refuse UPDATE and DELETE.
+    Rows without a signature are the unsigned checkpoints of earlier versions.
     """
 
     seq = models.BigIntegerField()
     hash = models.CharField(max_length=64)
     at = models.DateTimeField(auto_now_add=True)
+    statement = models.TextField(blank=True, default="")
+    signature = models.CharField(max_length=100, blank=True, default="")
+    key_id = models.CharField(max_length=16, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("审计链头")
 
 
 class HolidayNotice(models.Model):

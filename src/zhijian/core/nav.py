@@ -72,8 +72,10 @@ def navigation(request):
     links = links_for(request.user)
     current = _current(links, request.path)
     groups: dict[str, str] = {}
+    members: dict[str, list[NavLink]] = {}
     for link in links:
         groups.setdefault(link.group, link.url)
+        members.setdefault(link.group, []).append(link)
     group_name = current.group if current else None
     crumbs = [("工作台", reverse("core:home"))] if request.user.is_authenticated else []
     if current is not None:
@@ -82,7 +84,11 @@ def navigation(request):
             crumbs.append((current.label, current.url))
     return {
         "nav_items": [(link.label, link.url) for link in links],
-        "nav_groups": [(name, url, name == group_name) for name, url in groups.items()],
+        # A group of one page is shown by the page's own name (an enterprise's 我的信用).
+        "nav_groups": [
+            (members[name][0].label if len(members[name]) == 1 else name, url, name == group_name)
+            for name, url in groups.items()
+        ],
         "nav_current_group": [link for link in links if link.group == group_name] if group_name else [],
         "nav_current": current,
         "breadcrumbs": crumbs,

@@ -17,6 +17,7 @@ class InspectionsConfig(AppConfig):
         NavItem("抽查公示", "inspections_public:index", frozenset({PUBLIC})),
     ]
     demo_loader = "zhijian.demo.inspections.loader.load"
+    indicators = "zhijian.inspections.indicators.definitions"
     urls = [
         ("inspections/", "zhijian.inspections.urls"),
         ("public/inspections/", "zhijian.inspections.public_urls"),

@@ -15,6 +15,7 @@ class RegistryConfig(AppConfig):
         NavItem("导入", "registry:entity_import", WRITERS),
     ]
     figures = "zhijian.registry.workbench.figures"
+    indicators = "zhijian.registry.indicators.definitions"
     urls = [("entities/", "zhijian.registry.urls")]
     api_router = ("/", "zhijian.registry.api.router")
     links = {"registry.entity": "registry:entity_detail"}

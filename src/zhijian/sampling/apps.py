@@ -20,4 +20,5 @@ class SamplingConfig(AppConfig):
     api_router = ("/sampling/", "zhijian.sampling.api.router")
     todos = "zhijian.sampling.workbench.todos"
     demo_loader = "zhijian.demo.sampling.loader.load"
+    indicators = "zhijian.sampling.indicators.definitions"
     home_for_roles = {"lab": "sampling:sample_list"}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhijian.core.models import Department, Jurisdiction, Role, User
 from zhijian.inspections import algorithm, services
 from zhijian.inspections.models import CheckItem, Inspection, Inspector, Method, Specialty, Task
+from zhijian.inspections.services import draws as draw_services
 
 ITEMS = [
     # code, department, name, legal basis, object, entity types, method, specialty, key, content
@@ -184,7 +185,7 @@ def _commit_and_draw(actor, task: Task, seed: int, label: str, beacon: str):
     on = algorithm.next_draw_day(game, timezone.now() - dt.timedelta(days=7))
     due = algorithm.beacon_due(game, on)
     clock = _DemoClock(due - dt.timedelta(days=1))
-    with mock.patch.object(services, "timezone", clock):
+    with mock.patch.object(draw_services, "timezone", clock):
         draw = services.commit_draw(
             actor=actor,
             task=task,

@@ -1,14 +1,17 @@
-"""zhijian worker: the background worker — runs queued tasks and relays outbox events."""
+"""zhijian worker: the background worker — runs queued tasks, relays outbox events, signs audit heads."""
 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
+from zhijian.core import audit
 from zhijian.core.events import relay_once
 
 logger = logging.getLogger("zhijian.worker")
@@ -26,8 +29,56 @@ def relay_loop(stop: threading.Event, interval: float) -> None:
             stop.wait(interval)
 
 
+HEAD_CHECK_SECONDS = 60.0
+
+
+def audit_head_loop(stop: threading.Event, every: float = HEAD_CHECK_SECONDS) -> None:
+    """Sign the audit chain's head at the set interval (AUDIT_HEAD_INTERVAL, daily by default).
+
+    Without a configured key (production before ZHIJIAN_AUDIT_SIGNING_KEY is set) it says so once
+    and keeps checking; a broken chain is logged as an error and never signed.
+    """
+    warned = False
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            head = audit.sign_head_if_due()
+            if head is not None:
+                logger.info("audit head signed: seq %s, %s (key %s)", head.seq, head.hash, head.key_id)
+        except ImproperlyConfigured as exc:
+            if not warned:
+                logger.warning("audit heads are not signed: %s", exc)
+                warned = True
+        except audit.ChainBroken as exc:
+            logger.error("%s: %s", exc, "; ".join(b.detail for b in exc.breaks[:5]))
+        except Exception:
+            logger.exception("signing the audit head failed; retrying")
+        stop.wait(every)
+
+
+DATABASE_RETRY_SECONDS = 2.0
+
+
+def run_tasks_until_stopped(stop: threading.Event, interval: float, verbosity: int) -> None:
+    """django-tasks' db_worker, started again whenever the database goes away under it.
+
+    db_worker ends on a database error (a PostgreSQL restart, a failover); the worker process must
+    outlive that and resume by itself. It returns normally on SIGTERM/SIGINT, which ends the loop.
+    """
+    while not stop.is_set():
+        try:
+            call_command("db_worker", interval=interval, reload=False, verbosity=verbosity)
+            return
+        except (OperationalError, InterfaceError) as exc:
+            logger.warning("database unavailable (%s); tasks resume in %.0f s", exc, DATABASE_RETRY_SECONDS)
+            connections.close_all()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: stop.set())
+            stop.wait(DATABASE_RETRY_SECONDS)
+
+
 class Command(BaseCommand):
-    help = "后台工作进程：执行后台任务并投递领域事件"
+    help = "后台工作进程：执行后台任务、投递领域事件、按期签发审计链头"
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0)
@@ -36,8 +87,11 @@ class Command(BaseCommand):
         stop = threading.Event()
         relay = threading.Thread(target=relay_loop, args=(stop, interval), name="outbox-relay", daemon=True)
         relay.start()
+        heads = threading.Thread(target=audit_head_loop, args=(stop,), name="audit-heads", daemon=True)
+        heads.start()
         try:
-            call_command("db_worker", interval=interval, reload=False, verbosity=options["verbosity"])
+            run_tasks_until_stopped(stop, interval, options["verbosity"])
         finally:
             stop.set()
             relay.join(timeout=5)
+            heads.join(timeout=5)

@@ -13,11 +13,11 @@ from zhijian.core.access import public_view
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.models import Entity
 
-from . import algorithm, queries, snapshot
-from .models import Draw, Inspection
-from .qr import qr_svg
-from .services import legal_basis_text
-from .verification import draw_package
+from .. import algorithm, queries, snapshot
+from ..models import Draw, Inspection
+from ..qr import qr_svg
+from ..services import legal_basis_text
+from ..verification import draw_package
 
 LIST_SHOWN = 2000  # the page's share of a city-scale list; the package holds all of it
 

@@ -14,13 +14,14 @@ from zhijian.core.access import login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.lists import Sort, paginate
 from zhijian.core.models import Job, Role
+from zhijian.core.rules import rule
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 
-from . import algorithm, queries, services
-from .forms import CommitForm, DateForm, DrawForm, PlanForm, RecheckForm, RedrawForm, ReferralForm, TaskForm
-from .models import Attachment, Draw, Inspection, Plan, Task
-from .services import InspectionError
-from .verification import draw_package
+from .. import algorithm, queries, services
+from ..forms import CommitForm, DateForm, DrawForm, PlanForm, RecheckForm, RedrawForm, ReferralForm, TaskForm
+from ..models import Attachment, Draw, Inspection, Plan, Task
+from ..services import InspectionError
+from ..verification import draw_package
 
 STAFF_ROLES = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
 # Eligible sets larger than this are frozen and drawn by the worker, with progress shown.
@@ -125,7 +126,7 @@ def task_new(request):
     else:
         today = timezone.localdate()
         ratios, _source = services.default_ratios(today)
-        minimum = int(services.rule(services.TEAM_RULE, on=today).value)
+        minimum = int(rule(services.TEAM_RULE, on=today).value)
         form = TaskForm(
             plans=plans,
             initial={
@@ -185,7 +186,7 @@ def _run_or_enqueue(request, task: Task, kind: str, title: str, inline, size: in
     if size <= INLINE_LIMIT:
         attempt(request, inline)
         return redirect("inspections:task_detail", pk=task.pk)
-    from . import tasks
+    from .. import tasks
 
     job = Job.objects.create(kind=kind, owner=request.user, title=title)
     getattr(tasks, kind.split(".")[1] + "_task").enqueue(job.pk, task.pk, **job_args)

@@ -12,10 +12,10 @@ from zhijian.core.errors import FAILED, attempt
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.core.uploads import upload_limit
 
-from . import queries, services
-from .forms import ResultForm
-from .models import Inspection, Inspector
-from .services import InspectionError
+from .. import queries, services
+from ..forms import ResultForm
+from ..models import Inspection, Inspector
+from ..services import InspectionError
 
 
 def _my_visit(request, pk: int) -> Inspection:

@@ -16,10 +16,10 @@ from zhijian.core.models import User
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped, restrict
 from zhijian.registry.models import Entity
 
-from . import queries, services
-from .forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
-from .models import CheckItem, Specialty
-from .views import _form_errors
+from .. import queries, services
+from ..forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
+from ..models import CheckItem, Specialty
+from .office import _form_errors
 
 
 @policy_view("inspections.manage")
