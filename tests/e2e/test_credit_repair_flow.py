@@ -81,7 +81,7 @@ def test_enterprise_applies_officer_decides_public_report_changes(browser, live_
     # The enterprise sees its class and the factor behind it, and applies for repair
     context, page = fresh_page()
     login(page, "t_ent_e2e")
-    page.click("header nav >> text=信用监管")  # the enterprise's group opens on 我的信用
+    page.click("header nav >> text=我的信用")  # a group of one page shows the page's name
     assert page.locator("#standing [data-class]").get_attribute("data-class") == "C"
     assert "列入经营异常名录" in page.locator("#standing table.factors").inner_text()
     form = page.locator("#repairable form.apply").first

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import CHROMIUM, chromium_missing_reason
 from tests.e2e.test_credit_repair_flow import credit_reference  # noqa: F401, F811 (fixture)
@@ -31,7 +32,21 @@ pytestmark = [
 
 MAX_PAGES = 60
 # Links the crawl does not follow: leaving the session, files, machine-readable documents.
-SKIP = ("/logout", "/api/", "/admin/", ".xlsx", ".pdf", ".json", "/download/", "/evidence/", "/attachments/")
+SKIP = (
+    "/logout",
+    "/api/",
+    "/admin/",
+    ".xlsx",
+    ".pdf",
+    ".json",
+    ".csv",
+    ".pem",
+    "/download/",
+    "/evidence/",
+    "/attachments/",
+)
+# The cockpit's large screen (大屏) is laid out for a 1920×1080 wall display, not for a phone.
+FIXED_WIDTH = ("/indicators/screen/",)
 # A required date field of a form (a decision, a visit, a deadline) is prefilled; an optional one (a
 # product's production date, which the label may not show) and a filter's range may start empty.
 LINKS = """() => Array.from(document.querySelectorAll(
@@ -93,13 +108,18 @@ def crawl(page, start: str) -> list[str]:
         if url in seen:
             continue
         seen.add(url)
-        response = page.goto(url)
+        try:
+            response = page.goto(url)
+        except PlaywrightError as exc:  # a link to a file that the crawl's SKIP list did not know
+            if "Download is starting" in str(exc):
+                continue
+            raise
         assert response is not None
         if response.status >= 400:
             problems.append(f"{url} answered {response.status}")
             continue
         width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 361:
+        if width > 361 and not url.startswith(FIXED_WIDTH):
             problems.append(f"{url} is {width}px wide on a 360px screen")
         if page.evaluate(HIDDEN_CELLS) or page.evaluate(CELLS_PAST_THE_EDGE):
             problems.append(f"{url} hides table cells on a phone")
