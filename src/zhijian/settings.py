@@ -141,6 +141,7 @@ if MODE == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["zhijian.formats"]  # figures with thousands separators (formats/zh_Hans)
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -194,6 +195,7 @@ UPLOAD_LIMITS = {
     "registry.import": int(os.environ.get("ZHIJIAN_UPLOAD_REGISTRY_MB", "400")) << 20,
     "sampling.results_import": int(os.environ.get("ZHIJIAN_UPLOAD_RESULTS_MB", "100")) << 20,
     "sampling.evidence": 20 << 20,
+    "credit.repair_evidence": 60 << 20,  # up to 10 files of 10 MB each are refused one by one
     "inspections.photo": 50 << 20,  # several photos of one visit; each one at most 10 MB
     "indicators.evidence": 20 << 20,  # the evidence of a reported value or a task's progress
     "warnings.source_file": int(os.environ.get("ZHIJIAN_UPLOAD_WARNINGS_MB", "100")) << 20,  # an outside feed
@@ -214,6 +216,7 @@ LOGGING = {
 
 # Rows an Excel export may carry; past it the user is asked to narrow the filter.
 EXPORT_MAX_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_MAX_ROWS", "100000"))
+EXPORT_INLINE_ROWS = int(os.environ.get("ZHIJIAN_EXPORT_INLINE_ROWS", "5000"))  # larger: a background job
 
 # Event relay (core/events.py): a delivery is retried with doubling waits from EVENTS_BACKOFF_BASE
 # seconds up to EVENTS_BACKOFF_MAX, and dead-lettered after EVENTS_MAX_ATTEMPTS failures.

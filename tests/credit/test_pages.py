@@ -92,9 +92,12 @@ def test_enterprise_sees_its_class_and_factors_and_applies(entities, enterprise_
     application = RepairApplication.objects.get()
     officer = client_for(users["haishu"])
     assert "已补报年度报告" in officer.get("/credit/repairs/").content.decode()
-    officer.post(f"/credit/repairs/{application.pk}/decide/", {"approve": "1", "reason": "已补报并公示"})
+    officer.post(
+        f"/credit/repairs/{application.pk}/decide/",
+        {"approve": "1", "reason": "已补报并公示", "decision_no": "甬市监信修〔2026〕1号"},
+    )
     application.refresh_from_db()
-    assert application.status == "approved"
+    assert application.status == "approved" and application.decision_no == "甬市监信修〔2026〕1号"
     assert 'data-class="B"' in client.get("/credit/mine/").content.decode()  # 3 points left: industry
     # and another enterprise cannot reach these pages for this firm
     assert client_for(users["haishu"]).get("/credit/mine/").status_code == 403
@@ -209,3 +212,58 @@ def test_model_versions_never_rewrite_past_classifications(officer, entities, da
         .status_code
         == 403
     )
+
+
+def test_repair_evidence_reaches_the_decider_and_a_bad_decision_keeps_what_was_typed(
+    entities, enterprise_user, data, users, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(enterprise_user)
+    entry = entities["haishu"].list_entries.get()
+    proof = SimpleUploadedFile(
+        "年报公示截图.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png"
+    )
+    response = client.post(
+        f"/credit/mine/apply/entry/{entry.pk}/",
+        {"statement": "已补报年度报告", "commitment": "on", "evidence": [proof]},
+    )
+    assert response.status_code == 302
+    application = RepairApplication.objects.get()
+    evidence = application.evidence.get()
+    officer = client_for(users["haishu"])
+    page = officer.get(f"/credit/repairs/{application.pk}/decide/").content.decode()
+    assert "已补报年度报告" in page and "年报公示截图.png" in page and "data-confirm" in page
+    assert officer.get(f"/credit/repairs/evidence/{evidence.pk}/").status_code == 200
+    assert client_for(users["yinzhou"]).get(f"/credit/repairs/evidence/{evidence.pk}/").status_code == 404
+    response = officer.post(
+        f"/credit/repairs/{application.pk}/decide/", {"approve": "1", "reason": "材料齐全"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "材料齐全" in page and 'aria-invalid="true"' in page
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_repair_evidence_of_an_unsupported_kind_is_refused(
+    entities, enterprise_user, data, users, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(enterprise_user)
+    entry = entities["haishu"].list_entries.get()
+    script = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    client.post(
+        f"/credit/mine/apply/entry/{entry.pk}/",
+        {"statement": "已补报年度报告", "commitment": "on", "evidence": [script]},
+    )
+    assert not RepairApplication.objects.exists()
+
+
+def test_a_district_sees_its_grassroots_offices_and_the_city_a_totals_row(users, entities, data):
+    page = client_for(users["haishu"]).get("/credit/").content.decode()
+    assert 'id="by-office"' in page and 'data-chart="office-chart-data"' in page
+    city = client_for(users["admin"]).get("/credit/").content.decode()
+    assert 'id="by-office"' not in city and 'class="totals"' in city

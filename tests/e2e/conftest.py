@@ -55,7 +55,20 @@ def _context(browser, live_server, viewport):
         base_url=live_server.url, viewport=viewport, locale="zh-CN", accept_downloads=True
     )
     context.set_default_timeout(15_000)
+    context.on("page", _accept_confirmations)
     return context
+
+
+def _accept_confirmations(page) -> None:
+    """A consequential decision asks first (ui.js ``data-confirm``): the tests answer yes and keep the
+    questions asked in ``page.confirmations`` (Playwright would otherwise dismiss the dialog)."""
+    page.confirmations = []
+
+    def accept(dialog):
+        page.confirmations.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
 
 
 @pytest.fixture

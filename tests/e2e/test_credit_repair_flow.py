@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, chromium_missing_reason
+from tests.e2e.conftest import CHROMIUM, _accept_confirmations, chromium_missing_reason
 from tests.e2e.test_register_flow import login
 from tests.factories import EntityFactory, UserFactory
 from zhijian.core.access import SystemActor
@@ -68,6 +68,7 @@ def test_enterprise_applies_officer_decides_public_report_changes(browser, live_
             base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 800}
         )
         context.set_default_timeout(15_000)
+        context.on("page", _accept_confirmations)
         return context, context.new_page()
 
     # The public report first: the firm is on the abnormal list
@@ -80,14 +81,18 @@ def test_enterprise_applies_officer_decides_public_report_changes(browser, live_
     # The enterprise sees its class and the factor behind it, and applies for repair
     context, page = fresh_page()
     login(page, "t_ent_e2e")
-    page.click("header nav >> text=我的信用")
+    page.click("header nav >> text=我的信用")  # a group of one page shows the page's name
     assert page.locator("#standing [data-class]").get_attribute("data-class") == "C"
     assert "列入经营异常名录" in page.locator("#standing table.factors").inner_text()
     form = page.locator("#repairable form.apply").first
     form.locator("textarea[name=statement]").fill("已于2026年11月补报2025年度报告并公示")
     form.locator("input[name=commitment]").check()
+    form.locator("input[name=evidence]").set_input_files(
+        [{"name": "补报公示截图.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n0000"}]
+    )
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
+    assert page.confirmations and "信用修复申请" in page.confirmations[0]
     assert "信用修复申请已提交" in page.locator(".messages").inner_text()
     assert "审查中" in page.locator("#applications").inner_text()
     context.close()
@@ -104,11 +109,23 @@ def test_enterprise_applies_officer_decides_public_report_changes(browser, live_
     page.click("nav.subnav >> text=信用修复")  # the credit group's pages, below the header
     row = page.locator("#repairs tr[data-application]").first
     assert "补报2025年度报告" in row.inner_text()
-    row.locator("select[name=approve]").select_option("1")
-    row.locator("input[name=reason]").fill("已补报年度报告并公示，符合移出条件")
+    row.locator("a.decide").click()
+    # The decider reads the firm's materials before deciding
+    assert "补报2025年度报告" in page.locator("#statement").inner_text()
+    assert "补报公示截图.png" in page.locator("#evidence").inner_text()
+    decision = page.locator("#decision")
+    decision.locator("input[name=approve][value='1']").check()
+    decision.locator("textarea[name=reason]").fill("已补报年度报告并公示，符合移出条件")
     with page.expect_navigation():
-        row.locator("button[type=submit]").click()
+        decision.locator("button[type=submit]").click()
+    # Without the decision number the form comes back with what was typed and the error beside it
+    assert "已补报年度报告并公示" in page.locator("#decision textarea[name=reason]").input_value()
+    assert page.locator("#decision input[name=decision_no][aria-invalid=true]").count() == 1
+    page.locator("#decision input[name=decision_no]").fill("甬海市监信修〔2026〕8号")
+    with page.expect_navigation():
+        page.locator("#decision button[type=submit]").click()
     assert "准予修复" in page.locator("#repairs").inner_text()
+    assert "甬海市监信修〔2026〕8号" in page.locator("#repairs").inner_text()
     context.close()
 
     # The public report changed: removed, with the date and the reason

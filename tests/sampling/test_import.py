@@ -196,8 +196,11 @@ def test_cli_exit_codes(tmp_path, samples, lab_users):
         with pytest.raises(SystemExit) as exited:
             call_command("sampling", "import-results", str(path), "--as", "t_lab_t1", "--report", str(report))
         assert exited.value.code == code, path
-    rows = list(openpyxl.load_workbook(report).active.iter_rows(values_only=True))
-    assert rows[1][1].startswith("导入完成")
+    sheet = openpyxl.load_workbook(report).active
+    rows = list(sheet.iter_rows(values_only=True))
+    # the shared export layout: title, then the outcome in the filter row, then the frozen header
+    assert rows[0][0] == "导入报告：good.csv" and "结果：导入完成" in rows[1][0]
+    assert rows[2][:3] == ("行", "列", "问题") and sheet.freeze_panes == "A4"
 
 
 @pytest.mark.django_db(transaction=True)

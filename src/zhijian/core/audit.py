@@ -399,7 +399,7 @@ def _check_anchor(anchor: dict, trusted_keys: dict[str, bytes], breaks: list[Cha
     if trusted_keys.get(kid) != public_key:
         breaks.append(ChainBreak(0, "anchor", f"存档链头由未受信任的密钥 {kid} 签名"))
         return None
-    if not signing.signature_valid(public_key, canonical_json(statement).encode(), signature):
+    if not signing.signature_valid(public_key, (canonical_json(statement) or "").encode(), signature):
         breaks.append(ChainBreak(0, "anchor", "存档链头的签名无效（文件被改动）"))
         return None
     return statement
@@ -503,14 +503,14 @@ def sign_head(signer: signing.HeadSigner | None = None) -> AuditCheckpoint | Non
         previous = AuditCheckpoint.objects.exclude(signature="").order_by("-id").first()
         previous_seq = previous.seq if previous else 0
         commitments = [
-            {"seq": s, **{k: after[k] for k in ("kind", "key", "sha256")}}
+            {"seq": s, **{k: (after or {})[k] for k in ("kind", "key", "sha256")}}
             for s, after in AuditEntry.objects.filter(
                 action=COMMITMENT_ACTION, seq__gt=previous_seq, seq__lte=seq
             )
             .order_by("seq")
             .values_list("seq", "after")
         ]
-        statement = {
+        statement: dict[str, Any] = {
             "format": HEAD_FORMAT,
             "seq": seq,
             "hash": head_hash,
@@ -554,7 +554,8 @@ def sign_head_if_due(
     from django.conf import settings
 
     latest = latest_signed_head()
-    if not force and latest and timezone.now() - latest.at < settings.AUDIT_HEAD_INTERVAL:
+    interval: dt.timedelta = settings.AUDIT_HEAD_INTERVAL  # type: ignore[misc]  # security_settings
+    if not force and latest and timezone.now() - latest.at < interval:
         return None
     signer = signer or signing.configured_signer()  # refuse before a long walk when there is no key
     _, breaks = verify()

@@ -132,7 +132,8 @@ def fan_out(batch: int = 5000) -> int:
     )
     if not events:
         return 0
-    deliveries, without_subscribers = [], []
+    deliveries: list[EventDelivery] = []
+    without_subscribers: list[int] = []
     for event_id, topic in events:
         names = subscribers_of(topic)
         if not names:

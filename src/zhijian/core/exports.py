@@ -1,15 +1,21 @@
 """Excel exports every app shares (导出): a title row with the filters and the time, column widths, a
 frozen header, an auto-filter, numbers and dates as real cells, a Chinese file name, and text that
 Excel would run as a formula neutralised.
+
+An export larger than ``settings.EXPORT_INLINE_ROWS`` runs as a background job (:func:`start_export_job`):
+the page shows its progress (core/job_status.html) and, when done, a download link to
+``core:job_download``, which hands the file to the job's owner only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -19,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROGRESS_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ def write_xlsx(
     rows: Iterable[Sequence],
     filters: Sequence[tuple[str, str]] = (),
     sheet_name: str = "",
+    progress=None,
+    total: int = 0,
 ) -> int:
     """Write one sheet to ``out``; return the number of data rows.
 
@@ -83,21 +92,72 @@ def write_xlsx(
             ]
         )
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count, total)
+    if progress is not None:
+        progress(count, max(total, count))
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A3:{last}{3 + max(count, 1)}"
     book.save(out)
     return count
 
 
-def xlsx_response(name: str) -> HttpResponse:
-    """An attachment response named ``name`` (Chinese allowed; RFC 6266/5987 with an ASCII fallback)."""
-    response = HttpResponse(content_type=XLSX)
-    stamped = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+def stamped_name(name: str) -> str:
+    """``市场主体名录-20261201.xlsx``: the file name an export is saved under."""
+    return f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def attachment(response, file_name: str):
+    """Name an attachment (Chinese allowed; RFC 6266/5987 with an ASCII fallback)."""
     fallback = f"export-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(stamped)}"
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name)}"
     )
     return response
 
 
-__all__ = ["Column", "Alignment", "safe_cell", "write_xlsx", "xlsx_response"]
+def xlsx_response(name: str) -> HttpResponse:
+    """An attachment response named ``name`` and the date."""
+    return attachment(HttpResponse(content_type=XLSX), stamped_name(name))
+
+
+def export_path(job_id: int) -> Path:
+    """Where a background export keeps its file (var/exports, outside the web root)."""
+    folder = settings.VAR_DIR / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"job-{job_id}.xlsx"
+
+
+def start_export_job(*, owner, kind: str, name: str, task, args: Sequence = ()):
+    """Queue ``task(job_id, *args)`` that writes the export named ``name``; the caller shows the job."""
+    from .models import Job
+
+    job = Job.objects.create(kind=kind, owner=owner, title=f"导出：{name}")
+    task.enqueue(job.pk, *args)
+    return job
+
+
+def run_export_job(job_id: int, name: str, write: Callable[..., int]) -> dict:
+    """The body of an export task: ``write(out, progress)`` writes the workbook; the job keeps its name."""
+    from .jobs import job_progress, running
+    from .models import Job
+
+    with running(job_id):
+        with export_path(job_id).open("wb") as out:
+            rows = write(out, job_progress(job_id))
+        result = {"ok": True, "download": stamped_name(name), "summary": f"已导出 {rows:,} 条", "rows": rows}
+        Job.objects.filter(pk=job_id).update(result=result)
+    return result
+
+
+__all__ = [
+    "Column",
+    "Alignment",
+    "attachment",
+    "export_path",
+    "run_export_job",
+    "safe_cell",
+    "start_export_job",
+    "write_xlsx",
+    "xlsx_response",
+]

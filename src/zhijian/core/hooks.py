@@ -53,13 +53,21 @@ class Todo:
 
 @dataclass(frozen=True)
 class Figure:
-    """A key figure on a workbench card: a count or rate in the user's scope, one click from its list."""
+    """A key figure on a workbench card: a count or rate in the user's scope, one click from its list.
+
+    With a ``target`` the card shows it beside the value and whether it is met (core/_figure.html);
+    ``percent`` shows a ratio (0–1) as a percentage; ``higher_is_better`` False for figures such as
+    overdue counts, where the target is a ceiling.
+    """
 
     app: str
     label: str
     value: int | float | str
     url: str = ""
     unit: str = ""
+    target: float | None = None
+    percent: bool = False
+    higher_is_better: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
     path("admin-tools/calendar/", views.calendar_notice, name="calendar_notice"),
     path("admin-tools/events/dead/", views.events_dead, name="events_dead"),
     path("admin-tools/logins/", security_views.login_lockouts, name="login_lockouts"),

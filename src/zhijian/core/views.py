@@ -6,13 +6,14 @@ import datetime as dt
 
 from django.apps import apps
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from . import events
 from .access import login_view, policy_view
 from .errors import FAILED, DomainError, attempt
+from .exports import XLSX, attachment, export_path
 from .hooks import figures_for, link, todos_for
 from .models import HolidayNotice, Job, Role
 from .params import id_list
@@ -44,6 +45,17 @@ def job_detail(request, pk: int):
         raise Http404 from None
     template = "core/job_status.html" if request.headers.get("HX-Request") else "core/job_detail.html"
     return render(request, template, {"job": job})
+
+
+@login_view
+def job_download(request, pk: int):
+    """The file of a finished background export, to the job's owner only."""
+    job = Job.objects.filter(pk=pk, owner=request.user, status=Job.Status.SUCCEEDED).first()
+    download = (job.result or {}).get("download") if job else None
+    path = export_path(pk)
+    if not download or not path.exists():
+        raise Http404
+    return attachment(FileResponse(path.open("rb"), content_type=XLSX), download)
 
 
 def parse_notice_lines(text: str) -> list[tuple[dt.date, bool, str]]:

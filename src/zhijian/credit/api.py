@@ -150,6 +150,7 @@ def apply_for_repair(request, body: RepairIn):
 class DecisionIn(Schema):
     approve: bool
     reason: str
+    decision_no: str = ""
 
 
 @router.post(
@@ -160,7 +161,11 @@ def decide_repair(request, application_id: int, body: DecisionIn):
     """An officer decides a repair application with reasons; effects and notice follow."""
     application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=application_id)
     application = services.decide_repair(
-        actor=request.user, application=application, approve=body.approve, reason=body.reason
+        actor=request.user,
+        application=application,
+        approve=body.approve,
+        reason=body.reason,
+        decision_no=body.decision_no,
     )
     return Status(200, _repair_out(application))
 

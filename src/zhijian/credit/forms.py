@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from zhijian.core.forms import date_field
+from zhijian.core.forms import FilesField, date_field
 
 from .models import GROUNDS_BY_LIST, CreditList, PenaltyMeasure, Sector
 
@@ -40,11 +40,19 @@ class RepairForm(forms.Form):
     commitment = forms.BooleanField(
         label="本企业承诺所述情况真实，并自觉遵守法律法规（信用承诺）", required=False
     )
+    evidence = FilesField(
+        label="证明材料（PDF、OFD、图片或Word，最多10个，每个不超过10 MB）",
+        required=False,
+        accept=".pdf,.ofd,.jpg,.jpeg,.png,.doc,.docx",
+    )
 
 
 class DecisionForm(forms.Form):
-    approve = forms.ChoiceField(label="决定", choices=[("1", "准予信用修复"), ("0", "不予信用修复")])
-    reason = forms.CharField(label="理由", max_length=500)
+    approve = forms.ChoiceField(
+        label="决定", choices=[("1", "准予信用修复"), ("0", "不予信用修复")], widget=forms.RadioSelect
+    )
+    decision_no = forms.CharField(label="决定书文号", max_length=80)
+    reason = forms.CharField(label="理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ProposalConfirmForm(forms.Form):

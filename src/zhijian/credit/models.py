@@ -512,6 +512,7 @@ class RepairApplication(models.Model):
     decided_by = models.ForeignKey("core.User", models.PROTECT, null=True, blank=True, related_name="+")
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decision_reason = models.CharField(_("决定理由"), max_length=500, blank=True)
+    decision_no = models.CharField(_("决定书文号"), max_length=80, blank=True)
 
     scope = Scope(
         district_field="entity__jurisdiction_id",
@@ -558,3 +559,29 @@ class CreditNotice(models.Model):
     class Meta:
         ordering = ["-id"]
         verbose_name = _("信用通知书")
+
+
+class RepairEvidence(models.Model):
+    """A file the enterprise submits with its repair application (信用修复证明材料): proof that the
+    penalty was carried out, that it can again be reached at its address, and the like."""
+
+    application = models.ForeignKey(RepairApplication, models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="credit/repair/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope = Scope(
+        district_field="application__entity__jurisdiction_id",
+        uscc_field="application__entity__uscc",
+        public=None,
+        change_roles=CREDIT_WRITERS,
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("信用修复证明材料")
+        verbose_name_plural = _("信用修复证明材料")
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from zhijian.core.analytics import as_decimal_hundredths
@@ -56,10 +56,43 @@ def distribution(user) -> list[dict]:
     return rows
 
 
-def standings(user, *, district: int | None = None, credit_class: str = "") -> QuerySet[CreditStanding]:
+def distribution_by_office(user) -> list[dict]:
+    """Classified entities per grassroots office (市场监管所) and class, for a district's own chart."""
+    from zhijian.core.models import Jurisdiction
+
+    visible = restrict(CreditStanding.objects.all(), user, VIEW)
+    counts: dict[int | None, dict[str, int]] = defaultdict(dict)
+    for office_id, credit_class, n in (
+        visible.values_list("entity__office_id", "credit_class").annotate(n=Count("pk")).order_by()
+    ):
+        counts[office_id][credit_class] = n
+    rows = []
+    for office in Jurisdiction.objects.filter(pk__in=[k for k in counts if k is not None]):
+        by_class = {c: counts[office.pk].get(c, 0) for c in CLASSES}
+        rows.append(
+            {
+                "id": office.pk,
+                "name": office.short_name or office.name,
+                "counts": by_class,
+                "total": sum(by_class.values()),
+            }
+        )
+    if None in counts:
+        by_class = {c: counts[None].get(c, 0) for c in CLASSES}
+        rows.append(
+            {"id": None, "name": "未分配市场监管所", "counts": by_class, "total": sum(by_class.values())}
+        )
+    return rows
+
+
+def standings(
+    user, *, district: int | None = None, credit_class: str = "", office: int | None = None
+) -> QuerySet[CreditStanding]:
     qs = restrict(CreditStanding.objects.all(), user, VIEW).select_related("entity", "entity__jurisdiction")
     if district:
         qs = qs.filter(entity__jurisdiction_id=district)
+    if office:
+        qs = qs.filter(entity__office_id=office)
     if credit_class in CLASSES:
         qs = qs.filter(credit_class=credit_class)
     return qs.order_by("-score", "entity__uscc")
@@ -108,7 +141,15 @@ def repairs(user, *, status: str = "") -> QuerySet[RepairApplication]:
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("status", "applied_on", "id")
+    # A work queue: applications awaiting a decision first, the oldest (nearest deadline) first;
+    # decided ones after them, the latest decision first.
+    submitted = RepairApplication.Status.SUBMITTED
+    return qs.annotate(
+        pending=Case(When(status=submitted, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        pending_since=Case(When(status=submitted, then=F("applied_on")), default=None),
+    ).order_by(
+        "pending", F("pending_since").asc(nulls_last=True), F("decided_on").desc(nulls_last=True), "-id"
+    )
 
 
 def deadlines_for(applications) -> dict[int, Deadline]:

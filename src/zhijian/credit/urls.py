@@ -16,6 +16,7 @@ urlpatterns = [
     path("decisions/<int:pk>/review/", office.review, name="review"),
     path("repairs/", office.repair_list, name="repairs"),
     path("repairs/<int:pk>/decide/", office.decide, name="decide"),
+    path("repairs/evidence/<int:pk>/", office.repair_evidence, name="repair_evidence"),
     path("proposals/", proposals.proposal_list, name="proposals"),
     path("proposals/<int:pk>/confirm/", proposals.proposal_confirm, name="proposal_confirm"),
     path("proposals/<int:pk>/reject/", proposals.proposal_reject, name="proposal_reject"),

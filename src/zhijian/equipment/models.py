@@ -484,7 +484,9 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["due_on"]
-        constraints = [models.UniqueConstraint(fields=["unit", "kind", "due_on"], name="equipment_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "due_on"], name="equipment_reminder_once")
+        ]
         indexes = [models.Index(fields=["user_unit_uscc", "read_at"], name="reminder_inbox")]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from zhijian.core.forms import DateInput
+from zhijian.core.forms import DateInput, end_of_quarter
 from zhijian.core.models import Department, Jurisdiction
 from zhijian.registry.models import EntityType
 
@@ -97,7 +97,7 @@ class TaskForm(forms.Form):
     a_class_basis = forms.CharField(label="抽取A类企业的依据", max_length=300, required=False)
     team_size = forms.IntegerField(label="检查组人数", min_value=1, max_value=10)
     starts_on = forms.DateField(label="开始日期", widget=DATE)
-    due_on = forms.DateField(label="完成期限", widget=DATE)
+    due_on = forms.DateField(label="完成期限", widget=DATE, initial=end_of_quarter)
 
     def __init__(self, *args, plans=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,25 +5,32 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from zhijian.core.access import public_view
+from zhijian.core.lists import paginate
 from zhijian.core.scoping import VIEW, get_scoped, restrict
 from zhijian.registry.industries import industry_label
 from zhijian.registry.models import PUBLIC_FIELDS, Entity, LifecycleEvent
 from zhijian.registry.queries import EntityFilter, search_entities
-from zhijian.registry.views import page_number, page_of
+from zhijian.registry.views import page_number
 
 
 @public_view
 def register_search(request):
     flt = EntityFilter.from_params(request.GET)
-    entities, page, has_next = [], 1, False
+    page = None
     if flt.q:
-        need = page_number(request.GET) * 20 + 1
-        qs = search_entities(None, EntityFilter(q=flt.q), public=True, need=need).only(
-            *PUBLIC_FIELDS, "jurisdiction__name"
+        need = page_number(request.GET) * 100 + 1
+        public = EntityFilter(q=flt.q)
+        page = paginate(
+            request,
+            search_entities(None, public, public=True).only(*PUBLIC_FIELDS, "jurisdiction__name"),
+            sliced=search_entities(None, public, public=True, need=need).only(
+                *PUBLIC_FIELDS, "jurisdiction__name"
+            ),
+            params={"q": flt.q},
+            default_size=20,
         )
-        entities, page, has_next = page_of(qs, request.GET, size=20)
     return render(
-        request, "portal/search.html", {"flt": flt, "entities": entities, "page": page, "has_next": has_next}
+        request, "portal/search.html", {"flt": flt, "entities": page.rows if page else [], "page": page}
     )
 
 

@@ -310,7 +310,9 @@ class ReportReminder(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "year", "period", "kind"], name="quality_report_reminder_once")
+            models.UniqueConstraint(
+                fields=["jurisdiction", "year", "period", "kind"], name="quality_report_reminder_once"
+            )
         ]
 
 

@@ -41,7 +41,23 @@ def filter_labels(flt) -> list[tuple[str, str]]:
     ]
 
 
-def write_entities_xlsx(entities: Iterable[Entity], out, filters: Sequence[tuple[str, str]] = ()) -> int:
+def export_entities(user, params, out, *, progress=None) -> int:
+    """Write the register as ``user`` sees it under the filters ``params`` (page, job and CLI alike)."""
+    from django.conf import settings
+
+    from .queries import EntityFilter, search_entities
+
+    flt = EntityFilter.from_params(params)
+    qs = search_entities(user, flt)[: settings.EXPORT_MAX_ROWS]
+    total = qs.count() if progress is not None else 0
+    return write_entities_xlsx(
+        qs.iterator(chunk_size=2000), out, filter_labels(flt), progress=progress, total=total
+    )
+
+
+def write_entities_xlsx(
+    entities: Iterable[Entity], out, filters: Sequence[tuple[str, str]] = (), *, progress=None, total: int = 0
+) -> int:
     clusters = dict(cluster_choices())
     rows = (
         (
@@ -60,5 +76,12 @@ def write_entities_xlsx(entities: Iterable[Entity], out, filters: Sequence[tuple
         for e in entities
     )
     return write_xlsx(
-        out, title="市场主体名录", columns=COLUMNS, rows=rows, filters=filters, sheet_name="市场主体"
+        out,
+        title="市场主体名录",
+        columns=COLUMNS,
+        rows=rows,
+        filters=filters,
+        sheet_name="市场主体",
+        progress=progress,
+        total=total,
     )

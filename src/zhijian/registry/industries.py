@@ -73,3 +73,19 @@ def industry_label(code: str) -> str:
     if not code:
         return ""
     return f"{code} {divisions().get(code[1:3], '')}"
+
+
+@cache
+def industry_tree() -> list[dict]:
+    """Sections (门类) with their divisions (大类), for the searchable industry filter."""
+    tree = []
+    for section in _data()["sections"]:
+        codes = [f"{n:02d}" for n in range(section["from"], section["to"] + 1)]
+        tree.append(
+            {
+                "code": section["code"],
+                "name": section["name"],
+                "divisions": [(c, divisions()[c]) for c in codes if c in divisions()],
+            }
+        )
+    return tree

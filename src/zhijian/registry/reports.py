@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 
-from .exports import safe_cell
+from zhijian.core.exports import Column, write_xlsx
 
 SHOWN = 50
 
@@ -24,17 +23,17 @@ def outcome(report) -> str:
 
 
 def write_issue_report(report, out) -> None:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("导入报告")
-    sheet.append(["文件", safe_cell(report.file_name)])
-    sheet.append(["结果", safe_cell(outcome(report))])
-    counts = [(f.name, getattr(report, f.name)) for f in fields(report) if f.type in ("int", int)]
-    sheet.append([value for pair in counts for value in pair])
-    sheet.append([])
-    sheet.append(["行", "列", "问题"])
-    for issue in report.issues:
-        sheet.append([issue.row, safe_cell(issue.column), safe_cell(issue.message)])
-    book.save(out)
+    """The import's problems as the shared export (core.exports): the file and outcome in the title
+    rows, one problem per row under a frozen, filterable header."""
+    counts = [(f.name, str(getattr(report, f.name))) for f in fields(report) if f.type in ("int", int)]
+    write_xlsx(
+        out,
+        title=f"导入报告：{report.file_name}",
+        columns=[Column("行", 8, "0"), Column("列", 20), Column("问题", 80)],
+        rows=((issue.row, issue.column, issue.message) for issue in report.issues),
+        filters=[("结果", outcome(report)), *counts],
+        sheet_name="导入报告",
+    )
 
 
 def print_outcome(report, *, report_path: str | None = None) -> None:

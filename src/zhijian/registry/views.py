@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
-from zhijian.core.exports import xlsx_response
+from zhijian.core.exports import start_export_job, xlsx_response
 from zhijian.core.jobs import start_upload_job
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Job
 from zhijian.core.params import page_param
 from zhijian.core.reference import county_units
@@ -17,7 +18,7 @@ from zhijian.core.uploads import upload_limit
 
 from . import queries
 from .exports import filter_labels, write_entities_xlsx
-from .industries import cluster_choices, divisions, industry_label
+from .industries import cluster_choices, industry_label, industry_tree
 from .models import EntityStatus, EntityType, Tag
 from .queries import EntityFilter, search_entities
 
@@ -35,33 +36,42 @@ def page_of(queryset, params, size: int = PAGE_SIZE):
     return rows[:size], page, len(rows) > size
 
 
-def filter_context(flt: EntityFilter) -> dict:
+# Sorting the register is offered only below the count cap (core.lists): 1.5 million rows stay newest-first.
+ENTITY_SORTS = {
+    "name": Sort("名称", ("name",)),
+    "established_on": Sort("成立日期", ("established_on",)),
+}
+
+
+def filter_context(flt: EntityFilter, user=None) -> dict:
     return {
         "flt": flt,
-        "jurisdictions": county_units(),
+        "jurisdictions": visible_districts(user, county_units()) if user is not None else county_units(),
         "entity_types": EntityType.choices,
         "statuses": EntityStatus.choices,
         "clusters": cluster_choices(),
         "tags": Tag.choices,
-        "divisions": sorted(divisions().items()),
+        "industry_tree": industry_tree(),
+        "industry": flt.industry,
     }
 
 
 @policy_view("registry.view")
 def entity_list(request):
     flt = EntityFilter.from_params(request.GET)
-    need = page_number(request.GET) * PAGE_SIZE + 1
-    entities, page, has_next = page_of(search_entities(request.user, flt, need=need), request.GET)
+    need = page_number(request.GET) * 100 + 1
+    page = paginate(
+        request,
+        search_entities(request.user, flt),
+        sliced=search_entities(request.user, flt, need=need),
+        sorts=ENTITY_SORTS,
+        params=flt.as_params(),
+        bounded_sorts=True,
+    )
     return render(
         request,
         "registry/entity_list.html",
-        {
-            **filter_context(flt),
-            "entities": entities,
-            "page": page,
-            "has_next": has_next,
-            "query": flt.as_params(),
-        },
+        {**filter_context(flt, request.user), "entities": page.rows, "page": page, "query": flt.as_params()},
     )
 
 
@@ -85,13 +95,25 @@ def entity_detail(request, uscc: str):
 @policy_view("registry.view")
 def entity_export(request):
     flt = EntityFilter.from_params(request.GET)
-    rows = list(search_entities(request.user, flt)[: settings.EXPORT_MAX_ROWS + 1])
-    if len(rows) > settings.EXPORT_MAX_ROWS:
+    matched = search_entities(request.user, flt).order_by().values("pk")
+    size = matched[: settings.EXPORT_MAX_ROWS + 1].count()
+    if size > settings.EXPORT_MAX_ROWS:
         return render(
             request, "registry/export_too_large.html", {"limit": settings.EXPORT_MAX_ROWS}, status=400
         )
+    if size > settings.EXPORT_INLINE_ROWS:
+        from .tasks import export_entities_task
+
+        job = start_export_job(
+            owner=request.user,
+            kind="registry.export",
+            name="市场主体名录",
+            task=export_entities_task,
+            args=[flt.as_params()],
+        )
+        return redirect(reverse("core:job_detail", args=[job.pk]))
     response = xlsx_response("市场主体名录")
-    write_entities_xlsx(rows, response, filter_labels(flt))
+    write_entities_xlsx(search_entities(request.user, flt), response, filter_labels(flt))
     return response
 
 

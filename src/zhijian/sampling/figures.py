@@ -221,3 +221,26 @@ def figures_by_jurisdiction(user, *, start: dt.date, end: dt.date) -> list[Figur
         _assemble(unit, start, end, grouped[unit.pk], on_time.get(unit.pk, 0), cases.get(unit.pk, (0, 0)))
         for unit in units
     ]
+
+
+def figures_by_office(user, *, start: dt.date, end: dt.date) -> tuple[list[Figures], int]:
+    """The figures of each grassroots office (市场监管所) of the sampled firms a district user may see,
+    in the city's order, and the number of samples whose firm has no office on the register."""
+    qs = _cohort(user, start, end, None)
+    grouped = {
+        row.pop("seller__office_id"): row
+        for row in qs.values("seller__office_id").annotate(**_AGGREGATES).order_by()
+    }
+    unplaced = grouped.pop(None, None)
+    on_time = dict(
+        qs.filter(reported_on__isnull=False, seller__office_id__isnull=False)
+        .annotate(report_due=due_of("report"))
+        .filter(reported_on__lte=F("report_due"))
+        .values("seller__office_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("seller__office_id", "n")
+    )
+    units = Jurisdiction.objects.filter(pk__in=list(grouped)).order_by("sort_order", "code")
+    rows = [_assemble(unit, start, end, grouped[unit.pk], on_time.get(unit.pk, 0), None) for unit in units]
+    return rows, (unplaced or {}).get("food_batches", 0) + (unplaced or {}).get("product_batches", 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from zhijian.core.forms import DateInput, date_field
+from zhijian.core.forms import DateInput, date_field, end_of_quarter, previous_month
 from zhijian.core.models import Jurisdiction
 from zhijian.core.reference import county_units
 
@@ -44,7 +44,7 @@ class ReportForm(forms.Form):
 
     report_no = forms.CharField(label="检验报告编号", max_length=40)
     reported_on = _date("报告日期")
-    received_on = forms.DateField(label="收样日期", required=False, widget=DateInput)
+    received_on = date_field("收样日期", required=False)
 
     def __init__(self, *args, items, need_receipt: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +141,7 @@ class TaskForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(label="抽样辖区", queryset=Jurisdiction.objects.none())
     laboratory = forms.ModelChoiceField(label="承检机构", queryset=Laboratory.objects.none())
     quota = forms.IntegerField(label="计划批次", min_value=1, max_value=1_000_000)
-    due_on = forms.DateField(label="完成期限", widget=DateInput)
+    due_on = forms.DateField(label="完成期限", widget=DateInput, initial=end_of_quarter)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +154,6 @@ class TaskForm(forms.Form):
 class AnnouncementForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Kind.choices)
     issue = forms.CharField(label="期号", max_length=40, help_text="如“2026年第11期”")
-    period_start = forms.DateField(label="起始日期", widget=DateInput)
-    period_end = forms.DateField(label="截止日期", widget=DateInput)
+    period_start = forms.DateField(label="起始日期", widget=DateInput, initial=lambda: previous_month()[0])
+    period_end = forms.DateField(label="截止日期", widget=DateInput, initial=lambda: previous_month()[1])
     title = forms.CharField(label="标题（可留空自动生成）", max_length=200, required=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from zhijian.core.params import date_param, int_param
@@ -105,7 +105,26 @@ def search_samples(user, flt: SampleFilter) -> QuerySet[Sample]:
             Q(status=SampleStatus.SAMPLED, at_lab_due__lt=today)
             | Q(status=SampleStatus.RECEIVED, report_due__lt=today)
         )
-    return qs.select_related("jurisdiction", "laboratory", "category").order_by("-sampled_on", "-id")
+    # A work queue: overdue first, then the open ones by their nearest deadline, then the rest newest
+    # first. CASE reads a row's deadline only when the row is open (PostgreSQL evaluates lazily).
+    today = timezone.localdate()
+    qs = qs.annotate(
+        urgency=Case(
+            When(Q(status=SampleStatus.SAMPLED, at_lab_due__lt=today), then=Value(0)),
+            When(Q(status=SampleStatus.RECEIVED, report_due__lt=today), then=Value(0)),
+            When(status__in=[SampleStatus.SAMPLED, SampleStatus.RECEIVED], then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        next_due=Case(
+            When(status=SampleStatus.SAMPLED, then=F("at_lab_due")),
+            When(status=SampleStatus.RECEIVED, then=F("report_due")),
+            default=None,
+        ),
+    )
+    return qs.select_related("jurisdiction", "laboratory", "category").order_by(
+        "urgency", F("next_due").asc(nulls_last=True), "-sampled_on", "-id"
+    )
 
 
 def results_of(user, sample: Sample) -> QuerySet[TestResult]:
@@ -158,7 +177,19 @@ def search_cases(user, flt: CaseFilter) -> QuerySet[PostProcessingCase]:
         qs = qs.filter(jurisdiction_id=flt.jurisdiction)
     if flt.q:
         qs = qs.filter(Q(entity_name__contains=flt.q) | Q(sample__sample_no=flt.q.upper()))
-    return qs.select_related("sample", "sample__category", "jurisdiction").order_by("-opened_on", "-id")
+    # A work queue: open cases first, the nearest (or overdue) deadline first; closed ones newest first.
+    qs = qs.annotate(
+        urgency=Case(
+            When(status=CaseStatus.OPEN, escalated_on__isnull=False, then=Value(0)),
+            When(status=CaseStatus.OPEN, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        open_due=Case(When(status=CaseStatus.OPEN, then=F("due")), default=None),
+    )
+    return qs.select_related("sample", "sample__category", "jurisdiction").order_by(
+        "urgency", F("open_due").asc(nulls_last=True), "-opened_on", "-id"
+    )
 
 
 def public_announcements() -> QuerySet[Announcement]:

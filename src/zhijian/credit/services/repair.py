@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,6 +13,7 @@ from zhijian.core import audit
 from zhijian.core.access import is_system
 from zhijian.core.models import Deadline, Role
 from zhijian.core.rules import rule
+from zhijian.core.uploads import stored_name
 from zhijian.core.workdays import set_deadline
 from zhijian.registry.models import Entity
 
@@ -26,6 +28,7 @@ from ..models import (
     Publicity,
     RecordKind,
     RepairApplication,
+    RepairEvidence,
     RepairKind,
     Sector,
     Trigger,
@@ -115,8 +118,13 @@ def apply_for_repair(
     list_entry: ListEntry | None = None,
     record: CreditRecord | None = None,
     applied_on: dt.date | None = None,
+    evidence: Sequence = (),
 ) -> RepairApplication:
     """An enterprise applies online for credit repair of its own entry or record (信用修复申请).
+
+    ``evidence`` are uploaded files (证明材料) kept with the application for the decider to read:
+    at most EVIDENCE_MAX_FILES, each of a kind in EVIDENCE_SUFFIXES and at most EVIDENCE_MAX_BYTES
+    (the request as a whole is bounded by ``settings.UPLOAD_LIMITS["credit.repair_evidence"]``).
 
     The decision deadline is counted in working days from the application (rule data), and is
     marked provisional when it runs into a year whose holiday notice is not yet known.
@@ -143,6 +151,7 @@ def apply_for_repair(
         raise CreditError("statement_required", "请说明纠正失信行为、消除不良影响的情况")
     if not commitment:
         raise CreditError("commitment_required", "请勾选信用承诺")
+    _check_evidence(evidence)
     open_ = RepairApplication.objects.filter(status=RepairApplication.Status.SUBMITTED)
     if (list_entry and open_.filter(list_entry=list_entry).exists()) or (
         record and open_.filter(record=record).exists()
@@ -158,6 +167,10 @@ def apply_for_repair(
         applicant=actor,
         applied_on=applied_on,
     )
+    for upload in evidence:
+        RepairEvidence.objects.create(
+            application=application, file=upload, name=upload.name[:200], size=upload.size
+        )
     deadline = set_deadline(
         object_type="credit.RepairApplication",
         object_id=str(application.pk),
@@ -176,6 +189,7 @@ def apply_for_repair(
                 "kind": kind,
                 "entity": entity.uscc,
                 "target": list_entry.pk if list_entry else record.pk if record else None,
+                "evidence": [upload.name for upload in evidence],
                 "due": deadline.due,
                 "provisional": deadline.provisional,
             },
@@ -193,6 +207,31 @@ def apply_for_repair(
     return application
 
 
+EVIDENCE_MAX_FILES = 10
+EVIDENCE_MAX_BYTES = 10 << 20
+EVIDENCE_SUFFIXES = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".ofd", ".doc", ".docx"})
+
+
+def _check_evidence(evidence: Sequence) -> None:
+    if len(evidence) > EVIDENCE_MAX_FILES:
+        raise CreditError(
+            "evidence_count", f"证明材料最多上传{EVIDENCE_MAX_FILES}个文件", fields={"evidence": "文件过多"}
+        )
+    for upload in evidence:
+        if stored_name(upload.name) not in EVIDENCE_SUFFIXES:
+            raise CreditError(
+                "evidence_kind",
+                f"证明材料“{upload.name}”格式不支持：请上传PDF、OFD、图片（JPG、PNG）或Word文件",
+                fields={"evidence": "格式不支持"},
+            )
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise CreditError(
+                "evidence_size",
+                f"证明材料“{upload.name}”超过{EVIDENCE_MAX_BYTES >> 20} MB",
+                fields={"evidence": "文件过大"},
+            )
+
+
 def decision_deadline(application: RepairApplication) -> Deadline | None:
     return Deadline.objects.filter(
         object_type="credit.RepairApplication", object_id=str(application.pk), kind="credit.repair.decision"
@@ -201,9 +240,17 @@ def decision_deadline(application: RepairApplication) -> Deadline | None:
 
 @transaction.atomic
 def decide_repair(
-    *, actor, application: RepairApplication, approve: bool, reason: str, decided_on: dt.date | None = None
+    *,
+    actor,
+    application: RepairApplication,
+    approve: bool,
+    reason: str,
+    decided_on: dt.date | None = None,
+    decision_no: str = "",
 ) -> RepairApplication:
     """Decide a repair application with reasons and apply its effects (信用修复决定).
+
+    ``decision_no`` is the number of the written decision (决定书文号); the page requires it.
 
     Approved: the abnormal-list entry is removed, or the penalty's publicity ends; the entity is
     reclassed. Either way the applicant receives a notice.
@@ -230,6 +277,7 @@ def decide_repair(
         decided_on,
         reason.strip()[:500],
     )
+    application.decision_no = decision_no.strip()[:80]
     application.save()
     if approve and application.kind == RepairKind.ABNORMAL_REMOVAL:
         _remove(
@@ -266,7 +314,12 @@ def decide_repair(
             "RepairApplication",
             str(application.pk),
             {"status": RepairApplication.Status.SUBMITTED},
-            {"status": application.status, "reason": application.decision_reason, "decided_on": decided_on},
+            {
+                "status": application.status,
+                "reason": application.decision_reason,
+                "decided_on": decided_on,
+                "decision_no": application.decision_no,
+            },
         ),
     )
     outcome = (

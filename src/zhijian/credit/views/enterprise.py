@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import policy_view
 from zhijian.core.scoping import VIEW, get_scoped
+from zhijian.core.uploads import upload_limit
 from zhijian.registry.models import Entity
 
 from .. import queries, services
@@ -58,9 +59,10 @@ def mine(request):
 
 @policy_view("credit.mine")
 @require_POST
+@upload_limit("credit.repair_evidence")
 def apply(request, target: str, pk: int):
     entity = _own_entity(request)
-    form = RepairForm(request.POST)
+    form = RepairForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请填写情况说明")
         return redirect("credit:mine")

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import allows, policy_view
-from zhijian.core.errors import attempt
+from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Job, Role
 from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, is_city_wide
 from zhijian.registry.models import Entity
-from zhijian.registry.views import page_of
 
 from .. import queries, services
 from ..classify import ENGINES
@@ -29,6 +29,7 @@ from ..models import (
     ListDecision,
     ListEntry,
     RepairApplication,
+    RepairEvidence,
     ScoringRun,
 )
 
@@ -43,26 +44,46 @@ def may_run_batch(user) -> bool:
 def overview(request):
     rows = queries.distribution(request.user)
     chart = {
-        "districts": [r["name"] for r in rows],
+        "names": [r["name"] for r in rows],
         "ids": [r["id"] for r in rows],
+        "unit": "主体数",
+        "link": reverse("credit:standings") + "?district={id}&class={code}",
         "series": [
             {
                 "name": f"{c}类 {CreditClass(c).label}",
                 "code": c,
                 "color": CLASS_COLOURS[c],
+                "stack": "all",
                 "data": [r["counts"][c] for r in rows],
             }
             for c in queries.CLASSES
         ],
     }
     totals = {c: sum(r["counts"][c] for r in rows) for c in queries.CLASSES}
+    # A district compares its own grassroots offices (市场监管所), not one bar of itself.
+    offices = [] if is_city_wide(request.user) else queries.distribution_by_office(request.user)
+    office_chart = {
+        "names": [o["name"] for o in offices],
+        "unit": "户",
+        "series": [
+            {
+                "name": f"{c}类",
+                "data": [o["counts"][c] for o in offices],
+                "stack": "n",
+                "color": CLASS_COLOURS[c],
+            }
+            for c in queries.CLASSES
+        ],
+    }
     return render(
         request,
         "credit/overview.html",
         {
             "rows": rows,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
             "totals": totals,
+            "offices": offices,
+            "office_chart": office_chart,
             "total": sum(totals.values()),
             "runs": ScoringRun.objects.select_related("model_version")[:5],
             # A batch's counts are the whole city's: only city-wide staff see them.
@@ -81,24 +102,25 @@ def overview(request):
 def standing_list(request):
     district = request.GET.get("district", "")
     credit_class = request.GET.get("class", "")
-    rows, page, has_next = page_of(
+    query = {k: v for k, v in (("district", district), ("class", credit_class)) if v}
+    page = paginate(
+        request,
         queries.standings(
             request.user, district=int_param(request.GET, "district"), credit_class=credit_class
         ),
-        request.GET,
+        params=query,
     )
     return render(
         request,
         "credit/standing_list.html",
         {
-            "rows": rows,
+            "rows": page.rows,
             "page": page,
-            "has_next": has_next,
             "district": district,
             "credit_class": credit_class,
-            "districts": county_units(),
+            "districts": visible_districts(request.user, county_units()),
             "classes": CreditClass.choices,
-            "query": {k: v for k, v in (("district", district), ("class", credit_class)) if v},
+            "query": query,
         },
     )
 
@@ -199,35 +221,70 @@ def withdraw(request, pk: int):
     return redirect("credit:entity", uscc=record.entity.uscc)
 
 
+REPAIR_SORTS = {"applied_on": Sort("申请日期", ("applied_on",))}
+
+
 @policy_view("credit.view")
 def repair_list(request):
-    applications = list(queries.repairs(request.user)[:300])
-    deadlines = queries.deadlines_for(applications)
+    page = paginate(request, queries.repairs(request.user), sorts=REPAIR_SORTS)
+    deadlines = queries.deadlines_for(page.rows)
     return render(
         request,
         "credit/repairs.html",
-        {"applications": [(a, deadlines.get(a.pk)) for a in applications], "form": DecisionForm()},
+        {
+            "applications": [(a, deadlines.get(a.pk)) for a in page.rows],
+            "page": page,
+            "form": DecisionForm(),
+            "today": timezone.localdate(),
+        },
     )
 
 
 @policy_view("credit.record")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decide(request, pk: int):
-    application = get_scoped(RepairApplication.objects.all(), request.user, CHANGE, pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择决定并填写理由")
-        return redirect("credit:repairs")
-    attempt(
-        request,
-        services.decide_repair,
-        actor=request.user,
-        application=application,
-        approve=form.cleaned_data["approve"] == "1",
-        reason=form.cleaned_data["reason"],
-        success="已作出信用修复决定并通知申请人",
+    """The decider's page: the firm's statement, commitment and evidence, the item to repair, and the
+    decision form (with its number); a refused or incomplete decision comes back with what was typed."""
+    application = get_scoped(
+        RepairApplication.objects.select_related("entity", "list_entry", "record", "applicant"),
+        request.user,
+        CHANGE,
+        pk=pk,
     )
-    return redirect("credit:repairs")
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            services.decide_repair,
+            actor=request.user,
+            application=application,
+            approve=form.cleaned_data["approve"] == "1",
+            reason=form.cleaned_data["reason"],
+            decision_no=form.cleaned_data["decision_no"],
+            form=form,
+            success="已作出信用修复决定并通知申请人",
+        )
+        if done is not FAILED:
+            return redirect("credit:repairs")
+    return render(
+        request,
+        "credit/repair_detail.html",
+        {
+            "application": application,
+            "evidence": list(application.evidence.all()),
+            "deadline": queries.deadlines_for([application]).get(application.pk),
+            "form": form,
+            "today": timezone.localdate(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@policy_view("credit.view")
+def repair_evidence(request, pk: int):
+    """One evidence file of a repair application, to those who may see the application."""
+    evidence = get_scoped(RepairEvidence.objects.all(), request.user, VIEW, pk=pk)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
 
 
 @policy_view("credit.record")

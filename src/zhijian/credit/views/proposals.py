@@ -10,11 +10,10 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import policy_view
 from zhijian.core.errors import attempt
-from zhijian.core.models import Role
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, get_scoped
-from zhijian.registry.views import page_of
 
 from .. import queries, services
 from ..forms import ProposalConfirmForm, ProposalRejectForm
@@ -23,31 +22,38 @@ from ..models import ListingProposal
 # Who decides listings: the city bureau and the district bureaus (inspectors find, officers decide).
 
 
+PROPOSAL_SORTS = {"found_on": Sort("查实日期", ("found_on",))}
+
+
 @policy_view("credit.proposals")
 def proposal_list(request):
     status = request.GET.get("status") or ListingProposal.Status.OPEN
     if status not in ListingProposal.Status.values:
         status = ListingProposal.Status.OPEN
     district = request.GET.get("district", "")
-    rows, page, has_next = page_of(
+    query = {k: v for k, v in (("status", status), ("district", district)) if v}
+    page = paginate(
+        request,
         queries.listing_proposals(request.user, status=status, district=int_param(request.GET, "district")),
-        request.GET,
+        sorts=PROPOSAL_SORTS,
+        params=query,
     )
+    rows = page.rows
     deadlines = queries.proposal_deadlines(rows)
     counts = queries.proposal_counts(request.user)
+    districts = visible_districts(request.user, county_units())
     return render(
         request,
         "credit/proposals.html",
         {
             "rows": [(p, deadlines.get(p.pk)) for p in rows],
             "page": page,
-            "has_next": has_next,
             "status": status,
             "tabs": [(value, label, counts[value]) for value, label in ListingProposal.Status.choices],
             "district": district,
-            "districts": county_units() if request.user.role != Role.DISTRICT else [],
+            "districts": districts if len(districts) > 1 else [],
             "today": timezone.localdate(),
-            "query": {k: v for k, v in (("status", status), ("district", district)) if v},
+            "query": query,
         },
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import Sort, paginate
 from zhijian.core.models import Job, Role
 from zhijian.core.rules import rule
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
@@ -35,19 +36,40 @@ def _form_errors(request, form) -> None:
             messages.error(request, f"{label}：{error}" if label else error)
 
 
+TASK_SORTS = {"due_on": Sort("完成期限", ("due_on",)), "title": Sort("任务", ("title",))}
+
+
 @policy_view("inspections.manage")
 def home(request):
     year = timezone.localdate().year
+    # A work queue: unfinished tasks first, the nearest deadline first; finished ones latest first.
     tasks = queries.visible_tasks(request.user).annotate(
-        checks=Count("inspections", filter=~Q(inspections__status=Inspection.Status.CANCELLED)),
-        done=Count("inspections", filter=Q(inspections__status=Inspection.Status.COMPLETED)),
-    )[:100]
+        finished=Case(
+            When(status=Task.Status.COMPLETED, then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+    )
+    tasks = tasks.order_by("finished", "due_on", "-id")
+    page = paginate(request, tasks, sorts=TASK_SORTS, default_size=20)
+    # The counts of checks for the page's tasks only (not for every task before paging).
+    counts = {
+        pk: (checks, done)
+        for pk, checks, done in Task.objects.filter(pk__in=[t.pk for t in page.rows])
+        .annotate(
+            checks=Count("inspections", filter=~Q(inspections__status=Inspection.Status.CANCELLED)),
+            done=Count("inspections", filter=Q(inspections__status=Inspection.Status.COMPLETED)),
+        )
+        .order_by()
+        .values_list("pk", "checks", "done")
+    }
+    for task in page.rows:
+        task.checks, task.done = counts.get(task.pk, (0, 0))
     plans = restrict(Plan.objects.select_related("jurisdiction"), request.user, VIEW)[:50]
     return render(
         request,
         "inspections/home.html",
         {
-            "tasks": tasks,
+            "tasks": page.rows,
+            "page": page,
             "plans": plans,
             "figures": queries.cockpit_figures(request.user, year),
             "year": year,

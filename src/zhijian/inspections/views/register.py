@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import allows, policy_view
 from zhijian.core.codes import normalize_uscc
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import Sort, paginate
 from zhijian.core.models import User
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped, restrict
 from zhijian.registry.models import Entity
@@ -47,6 +48,9 @@ def items(request):
     return render(request, "inspections/items.html", {"items": catalogue, "form": form, "may_edit": may_edit})
 
 
+INSPECTOR_SORTS = {"name": Sort("姓名", ("name",)), "certificate_no": Sort("执法证号", ("certificate_no",))}
+
+
 @policy_view("inspections.manage")
 def inspectors(request):
     form = InspectorForm(request.POST or None, initial={"jurisdiction": request.user.jurisdiction_id})
@@ -64,10 +68,11 @@ def inspectors(request):
                 messages.success(request, f"已登记执法检查人员：{inspector}")
                 return redirect("inspections:inspectors")
     register = queries.visible_inspectors(request.user).prefetch_related("absences")
+    page = paginate(request, register, sorts=INSPECTOR_SORTS)
     return render(
         request,
         "inspections/inspectors.html",
-        {"inspectors": register, "form": form, "specialties": dict(Specialty.choices)},
+        {"inspectors": page.rows, "page": page, "form": form, "specialties": dict(Specialty.choices)},
     )
 
 

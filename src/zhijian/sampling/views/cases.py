@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
 from zhijian.core.errors import attempt
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.core.uploads import upload_limit
-from zhijian.registry.views import page_of
 
 from .. import services
 from ..deadlines import deadlines_of
@@ -33,21 +33,26 @@ def _case(request, pk: int, action: str = VIEW) -> PostProcessingCase:
     )
 
 
+CASE_SORTS = {
+    "opened_on": Sort("立案", ("opened_on",)),
+    "due": Sort("期限", ("due",)),
+}
+
+
 @login_view
 def case_list(request):
     flt = CaseFilter.from_params(request.GET)
-    cases, page, has_next = page_of(search_cases(request.user, flt), request.GET)
+    page = paginate(request, search_cases(request.user, flt), sorts=CASE_SORTS, params=flt.as_params())
     return render(
         request,
         "sampling/case_list.html",
         {
             "flt": flt,
-            "cases": cases,
+            "cases": page.rows,
             "page": page,
-            "has_next": has_next,
             "query": flt.as_params(),
             "statuses": CaseStatus.choices,
-            "jurisdictions": county_units(),
+            "jurisdictions": visible_districts(request.user, county_units()),
             "today": timezone.localdate(),
         },
     )

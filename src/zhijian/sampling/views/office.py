@@ -4,7 +4,6 @@ the catalogue, and the laboratory's results upload."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from zhijian.core.scoping import VIEW, get_scoped, is_city_wide, restrict
 from zhijian.core.uploads import upload_limit
 
 from .. import services
-from ..figures import figures_by_jurisdiction, sampling_figures
+from ..figures import figures_by_jurisdiction, figures_by_office, sampling_figures
 from ..forms import AnnouncementForm, PlanForm, TaskForm
 from ..models import (
     Announcement,
@@ -52,17 +51,91 @@ def home(request):
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     total = sampling_figures(user, start=start, end=end)
     rows = figures_by_jurisdiction(user, start=start, end=end) if is_city_wide(user) else []
+    # A district compares its own grassroots offices (市场监管所), not one bar of itself.
+    offices, unplaced = ([], 0) if is_city_wide(user) else figures_by_office(user, start=start, end=end)
+    office_chart = {
+        "names": [o.jurisdiction_name for o in offices],
+        "unit": "批次",
+        "unit2": "%",
+        "series": [
+            {"name": "食品抽检批次", "data": [o.food_batches for o in offices], "stack": "b"},
+            {"name": "产品抽查批次", "data": [o.product_batches for o in offices], "stack": "b"},
+            {
+                "name": "后处理闭环率（%）",
+                "type": "line",
+                "axis": 1,
+                "data": [float(o.closure_rate) if o.closure_rate is not None else None for o in offices],
+            },
+        ],
+    }
     short = dict(
         Jurisdiction.objects.filter(code__in=[r.jurisdiction for r in rows]).values_list("code", "short_name")
     )
     chart = {
         "names": [short.get(r.jurisdiction, r.jurisdiction_name) for r in rows],
-        "per_thousand": [
-            float(r.food_batches_per_thousand) if r.food_batches_per_thousand is not None else None
-            for r in rows
+        "unit": "批次/千人",
+        "unit2": "%",
+        "series": [
+            {
+                "name": "食品抽检批次/千人",
+                "data": [
+                    float(r.food_batches_per_thousand) if r.food_batches_per_thousand is not None else None
+                    for r in rows
+                ],
+            },
+            {
+                "name": "后处理闭环率（%）",
+                "type": "line",
+                "axis": 1,
+                "data": [float(r.closure_rate) if r.closure_rate is not None else None for r in rows],
+            },
         ],
-        "closure": [float(r.closure_rate) if r.closure_rate is not None else None for r in rows],
     }
+    cards = [
+        {
+            "key": "per_thousand",
+            "label": "食品抽检批次/千人",
+            "value": total.food_batches_per_thousand,
+            "target": 6,
+            "percent": False,
+            "note": f"食品 {total.food_batches:,} 批次"
+            + (f"，常住人口 {total.residents:,}" if total.residents else ""),
+        },
+        {
+            "key": "circulation",
+            "label": "流通领域产品抽查（批次/年）",
+            "value": total.circulation_product_batches,
+            "target": 3000 if is_city_wide(user) else None,
+            "percent": False,
+            "note": f"产品共 {total.product_batches:,} 批次",
+        },
+        {
+            "key": "pass_rate",
+            "label": "评价性抽检合格率",
+            "value": total.evaluative_pass_rate,
+            "target": 99.5,
+            "percent": False,
+            "unit": "%",
+            "note": f"{total.evaluative_passed:,} / {total.evaluative_judged:,}",
+        },
+        {
+            "key": "closure",
+            "label": "后处理闭环率",
+            "value": total.closure_rate,
+            "target": 100,
+            "percent": False,
+            "unit": "%",
+            "note": f"{total.closure_done:,} / {total.closure_base:,}",
+        },
+        {
+            "key": "on_time",
+            "label": "按时出具报告率",
+            "value": total.on_time_report_rate,
+            "percent": False,
+            "unit": "%",
+            "note": f"{total.reported_on_time:,} / {total.reported:,}",
+        },
+    ]
     return render(
         request,
         "sampling/home.html",
@@ -71,7 +144,11 @@ def home(request):
             "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
             "total": total,
             "rows": rows,
-            "chart": json.dumps(chart, ensure_ascii=False),
+            "chart": chart,
+            "cards": cards,
+            "offices": offices,
+            "unplaced": unplaced,
+            "office_chart": office_chart,
         },
     )
 

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import allows, login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Role
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
-from zhijian.registry.views import page_of
 
 from .. import services
 from ..deadlines import chain_view, deadlines_of, request_kind
@@ -50,20 +50,26 @@ def _fail(request, exc: services.SamplingError) -> None:
     messages.error(request, str(exc))
 
 
+SAMPLE_SORTS = {
+    "sample_no": Sort("抽样单编号", ("sample_no",)),
+    "sampled_on": Sort("抽样日期", ("sampled_on",)),
+    "due": Sort("期限", ("next_due",)),
+}
+
+
 @login_view
 def sample_list(request):
     flt = SampleFilter.from_params(request.GET)
-    samples, page, has_next = page_of(search_samples(request.user, flt), request.GET)
+    page = paginate(request, search_samples(request.user, flt), sorts=SAMPLE_SORTS, params=flt.as_params())
     return render(
         request,
         "sampling/sample_list.html",
         {
             "flt": flt,
-            "samples": samples,
+            "samples": page.rows,
             "page": page,
-            "has_next": has_next,
             "query": flt.as_params(),
-            "jurisdictions": county_units(),
+            "jurisdictions": visible_districts(request.user, county_units()),
             "laboratories": Laboratory.objects.all(),
             "categories": Category.objects.filter(parent__isnull=False),
             "statuses": SampleStatus.choices,

@@ -5,8 +5,8 @@
     if (table.dataset.labelled || table.dataset.keepLayout !== undefined) return;
     var heads = table.querySelectorAll("thead th");
     if (!heads.length) return;
-    var names = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); });
-    table.querySelectorAll("tbody tr").forEach(function (tr) {
+    var names = Array.prototype.map.call(heads, function (th) { return th.textContent.replace(/[▲▼↕]/g, "").trim(); });
+    table.querySelectorAll("tbody tr, tfoot tr").forEach(function (tr) {
       var i = 0;
       Array.prototype.forEach.call(tr.children, function (td) {
         if (names[i] && !td.hasAttribute("data-label")) td.setAttribute("data-label", names[i]);
