@@ -37,6 +37,10 @@ cat <<TXT
     lab_food      检验检测机构人员（食品）
     lab_product   检验检测机构人员（产品）
     lab_mingzhou  检验检测机构人员（复检机构）
+    lift          企业用户（电梯维保单位：维保记录、困人救援）
+    liftuser      企业用户（特种设备使用单位）
+    tsei          检验检测机构人员（特种设备检验研究院）
+    qlab, qstd    检验检测机构人员（质量基础设施一站式服务）
 
   Background worker log: var/worker.log.  Stop with Ctrl-C.
 TXT
