@@ -63,11 +63,12 @@ INSTALLED_APPS = [
     "zhijian.demo",
     "zhijian.inspections",
     "zhijian.sampling",
-    "zhijian.quality",
-    "zhijian.indicators",
-    "zhijian.warnings",
     "zhijian.complaints",
+    "zhijian.warnings",
     "zhijian.equipment",
+    "zhijian.quality",
+    # The plan cockpit reads every other app (its demo computes their indicators): last.
+    "zhijian.indicators",
 ]
 
 MIDDLEWARE = [
