@@ -42,10 +42,28 @@ def _fresh_user_cache():
     auth._recent.clear()
 
 
+# The rule data the migrations seeded (statutory time limits, ratios), as the test database had it
+# before any test: transactional tests end with a flush that empties the table.
+_SEEDED_RULES: list[dict] = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from zhijian.core.models import RuleValue
+
     with django_db_blocker.unblock():
         load_city("ningbo")
+        _SEEDED_RULES[:] = list(RuleValue.objects.values())
+
+
+def _restore_seeded_rules() -> None:
+    """Put back the migrations' rule data a flush removed (any app's: its pages read its rules)."""
+    from zhijian.core.models import RuleValue
+
+    present = set(RuleValue.objects.values_list("key", "valid_from"))
+    missing = [RuleValue(**row) for row in _SEEDED_RULES if (row["key"], row["valid_from"]) not in present]
+    if missing:
+        RuleValue.objects.bulk_create(missing, ignore_conflicts=True)
 
 
 @pytest.fixture
@@ -53,6 +71,7 @@ def city(db):
     """The reference data, reloaded for tests whose database is flushed between tests."""
     if not Jurisdiction.objects.exists():
         load_city("ningbo")
+    _restore_seeded_rules()
     return {j.code: j for j in Jurisdiction.objects.all()}
 
 
