@@ -89,3 +89,14 @@ def mobile_page(browser, live_server):
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def audit_page(browser, live_server):
+    """A page whose Content-Security-Policy lets the injected axe-core script run (the site's own
+    pages never run inline scripts; tests/e2e/test_security_pages.py checks them under the policy)."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="zh-CN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

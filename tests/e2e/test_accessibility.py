@@ -35,17 +35,6 @@ def _public_urls(entity) -> list[str]:
     ]
 
 
-@pytest.fixture
-def audit_page(browser, live_server):
-    """A page whose Content-Security-Policy lets the injected axe-core script run (the site's own
-    pages never run inline scripts; tests/e2e/test_security_pages.py checks them under the policy)."""
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="zh-CN")
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def test_public_pages_have_no_serious_accessibility_violation(audit_page, live_server, city):
     page = audit_page
     entity = EntityFactory(jurisdiction=city["330203"], name="宁波海曙无障碍测试贸易有限公司")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from tests.e2e.test_accessibility import AXE, RUN_AXE, audit_page  # noqa: F401 (fixture)
+from tests.e2e.test_accessibility import AXE, RUN_AXE
 from tests.quality.conftest import SYSTEM, campaign, enrol, firms, report_rules, standards  # noqa: F401 (fixtures)
 from zhijian.quality import services
 
