@@ -139,10 +139,24 @@ def after_the_lottery(draw, hours: float = 1) -> services_clock:
     return services_clock(draw.beacon_due_at + dt.timedelta(hours=hours))
 
 
+def past_issue(game=SSQ) -> dict:
+    """The lottery arguments of a draw day of ``game`` already drawn (four to seven days ago)."""
+    return next_issue(after=timezone.now() - dt.timedelta(days=7), game=game)
+
+
 def drawn(
     actor, task, beacon: str = "03 11 19 24 27 30 + 09", secret: str | None = None, salt=None, **lottery
 ):
-    draw = committed(actor, task, secret=secret, salt=salt, **lottery)
+    """A task's draw, performed an hour after its lottery. Without a lottery given, the lottery is one
+    already drawn (four to seven days ago) and the draw is committed the day before it, so the draw —
+    and every check and result after it — lies in the past of the real clock, whatever the weekday."""
+    if lottery:
+        draw = committed(actor, task, secret=secret, salt=salt, **lottery)
+    else:
+        lottery = past_issue()
+        due = algorithm.beacon_due(algorithm.GAMES[lottery["beacon_game"]], lottery["beacon_date"])
+        with services_clock(due - dt.timedelta(days=1)):
+            draw = committed(actor, task, secret=secret, salt=salt, **lottery)
     with after_the_lottery(draw):
         return services.perform_draw(actor=actor, draw=draw, beacon_value=beacon)
 
