@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from zhijian.core.access import allows, api_policy, api_public
 from zhijian.core.errors import NotFound
 from zhijian.core.models import Jurisdiction
+from zhijian.core.params import Id, Year
 from zhijian.core.scoping import VIEW, get_scoped
 
 from .catalogue import current_indicators
@@ -77,7 +78,7 @@ class StatusOut(Schema):
 
 class ValueQuery(Schema):
     code: str = ""
-    year: int | None = None
+    year: Year | None = None
 
 
 class StatusQuery(Schema):
@@ -211,12 +212,12 @@ def report(request, body: ReportIn):
 
 @router.get("/reported/{value_id}", response=ReportedOut)
 @api_policy("indicators.view")
-def reported(request, value_id: int):
+def reported(request, value_id: Id):
     return get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
 
 
 @router.post("/reported/{value_id}/approve", response=ReportedOut)
 @api_policy("indicators.approve")
-def approve(request, value_id: int, body: ReviewIn):
+def approve(request, value_id: Id, body: ReviewIn):
     row = get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
     return reporting.approve_value(actor=request.user, row=row, note=body.note)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhijian.core.access import policy_view
+from zhijian.core.params import int_param
 
 from .. import evaluation
 from ..catalogue import PLANS
@@ -79,10 +80,7 @@ def evaluation_pdf(request):
 
 @policy_view("indicators.view")
 def quality_index(request):
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
+    year = int_param(request.GET, "year", minimum=2000, maximum=2100) or timezone.localdate().year
     visible = {u.pk for u in visible_units(request.user)}
     rows = [r for r in compute_index(list(county_units()), year) if r.jurisdiction_id in visible]
     return render(
