@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import SystemActor, allows, policy_view
 from zhijian.core.errors import FAILED, attempt
-from zhijian.core.params import date_param, int_param
+from zhijian.core.params import date_param, int_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.core.uploads import upload_limit
 from zhijian.registry.views import page_of
@@ -36,7 +36,7 @@ def cockpit(request):
 
 @policy_view("warnings.view")
 def signal_list(request):
-    state = request.GET.get("state", "")
+    state = text_param(request.GET, "state")
     signals = signals_for(request.user)
     if state in Signal.State.values:
         signals = signals.filter(state=state)
@@ -153,7 +153,7 @@ def signal_raise(request, pk: int):
 
 @policy_view("warnings.view")
 def warning_list(request):
-    state = request.GET.get("state", "")
+    state = text_param(request.GET, "state")
     warnings = warnings_for(request.user)
     if state in RiskWarning.State.values:
         warnings = warnings.filter(state=state)
