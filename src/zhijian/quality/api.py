@@ -224,14 +224,14 @@ def create_enrolment(request, body: EnrolmentIn):
     )
 
 
-class ReviewIn(Schema):
+class EnrolmentReviewIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/enrolments/{pk}/review", response={200: EnrolmentOut, **WRITE_ERRORS})
 @api_policy("quality.enrolment.review")
-def review_enrolment(request, pk: Id, body: ReviewIn):
+def review_enrolment(request, pk: Id, body: EnrolmentReviewIn):
     enrolment = get_scoped(_enrolments(request.user), request.user, VIEW, pk=pk)
     return services.review_enrolment(
         actor=request.user, enrolment=enrolment, approve=body.approve, note=body.note
