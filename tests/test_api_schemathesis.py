@@ -56,6 +56,13 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def _no_intake_rate_limit(settings):
+    """Every example comes from one client within a minute: the public filing's per-client limit (its
+    429 is tested in tests/complaints/test_intake.py) would refuse valid filings after the tenth."""
+    settings.COMPLAINTS_RATE_LIMITS = {"file": 1_000_000, "track": 1_000_000}
+
+
 @pytest.fixture
 def demo_token(city, entities):
     """A city administrator's token on a small data set like the demo's."""

@@ -26,7 +26,10 @@ def test_the_draw_finds_the_eligible_objects_without_importing_equipment(units):
 
 
 def test_the_cockpit_gets_the_accident_rate(units, accounts):
-    source = indicator_sources()["special_equipment_accident_rate"]
+    from zhijian.core.models import Jurisdiction
+    from zhijian.indicators.services.computing import compute
+
+    source = indicator_sources()["s001.t21.r24"]
     services.record_accident(
         actor=accounts["admin"],
         unit=units["mall"],
@@ -36,7 +39,10 @@ def test_the_cockpit_gets_the_accident_rate(units, accounts):
         classification="general",
         description="测试事故",
     )
-    assert source.compute(dt.date(2025, 1, 1), dt.date(2025, 12, 31), None) == round(10_000 / 3, 4)
+    city = Jurisdiction.objects.get(level=Jurisdiction.Level.CITY)
+    got = {f.jurisdiction_id: f for f in compute("s001.t21.r24", dt.date(2025, 1, 1), dt.date(2025, 12, 31))}
+    assert (got[city.pk].numerator, got[city.pk].denominator) == (1, 3)
+    assert float(got[city.pk].value) == round(10_000 / 3, 4)
     assert source.records_url(dt.date(2025, 1, 1), dt.date(2025, 12, 31), None).endswith("?year=2025")
 
 

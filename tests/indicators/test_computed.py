@@ -46,6 +46,10 @@ def test_every_provider_is_registered_under_a_catalogue_code(catalogue):
         "s002.g01b",  # quality: firms in the 对标达标 campaign
         "s004.g07",  # quality: 省级及以上政府质量奖 (cultivation library)
         "s004.g31",  # quality: one-stop service points
+        "s001.t21.r05",  # complaints: 赔偿先付 firms
+        "s001.t21.r06",  # complaints: ODR firms
+        "s001.t21.r07",  # complaints: 消费者投诉处置率
+        "s001.t21.r24",  # equipment: 万台特种设备事故率
     }
     assert codes <= set(Indicator.objects.values_list("code", flat=True))
 

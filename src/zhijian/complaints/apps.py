@@ -22,5 +22,5 @@ class ComplaintsConfig(AppConfig):
     api_router = ("/complaints/", "zhijian.complaints.api.router")
     demo_loader = "zhijian.demo.complaints.loader.load"
     todos = "zhijian.complaints.hooks.todos"
-    indicators = "zhijian.complaints.hooks.indicators"
+    indicators = "zhijian.complaints.indicators.definitions"
     links = {"complaints.firm_disclosure": "complaints_public:disclosure_firm"}

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from zhijian.core.models import Jurisdiction
+from zhijian.core.params import int_param, text_param
 from zhijian.core.rules import rule
 from zhijian.core.scoping import VIEW, restrict
 from zhijian.core.workdays import Calendar
@@ -47,11 +48,10 @@ class CaseFilter:
     @classmethod
     def from_params(cls, params) -> CaseFilter:
         def number(key):
-            value = str(params.get(key, ""))
-            return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+            return int_param(params, key)
 
         return cls(
-            q=params.get("q", "").strip()[:60],
+            q=text_param(params, "q", max_length=60),
             kind=params.get("kind", "") if params.get("kind", "") in Kind.values else "",
             status=params.get("status", "") if params.get("status", "") in Status.values else "",
             category=params.get("category", "") if params.get("category", "") in Category.values else "",

@@ -22,7 +22,7 @@ from typing import Annotated
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
 from django.shortcuts import render
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from .errors import DomainError
 
@@ -35,6 +35,19 @@ Id = Annotated[int, Field(ge=1, le=INT64_MAX)]
 Offset = Annotated[int, Field(ge=0, le=100_000)]
 Limit = Annotated[int, Field(ge=1, le=200)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+def _iso_date(value):
+    # pydantic would read a bare number as a Unix timestamp (``on=0`` → 1970-01-01): a date is YYYY-MM-DD.
+    if isinstance(value, str) and not (len(value) == 10 and value[4] == "-" and value[7] == "-"):
+        raise ValueError("应为日期，格式为 YYYY-MM-DD")
+    if isinstance(value, int | float):
+        raise ValueError("应为日期，格式为 YYYY-MM-DD")
+    return value
+
+
+# A calendar date as YYYY-MM-DD in a query (years 1900–2100 are for the domain to judge).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class BadParameter(DomainError, BadRequest):

@@ -13,12 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import ibis
 from django.urls import reverse
 from django.utils import timezone
 
+from zhijian.core.analytics import source
 from zhijian.core.hooks import IndicatorSource
 
-from .models import UserUnitRisk
+from .models import Accident, AccidentClass, Unit, UnitStatus, UserUnitRisk
 from .queries import accident_rate, city_accident_rate
 from .rules import RuleBook
 
@@ -53,11 +55,37 @@ def eligible_user_units(*, district_id: int | None = None, on: dt.date | None = 
     return result
 
 
-def _accident_rate(start: dt.date, end: dt.date, district_id: int | None = None) -> float | None:
-    """The cockpit's value: accidents per 10,000 units in the year of ``end`` (city or one district)."""
-    rows = accident_rate(end.year, district_id)
-    units = sum(r["units"] for r in rows)
-    return round(sum(r["accidents"] for r in rows) * 10_000 / units, 4) if units else None
+def accident_rate_source(start: dt.date, end: dt.date, district_id: int | None = None):
+    """万台特种设备事故率 as an Ibis expression (see :class:`zhijian.core.hooks.IndicatorSource`): per
+    district, accidents (incidents excluded) that occurred in the period ÷ units in the register during
+    it (in use by its last day, not scrapped before its first) — the rule of :func:`queries.accident_rate`
+    for any period; the indicators app scales by 10,000 and annualises a part-year."""
+    unit = source(Unit, ["district", "commissioned_on", "status", "scrapped_on"])
+    registered = unit.filter(
+        unit.commissioned_on <= end,
+        (unit.status != UnitStatus.SCRAPPED) | unit.scrapped_on.isnull() | (unit.scrapped_on >= start),
+    )
+    accident = source(Accident, ["district", "occurred_on", "classification"])
+    counted = accident.filter(
+        accident.occurred_on >= start,
+        accident.occurred_on <= end,
+        accident.classification != AccidentClass.INCIDENT,
+    )
+    if district_id is not None:
+        registered = registered.filter(registered.district_id == district_id)
+        counted = counted.filter(counted.district_id == district_id)
+    units = registered.group_by(place=registered.district_id).aggregate(
+        units=registered.count().cast("int64")
+    )
+    accidents = counted.group_by(accident_place=counted.district_id).aggregate(
+        accidents=counted.count().cast("int64")
+    )
+    joined = units.outer_join(accidents, units.place == accidents.accident_place)
+    return joined.select(
+        district_id=ibis.coalesce(joined.place, joined.accident_place).cast("int64"),
+        numerator=ibis.coalesce(joined.accidents, 0).cast("int64"),
+        denominator=ibis.coalesce(joined.units, 0).cast("int64"),
+    )
 
 
 def _accident_records(start: dt.date, end: dt.date, district_id: int | None = None) -> str:
@@ -65,15 +93,16 @@ def _accident_records(start: dt.date, end: dt.date, district_id: int | None = No
 
 
 def indicator_sources() -> list[IndicatorSource]:
-    """The plan indicators this app computes (table 2-1 of the plan: 万台特种设备事故率 ≤ 0.22)."""
+    """The plan indicators this app computes (seed 001 table 2-1 row 24: 万台特种设备事故率 ≤ 0.22)."""
     return [
         IndicatorSource(
-            code="special_equipment_accident_rate",
+            code="s001.t21.r24",
             app="equipment",
-            compute=_accident_rate,
+            compute=accident_rate_source,
             records_url=_accident_records,
-            note="万台特种设备事故率（起/万台）：当年事故起数（不含事件）÷ 当年在册设备台数 × 10000",
-            extra={"target_2025": "≤0.22", "baseline_2020": "≤0.28"},
+            note="期内事故起数（不含事件）÷ 期内在册设备台数 × 10000（不足一年按日折算为年）",
+            scale=Decimal(10_000),
+            annualise=True,
         )
     ]
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 from ninja import Query, Router, Schema, Status
 
 from zhijian.core.access import allows, api_policy, api_public
-from zhijian.core.errors import NotFound
+from zhijian.core.errors import ERRORS, WRITE_ERRORS, NotFound
 from zhijian.core.models import Jurisdiction
+from zhijian.core.params import Id, IsoDate, Year
 from zhijian.core.scoping import VIEW, get_scoped
 
 from .catalogue import current_indicators
@@ -77,11 +78,11 @@ class StatusOut(Schema):
 
 class ValueQuery(Schema):
     code: str = ""
-    year: int | None = None
+    year: Year | None = None
 
 
 class StatusQuery(Schema):
-    on: dt.date | None = None
+    on: IsoDate | None = None
 
 
 class ReportIn(Schema):
@@ -155,7 +156,7 @@ def _values(user, params: ValueQuery) -> list[dict]:
     return out
 
 
-@router.get("/values", auth=None, response=list[ValueOut])
+@router.get("/values", auth=None, response={200: list[ValueOut], **ERRORS})
 @api_public
 def values(request, params: Query[ValueQuery]):
     """Values the caller may see: the city's computed and locked values for anyone; an officer
@@ -169,7 +170,7 @@ def values(request, params: Query[ValueQuery]):
     return _values(user if allows(user, "indicators.view") else None, params)
 
 
-@router.get("/status", response=list[StatusOut])
+@router.get("/status", response={200: list[StatusOut], **ERRORS})
 @api_policy("indicators.view")
 def status(request, params: Query[StatusQuery]):
     """Each indicator's latest city value, expected value and status on ``on`` (default today)."""
@@ -188,7 +189,7 @@ def status(request, params: Query[StatusQuery]):
     ]
 
 
-@router.post("/reported", response={201: ReportedOut})
+@router.post("/reported", response={201: ReportedOut, **WRITE_ERRORS})
 @api_policy("indicators.report")
 def report(request, body: ReportIn):
     """Report a value (with its evidence note) for approval."""
@@ -209,14 +210,14 @@ def report(request, body: ReportIn):
     return Status(201, row)
 
 
-@router.get("/reported/{value_id}", response=ReportedOut)
+@router.get("/reported/{value_id}", response={200: ReportedOut, **ERRORS})
 @api_policy("indicators.view")
-def reported(request, value_id: int):
+def reported(request, value_id: Id):
     return get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
 
 
-@router.post("/reported/{value_id}/approve", response=ReportedOut)
+@router.post("/reported/{value_id}/approve", response={200: ReportedOut, **WRITE_ERRORS})
 @api_policy("indicators.approve")
-def approve(request, value_id: int, body: ReviewIn):
+def approve(request, value_id: Id, body: ReviewIn):
     row = get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
     return reporting.approve_value(actor=request.user, row=row, note=body.note)

@@ -11,6 +11,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhijian.core.access import api_policy, api_public
+from zhijian.core.params import Id
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped
 
 from . import services
@@ -99,7 +100,7 @@ def list_warnings(request):
 
 @router.get("/warnings/{warning_id}", response={200: WarningDetail, 404: Error})
 @api_policy("warnings.view")
-def get_warning(request, warning_id: int):
+def get_warning(request, warning_id: Id):
     return Status(200, get_scoped(RiskWarning.objects.all(), request.user, VIEW, pk=warning_id))
 
 
@@ -107,7 +108,7 @@ def get_warning(request, warning_id: int):
     "/recipients/{recipient_id}/answer", response={200: RecipientOut, 400: Error, 403: Error, 404: Error}
 )
 @api_policy("warnings.answer")
-def answer(request, recipient_id: int, body: AnswerIn):
+def answer(request, recipient_id: Id, body: AnswerIn):
     """A recipient's answer: what it found and what it did."""
     recipient = get_scoped(Recipient.objects.select_related("warning"), request.user, CHANGE, pk=recipient_id)
     services.answer_warning(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from zhijian.core.access import allows, policy_view
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Job, RuleValue
+from zhijian.core.params import date_param, int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, CITY_WIDE, VIEW, get_scoped, restrict
 from zhijian.core.uploads import upload_limit
@@ -188,13 +189,9 @@ def rules(request):
 def statistics(request):
     """Statistics by category, district and month, with table 2-1's figures."""
     today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("start", ""))
-        end = dt.date.fromisoformat(request.GET.get("end", ""))
-    except ValueError:
-        start, end = dt.date(today.year - 1, 1, 1), today
-    unit = request.GET.get("jurisdiction", "")
-    unit_id = int(unit) if unit.isdigit() else None
+    start = date_param(request.GET, "start") or dt.date(today.year - 1, 1, 1)
+    end = date_param(request.GET, "end") or today
+    unit_id = int_param(request.GET, "jurisdiction")
     numbers = queries.figures(request.user, start, end, unit_id)
     chart = {
         "categories": [c for c, _ in numbers["by_category"]],

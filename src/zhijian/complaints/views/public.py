@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from zhijian.core.access import public_view
+from zhijian.core.params import text_param
 from zhijian.core.reference import county_units
 from zhijian.registry.queries import EntityFilter, search_entities
 
@@ -94,7 +95,7 @@ def track(request):
 @public_view
 def respondent_lookup(request):
     """Name-fragment or USCC search of the public register for the form's respondent field (JSON)."""
-    q = request.GET.get("q", "").strip()[:40]
+    q = text_param(request.GET, "q", max_length=40)
     if len(q) < 2:
         return JsonResponse({"items": []})
     rows = search_entities(None, EntityFilter.from_params({"q": q}), public=True, need=10)[:10]
@@ -105,7 +106,7 @@ def respondent_lookup(request):
 
 @public_view
 def disclosure(request):
-    q = request.GET.get("q", "").strip()[:40]
+    q = text_param(request.GET, "q", max_length=40)
     return render(request, "complaints/public_disclosure.html", {"q": q, "firms": queries.disclosure_list(q)})
 
 

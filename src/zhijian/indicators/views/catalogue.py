@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhijian.core.access import policy_view
 from zhijian.core.hooks import indicator_sources
+from zhijian.core.params import date_param, text_param
 
 from ..catalogue import current_indicators
 from ..forms import ReportForm
@@ -20,17 +21,14 @@ from ..trajectory import LABELS, Trajectory
 
 
 def _on(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return timezone.localdate()
+    return date_param(request.GET, "on") or timezone.localdate()
 
 
 @policy_view("indicators.view")
 def home(request):
     on = _on(request)
-    plan = request.GET.get("plan", "")
-    status = request.GET.get("status", "")
+    plan = text_param(request.GET, "plan")
+    status = text_param(request.GET, "status")
     rows = readings(request.user, on)
     if plan:
         rows = [r for r in rows if r.indicator.version.plan == plan]

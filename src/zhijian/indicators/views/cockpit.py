@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhijian.core.access import policy_view
 from zhijian.core.hooks import indicator_sources
+from zhijian.core.params import date_param
 
 from ..composite import compute_index
 from ..queries import city, county_units, readings, series, tasks_for, visible_units
@@ -93,10 +94,7 @@ def screen_data(user, on: dt.date) -> dict:
 
 
 def _on(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return timezone.localdate()
+    return date_param(request.GET, "on") or timezone.localdate()
 
 
 @policy_view("indicators.view")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from zhijian.core.access import policy_view
+from zhijian.core.params import date_param, int_param, text_param
 
 from .. import evaluation
 from ..catalogue import PLANS
@@ -19,17 +20,14 @@ TABLES = {"s001": "表2-1"}
 
 
 def _params(request):
-    plan = request.GET.get("plan", "s001")
+    plan = text_param(request.GET, "plan") or "s001"
     if plan not in PLANS:
         plan = "s001"
-    kind = request.GET.get("kind", "mid")
+    kind = text_param(request.GET, "kind") or "mid"
     default_end = {"mid": dt.date(2023, 12, 31), "final": dt.date(2025, 12, 31)}.get(
         kind, timezone.localdate()
     )
-    try:
-        end = dt.date.fromisoformat(request.GET.get("end", ""))
-    except ValueError:
-        end = default_end
+    end = date_param(request.GET, "end") or default_end
     label = {"mid": "中期", "final": "终期"}.get(kind, "")
     return plan, end, label
 
@@ -79,10 +77,7 @@ def evaluation_pdf(request):
 
 @policy_view("indicators.view")
 def quality_index(request):
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
+    year = int_param(request.GET, "year", minimum=2000, maximum=2100) or timezone.localdate().year
     visible = {u.pk for u in visible_units(request.user)}
     rows = [r for r in compute_index(list(county_units()), year) if r.jurisdiction_id in visible]
     return render(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Jurisdiction
+from zhijian.core.params import text_param
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.core.uploads import upload_limit
 
@@ -22,7 +23,7 @@ from .catalogue import _on, indicator_or_404
 @policy_view("indicators.view")
 def value_list(request):
     rows = visible_reported(request.user)
-    status = request.GET.get("status", "")
+    status = text_param(request.GET, "status")
     if status in ValueStatus.values:
         rows = rows.filter(status=status)
     return render(

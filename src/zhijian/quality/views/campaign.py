@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
 from zhijian.core.models import Role
+from zhijian.core.params import int_param, page_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, user_district_id
 
 from .. import services
@@ -20,10 +21,10 @@ from . import run_form
 
 
 def _campaign(request) -> Campaign | None:
-    year = request.GET.get("year", "")
+    year = int_param(request.GET, "year", minimum=2000, maximum=2100)
     campaigns = Campaign.objects.all()
-    if year.isdigit():
-        return campaigns.filter(year=int(year)).first()
+    if year is not None:
+        return campaigns.filter(year=year).first()
     return campaigns.first()
 
 
@@ -35,8 +36,10 @@ def campaign(request):
     district = (
         None if request.user.role in (Role.CITY_ADMIN, Role.DEPARTMENT) else user_district_id(request.user)
     )
-    rows = enrolments_for(request.user, current, request.GET.get("status", ""), request.GET.get("q", ""))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    rows = enrolments_for(
+        request.user, current, text_param(request.GET, "status"), text_param(request.GET, "q")
+    )
+    page = Paginator(rows, 50).get_page(page_param(request.GET))
     quotas = quota_progress(current, district)
     return render(
         request,

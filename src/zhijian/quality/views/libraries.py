@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import attempt
+from zhijian.core.params import page_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.core.uploads import upload_limit
 
@@ -22,7 +23,7 @@ from . import run_form
 
 @policy_view("quality.view")
 def library_list(request):
-    library, stage = request.GET.get("library", ""), request.GET.get("stage", "")
+    library, stage = text_param(request.GET, "library"), text_param(request.GET, "stage")
     rows = library_entries(
         request.user, library if library in Library.values else "", stage if stage in Stage.values else ""
     )
@@ -40,7 +41,7 @@ def library_list(request):
         request,
         "quality/library_list.html",
         {
-            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "page": Paginator(rows, 50).get_page(page_param(request.GET)),
             "counts": library_counts(request.user),
             "libraries": Library.choices,
             "stages": Stage.choices,

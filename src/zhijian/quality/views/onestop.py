@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import allows, login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Role
+from zhijian.core.params import page_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.core.uploads import upload_limit
 
@@ -48,7 +49,7 @@ def services_home(request):
         "quality/services.html",
         {
             "search": search,
-            "page": Paginator(rows, 30).get_page(request.GET.get("page")),
+            "page": Paginator(rows, 30).get_page(page_param(request.GET)),
             "clusters": cluster_names(),
             "may_request": allows(request.user, "quality.request.create"),
             "today": today(),
@@ -126,7 +127,7 @@ def request_new(request, capability_id: int):
 
 @policy_view("quality.request.view")
 def request_list(request):
-    status = request.GET.get("status", "")
+    status = text_param(request.GET, "status")
     rows = requests_for(request.user, status if status in RequestStatus.values else "")
     provider = (
         ServiceProvider.objects.filter(pk=provider_id_of(request.user)).first()
@@ -137,7 +138,7 @@ def request_list(request):
         request,
         "quality/request_list.html",
         {
-            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "page": Paginator(rows, 50).get_page(page_param(request.GET)),
             "statuses": RequestStatus.choices,
             "status": status,
             "provider": provider,

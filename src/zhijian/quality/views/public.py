@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from zhijian.core.access import public_view
+from zhijian.core.params import int_param, page_param, text_param
 
 from ..models import Campaign
 from ..queries import cluster_names, public_benchmark_list
@@ -13,16 +14,17 @@ from ..queries import cluster_names, public_benchmark_list
 
 @public_view
 def benchmark(request):
-    year = request.GET.get("year", "")
-    rows = public_benchmark_list(request.GET.get("q", ""), int(year) if year.isdigit() else None)
+    year = int_param(request.GET, "year", minimum=2000, maximum=2100)
+    q = text_param(request.GET, "q")
+    rows = public_benchmark_list(q, year)
     return render(
         request,
         "quality/public_benchmark.html",
         {
-            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "page": Paginator(rows, 50).get_page(page_param(request.GET)),
             "years": Campaign.objects.values_list("year", flat=True),
             "clusters": cluster_names(),
-            "q": request.GET.get("q", ""),
-            "year": year,
+            "q": q,
+            "year": "" if year is None else str(year),
         },
     )

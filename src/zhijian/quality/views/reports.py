@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Jurisdiction, Role
+from zhijian.core.params import choice_param, int_param
 from zhijian.core.rules import MissingRule
 from zhijian.core.scoping import VIEW, get_scoped, restrict, user_district_id
 
@@ -25,11 +26,8 @@ REPORT_VIEWERS = "quality.view"
 
 def _period(request) -> tuple[int, str]:
     year, period = current_period(today())
-    text, kind = request.GET.get("year", ""), request.GET.get("period", "")
-    if text.isdigit() and 2000 <= int(text) <= 2100:
-        year = int(text)
-    if kind in Period.values:
-        period = kind
+    year = int_param(request.GET, "year", minimum=2000, maximum=2100) or year
+    period = choice_param(request.GET, "period", Period.values, default=period)
     return year, period
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from zhijian.core.access import allows, policy_view, public_view
 from zhijian.core.jobs import start_upload_job
+from zhijian.core.params import page_param
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.core.uploads import upload_limit
 
@@ -29,7 +30,7 @@ def standard_list(request):
     rows = search_standards(
         request.user, params.get("q", ""), params.get("kind", ""), params.get("status", "")
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(page_param(request.GET))
     form = None
     if allows(request.user, "quality.standard.change"):
         form = StandardForm(request.POST or None)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import SystemActor, allows, policy_view
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.params import date_param, int_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.core.uploads import upload_limit
 from zhijian.registry.views import page_of
@@ -35,7 +36,7 @@ def cockpit(request):
 
 @policy_view("warnings.view")
 def signal_list(request):
-    state = request.GET.get("state", "")
+    state = text_param(request.GET, "state")
     signals = signals_for(request.user)
     if state in Signal.State.values:
         signals = signals.filter(state=state)
@@ -152,7 +153,7 @@ def signal_raise(request, pk: int):
 
 @policy_view("warnings.view")
 def warning_list(request):
-    state = request.GET.get("state", "")
+    state = text_param(request.GET, "state")
     warnings = warnings_for(request.user)
     if state in RiskWarning.State.values:
         warnings = warnings.filter(state=state)
@@ -235,11 +236,11 @@ def warning_notice(request, pk: int):
 @policy_view("warnings.view")
 def record_list(request):
     records = observations_for(request.user)
-    if request.GET.get("district"):
-        records = records.filter(district_id=request.GET["district"])
-    week = request.GET.get("week", "")
-    if week:
-        start = dt.date.fromisoformat(week)
+    district = int_param(request.GET, "district")
+    if district:
+        records = records.filter(district_id=district)
+    start = date_param(request.GET, "week")
+    if start:
         records = records.filter(occurred_on__gte=start, occurred_on__lt=start + dt.timedelta(days=7))
     rows, page, has_next = page_of(records, request.GET)
     return render(request, "warnings/record_list.html", {"records": rows, "page": page, "has_next": has_next})
