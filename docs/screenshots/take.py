@@ -99,8 +99,10 @@ def main(base: str) -> None:
             shoot(page, failures, "public-register.png")
             public.close()
 
-            # A district user: search, a detail page, the import page.
+            # A district user: the workbench, search, a detail page, the import page.
             staff, page, failures = logged_in(browser, base, user)
+            goto(page, "/")
+            shoot(page, failures, "workbench.png")
             goto(page, "/entities/")
             page.fill("form.filters input[name=q]", "宁波")
             with page.expect_navigation():
