@@ -4,12 +4,15 @@ data; statuses, district values and reporting need a login and follow the pages'
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Query, Router, Schema, Status
+from pydantic import BeforeValidator
 
 from zhijian.core.access import allows, api_policy, api_public
-from zhijian.core.errors import NotFound
+from zhijian.core.errors import ERRORS, WRITE_ERRORS, NotFound
 from zhijian.core.models import Jurisdiction
+from zhijian.core.params import Id, Year
 from zhijian.core.scoping import VIEW, get_scoped
 
 from .catalogue import current_indicators
@@ -18,6 +21,18 @@ from .queries import readings, visible_computed, visible_reported
 from .services import reporting
 
 router = Router(tags=["indicators"])
+
+
+def _iso_date(value):
+    """Only a calendar date as ``YYYY-MM-DD`` (pydantic would also read ``0`` as 1970-01-01)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError("应为日期，格式为 YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class IndicatorOut(Schema):
@@ -77,18 +92,18 @@ class StatusOut(Schema):
 
 class ValueQuery(Schema):
     code: str = ""
-    year: int | None = None
+    year: Year | None = None
 
 
 class StatusQuery(Schema):
-    on: dt.date | None = None
+    on: IsoDate | None = None
 
 
 class ReportIn(Schema):
     code: str
     jurisdiction: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     value: str
     evidence_note: str
     miss_reason: str = ""
@@ -107,11 +122,11 @@ class ReportedOut(Schema):
         return obj.jurisdiction.code
 
 
-class ReviewIn(Schema):
+class ValueReviewIn(Schema):
     note: str = ""
 
 
-@router.get("/catalogue", auth=None, response=list[IndicatorOut])
+@router.get("/catalogue", auth=None, response={200: list[IndicatorOut], **ERRORS})
 @api_public
 def catalogue(request):
     """Every indicator of the catalogue in force (open data)."""
@@ -155,7 +170,7 @@ def _values(user, params: ValueQuery) -> list[dict]:
     return out
 
 
-@router.get("/values", auth=None, response=list[ValueOut])
+@router.get("/values", auth=None, response={200: list[ValueOut], **ERRORS})
 @api_public
 def values(request, params: Query[ValueQuery]):
     """Values the caller may see: the city's computed and locked values for anyone; an officer
@@ -169,7 +184,7 @@ def values(request, params: Query[ValueQuery]):
     return _values(user if allows(user, "indicators.view") else None, params)
 
 
-@router.get("/status", response=list[StatusOut])
+@router.get("/status", response={200: list[StatusOut], **ERRORS})
 @api_policy("indicators.view")
 def status(request, params: Query[StatusQuery]):
     """Each indicator's latest city value, expected value and status on ``on`` (default today)."""
@@ -188,7 +203,7 @@ def status(request, params: Query[StatusQuery]):
     ]
 
 
-@router.post("/reported", response={201: ReportedOut})
+@router.post("/reported", response={201: ReportedOut, **WRITE_ERRORS})
 @api_policy("indicators.report")
 def report(request, body: ReportIn):
     """Report a value (with its evidence note) for approval."""
@@ -209,14 +224,14 @@ def report(request, body: ReportIn):
     return Status(201, row)
 
 
-@router.get("/reported/{value_id}", response=ReportedOut)
+@router.get("/reported/{value_id}", response={200: ReportedOut, **ERRORS})
 @api_policy("indicators.view")
-def reported(request, value_id: int):
+def reported(request, value_id: Id):
     return get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
 
 
-@router.post("/reported/{value_id}/approve", response=ReportedOut)
+@router.post("/reported/{value_id}/approve", response={200: ReportedOut, **WRITE_ERRORS})
 @api_policy("indicators.approve")
-def approve(request, value_id: int, body: ReviewIn):
+def approve(request, value_id: Id, body: ValueReviewIn):
     row = get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
     return reporting.approve_value(actor=request.user, row=row, note=body.note)

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 
 from zhijian.core.access import api_login, api_policy, api_public
 from zhijian.core.errors import ERRORS, WRITE_ERRORS
+from zhijian.core.params import Id, Limit, Offset, Year
 from zhijian.core.scoping import VIEW, get_scoped, restrict
 
 from . import services
@@ -19,8 +20,8 @@ router = Router(tags=["quality"])
 
 
 class Page(Schema):
-    offset: int = 0
-    limit: int = 50
+    offset: Offset = 0
+    limit: Limit = 50
 
 
 def _page(rows, params: Page) -> list:
@@ -59,7 +60,7 @@ def list_standards(request, params: Query[StandardQuery]):
 
 @router.get("/standards/{pk}", response={200: StandardOut, **ERRORS}, auth=None)
 @api_public
-def get_standard(request, pk: int):
+def get_standard(request, pk: Id):
     return get_scoped(Standard.objects.select_related("replaced_by"), request.user, VIEW, pk=pk)
 
 
@@ -102,7 +103,7 @@ class CampaignOut(Schema):
 
 @router.get("/campaigns/{year}", response={200: CampaignOut, **ERRORS})
 @api_policy("quality.view")
-def get_campaign(request, year: int):
+def get_campaign(request, year: Year):
     """A campaign year with its goal progress and per-unit quotas (a district sees its own quota line)."""
     campaign = get_scoped(Campaign.objects.all(), request.user, VIEW, year=year)
     from zhijian.core.access import CITY_WIDE
@@ -174,7 +175,7 @@ def _enrolments(user):
 
 
 class EnrolmentQuery(Page):
-    year: int | None = None
+    year: Year | None = None
     status: str = ""
 
 
@@ -192,7 +193,7 @@ def list_enrolments(request, params: Query[EnrolmentQuery]):
 
 @router.get("/enrolments/{pk}", response={200: EnrolmentOut, **ERRORS})
 @api_login
-def get_enrolment(request, pk: int):
+def get_enrolment(request, pk: Id):
     return get_scoped(_enrolments(request.user), request.user, VIEW, pk=pk)
 
 
@@ -224,14 +225,14 @@ def create_enrolment(request, body: EnrolmentIn):
     )
 
 
-class ReviewIn(Schema):
+class EnrolmentReviewIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/enrolments/{pk}/review", response={200: EnrolmentOut, **WRITE_ERRORS})
 @api_policy("quality.enrolment.review")
-def review_enrolment(request, pk: int, body: ReviewIn):
+def review_enrolment(request, pk: Id, body: EnrolmentReviewIn):
     enrolment = get_scoped(_enrolments(request.user), request.user, VIEW, pk=pk)
     return services.review_enrolment(
         actor=request.user, enrolment=enrolment, approve=body.approve, note=body.note
@@ -271,7 +272,7 @@ def list_reports(request, params: Query[Page]):
 
 @router.get("/reports/{pk}", response={200: ReportOut, **ERRORS})
 @api_policy("quality.view")
-def get_report(request, pk: int):
+def get_report(request, pk: Id):
     return get_scoped(ProgressReport.objects.select_related("jurisdiction"), request.user, VIEW, pk=pk)
 
 
@@ -301,7 +302,7 @@ def list_library_entries(request, params: Query[Page]):
 
 @router.get("/libraries/{pk}", response={200: LibraryOut, **ERRORS})
 @api_login
-def get_library_entry(request, pk: int):
+def get_library_entry(request, pk: Id):
     return get_scoped(CultivationEntry.objects.select_related("jurisdiction"), request.user, VIEW, pk=pk)
 
 
@@ -392,7 +393,7 @@ def list_requests(request, params: Query[RequestQuery]):
 
 @router.get("/requests/{pk}", response={200: RequestOut, **ERRORS})
 @api_policy("quality.request.view")
-def get_request(request, pk: int):
+def get_request(request, pk: Id):
     return get_scoped(requests_for(request.user), request.user, VIEW, pk=pk)
 
 
@@ -437,7 +438,7 @@ class QuoteIn(Schema):
 
 @router.post("/requests/{pk}/quote", response={200: RequestOut, **WRITE_ERRORS})
 @api_policy("quality.request.answer")
-def quote_request(request, pk: int, body: QuoteIn):
+def quote_request(request, pk: Id, body: QuoteIn):
     req = get_scoped(requests_for(request.user), request.user, VIEW, pk=pk)
     return services.quote_request(
         actor=request.user, request=req, price=body.price, days=body.days, note=body.note
@@ -450,7 +451,7 @@ class BookIn(Schema):
 
 @router.post("/requests/{pk}/book", response={200: RequestOut, **WRITE_ERRORS})
 @api_policy("quality.request.accept")
-def book_request(request, pk: int, body: BookIn):
+def book_request(request, pk: Id, body: BookIn):
     req = get_scoped(requests_for(request.user), request.user, VIEW, pk=pk)
     return services.accept_quote(actor=request.user, request=req, sample_on=body.sample_on)
 
@@ -463,7 +464,7 @@ class DeliverIn(Schema):
 
 @router.post("/requests/{pk}/deliver", response={200: RequestOut, **WRITE_ERRORS})
 @api_policy("quality.request.answer")
-def deliver_request(request, pk: int, body: DeliverIn):
+def deliver_request(request, pk: Id, body: DeliverIn):
     req = get_scoped(requests_for(request.user), request.user, VIEW, pk=pk)
     return services.deliver_report(actor=request.user, request=req, **body.dict())
 
@@ -475,6 +476,6 @@ class RateIn(Schema):
 
 @router.post("/requests/{pk}/rate", response={200: RequestOut, **WRITE_ERRORS})
 @api_policy("quality.request.rate")
-def rate_request(request, pk: int, body: RateIn):
+def rate_request(request, pk: Id, body: RateIn):
     req = get_scoped(requests_for(request.user), request.user, VIEW, pk=pk)
     return services.rate_service(actor=request.user, request=req, rating=body.rating, comment=body.comment)
