@@ -31,11 +31,13 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "15"))
 
 # A schema-valid request may still be refused by the domain (400 with the operation's own code: a period
 # that ends before it starts, a state that does not allow the action); it must never be refused as
-# breaking the document (422) or fail (5xx).
+# breaking the document (422) or fail (5xx). A public form may also answer 429 when one client files too often.
 CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {
-            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "409"]}
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]
+            }
         }
     }
 )

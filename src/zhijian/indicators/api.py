@@ -88,8 +88,8 @@ class StatusQuery(Schema):
 class ReportIn(Schema):
     code: str
     jurisdiction: str
-    period_start: dt.date
-    period_end: dt.date
+    period_start: IsoDate
+    period_end: IsoDate
     value: str
     evidence_note: str
     miss_reason: str = ""
@@ -108,11 +108,11 @@ class ReportedOut(Schema):
         return obj.jurisdiction.code
 
 
-class ReviewIn(Schema):
+class ValueReviewIn(Schema):
     note: str = ""
 
 
-@router.get("/catalogue", auth=None, response=list[IndicatorOut])
+@router.get("/catalogue", auth=None, response={200: list[IndicatorOut], **ERRORS})
 @api_public
 def catalogue(request):
     """Every indicator of the catalogue in force (open data)."""
@@ -218,6 +218,6 @@ def reported(request, value_id: Id):
 
 @router.post("/reported/{value_id}/approve", response={200: ReportedOut, **WRITE_ERRORS})
 @api_policy("indicators.approve")
-def approve(request, value_id: Id, body: ReviewIn):
+def approve(request, value_id: Id, body: ValueReviewIn):
     row = get_scoped(ReportedValue.objects.select_related("jurisdiction"), request.user, VIEW, pk=value_id)
     return reporting.approve_value(actor=request.user, row=row, note=body.note)

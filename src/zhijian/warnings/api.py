@@ -11,6 +11,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from zhijian.core.access import api_policy, api_public
+from zhijian.core.errors import ERRORS, WRITE_ERRORS, ErrorOut
 from zhijian.core.params import Id
 from zhijian.core.scoping import CHANGE, VIEW, get_scoped
 
@@ -21,9 +22,7 @@ from .queries import public_notices, signals_for, warnings_for
 router = Router(tags=["warnings"])
 
 
-class Error(Schema):
-    code: str
-    message: str
+Error = ErrorOut  # the one error body: {code, message, fields}
 
 
 class SignalOut(Schema):
@@ -83,7 +82,7 @@ class NoticeOut(Schema):
     notice_published_at: dt.datetime
 
 
-@router.get("/signals", response=list[SignalOut])
+@router.get("/signals", response={200: list[SignalOut], **ERRORS})
 @api_policy("warnings.view")
 def list_signals(request, state: str = ""):
     signals = signals_for(request.user)
@@ -92,21 +91,19 @@ def list_signals(request, state: str = ""):
     return list(signals[:500])
 
 
-@router.get("/warnings", response=list[WarningOut])
+@router.get("/warnings", response={200: list[WarningOut], **ERRORS})
 @api_policy("warnings.view")
 def list_warnings(request):
     return list(warnings_for(request.user)[:500])
 
 
-@router.get("/warnings/{warning_id}", response={200: WarningDetail, 404: Error})
+@router.get("/warnings/{warning_id}", response={200: WarningDetail, **ERRORS})
 @api_policy("warnings.view")
 def get_warning(request, warning_id: Id):
     return Status(200, get_scoped(RiskWarning.objects.all(), request.user, VIEW, pk=warning_id))
 
 
-@router.post(
-    "/recipients/{recipient_id}/answer", response={200: RecipientOut, 400: Error, 403: Error, 404: Error}
-)
+@router.post("/recipients/{recipient_id}/answer", response={200: RecipientOut, **WRITE_ERRORS})
 @api_policy("warnings.answer")
 def answer(request, recipient_id: Id, body: AnswerIn):
     """A recipient's answer: what it found and what it did."""
@@ -117,7 +114,7 @@ def answer(request, recipient_id: Id, body: AnswerIn):
     return Status(200, recipient)
 
 
-@router.get("/notices", auth=None, response=list[NoticeOut])
+@router.get("/notices", auth=None, response={200: list[NoticeOut], **ERRORS})
 @api_public
 def list_notices(request):
     return list(public_notices()[:100])
