@@ -60,9 +60,12 @@ def test_cockpit_renders_every_chart_and_drills_to_records(screen_page, catalogu
           const el = document.getElementById('chart-s004-g42');
           const chart = echarts.getInstanceByDom(el);
           const years = chart.getOption().xAxis[0].data;
-          const xy = chart.convertToPixel({seriesIndex: 0}, [years.length - 1, chart.getOption().series[0].data.at(-1)]);
+          // this year's column, half-way up the plot (a click anywhere in a year's column drills down;
+          // the bar itself may be a few pixels high, or below a scaled axis)
+          const column = chart.convertToPixel({xAxisIndex: 0}, years[years.length - 1]);
+          const grid = chart.getModel().getComponent('grid').coordinateSystem.getRect();
           const box = el.getBoundingClientRect();
-          return {x: box.left + xy[0], y: box.top + xy[1] + 5};
+          return {x: box.left + column, y: box.top + grid.y + grid.height / 2};
         }"""
     )
     with page.expect_navigation():

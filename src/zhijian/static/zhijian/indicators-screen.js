@@ -44,7 +44,15 @@
         series: [{name: "实际值", type: "bar", data: item.values, color: "#4aa3ff"},
                  {name: "应达进度", type: "line", data: item.path, color: "#ffc53d", lineStyle: {type: "dashed"},
                   markLine: item.target === null ? undefined : {symbol: "none", lineStyle: {color: "#ff6b6b"}, label: {color: "#ff6b6b", position: "insideEndTop", formatter: "目标 " + item.target}, data: [{yAxis: item.target}]}}]});
-      c.off("click"); c.on("click", function (p) { go(item.urls[p.dataIndex] || item.detail); });
+      // A click anywhere in a year's column opens the records behind that year (a wall screen's
+      // bars can be a few pixels high).
+      c.getZr().off("click");
+      c.getZr().on("click", function (e) {
+        var at = [e.offsetX, e.offsetY];
+        if (!c.containPixel("grid", at)) return;
+        var index = Math.round(c.convertFromPixel({seriesIndex: 0}, at)[0]);
+        go((item.urls || [])[index] || item.detail);
+      });
     });
     Object.keys(charts).forEach(function (key) { charts[key].resize(); });
     document.body.dataset.drawn = String(Object.keys(charts).length);
