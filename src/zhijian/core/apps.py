@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     nav = [
         NavItem("工作日历", "core:calendar_notice", ADMIN),
         NavItem("死信事件", "core:events_dead", ADMIN),
+        NavItem("定时任务", "core:schedule", ADMIN),
         NavItem("登录安全", "core:login_lockouts", ADMIN),
     ]
     todos = "zhijian.core.workbench.todos"

@@ -308,3 +308,26 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled job (core/schedule.py); the unique slot makes each run happen once."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("进行中")
+        SUCCEEDED = "succeeded", _("已完成")
+        FAILED = "failed", _("失败")
+
+    job = models.CharField(max_length=80)
+    slot = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+    detail = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once")]
+        indexes = [models.Index(fields=["job", "-started_at"], name="scheduled_run_latest")]
+        verbose_name = _("定时任务运行")

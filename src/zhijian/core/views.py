@@ -10,12 +10,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import events
+from . import events, schedule
 from .access import login_view, policy_view
 from .errors import FAILED, DomainError, attempt
 from .exports import XLSX, attachment, export_path
 from .hooks import figures_for, link, todos_for
-from .models import HolidayNotice, Job, Role
+from .models import HolidayNotice, Job, Role, ScheduledRun
 from .params import id_list
 from .workdays import load_notice
 
@@ -113,3 +113,13 @@ def events_dead(request):
     for d in dead:
         d.last_line = (d.last_error.strip().splitlines() or [""])[-1][:120]
     return render(request, "core/events_dead.html", {"dead": dead})
+
+
+@policy_view("core.operate")
+def schedule_runs(request):
+    """定时任务: every app's scheduled jobs, their latest run and the recent runs, failures first."""
+    latest = schedule.latest_runs()
+    rows = [(job, latest.get(job.name)) for job in schedule.jobs().values()]
+    rows.sort(key=lambda r: (not (r[1] and r[1].status == ScheduledRun.Status.FAILED), r[0].name))
+    recent = ScheduledRun.objects.order_by("-started_at", "-id")[:50]
+    return render(request, "core/schedule.html", {"rows": rows, "recent": recent})

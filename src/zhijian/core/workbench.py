@@ -7,6 +7,7 @@ from django.urls import reverse
 from .access import allows
 from .hooks import Todo
 from .models import EventDelivery
+from .schedule import failing
 
 
 def todos(user) -> list[Todo]:
@@ -20,5 +21,6 @@ def todos(user) -> list[Todo]:
             dead,
             reverse("core:events_dead"),
             urgent=True,
-        )
+        ),
+        Todo("平台运维", "定时任务最近一次运行失败", len(failing()), reverse("core:schedule"), urgent=True),
     ]

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from zhijian.core.nav import PUBLIC, NavItem
 from zhijian.core.roles import OFFICERS, STAFF
+from zhijian.core.schedule import Scheduled
 
 
 class CreditConfig(AppConfig):
@@ -9,6 +10,11 @@ class CreditConfig(AppConfig):
     label = "credit"
     verbose_name = "信用监管"
     demo_loader = "zhijian.demo.credit.loader.load"
+    schedule = [
+        Scheduled(
+            "credit.expire", "zhijian.credit.scheduled.expire", "停止公示期满的信用记录", daily_at="00:30"
+        ),
+    ]
     nav = [
         NavItem("信用监管", "credit:overview", STAFF),
         NavItem("信用修复", "credit:repairs", OFFICERS),

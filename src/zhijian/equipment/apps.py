@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 from zhijian.core.nav import PUBLIC, NavItem
+from zhijian.core.schedule import Scheduled
 
 STAFF = frozenset({"city_admin", "department", "district", "inspector"})
 ENTERPRISE = frozenset({"enterprise"})
@@ -21,6 +24,20 @@ class EquipmentConfig(AppConfig):
     urls = [("equipment/", "zhijian.equipment.urls")]
     api_router = ("/equipment/", "zhijian.equipment.api.router")
     demo_loader = "zhijian.demo.equipment.loader.load"
+    schedule = [
+        Scheduled(
+            "equipment.sweep",
+            "zhijian.equipment.scheduled.sweep",
+            "救援到场超时升级、监测终端失联标记",
+            every=dt.timedelta(minutes=1),
+        ),
+        Scheduled(
+            "equipment.daily",
+            "zhijian.equipment.scheduled.daily",
+            "检验到期提醒、设备与使用单位风险分级",
+            daily_at="06:30",
+        ),
+    ]
     todos = "zhijian.equipment.workbench.todos"
     figures = "zhijian.equipment.workbench.figures"
     indicators = "zhijian.equipment.providers.indicator_sources"

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from zhijian.core import roles as access
 from zhijian.core.nav import NavItem
+from zhijian.core.schedule import Scheduled
 
 
 class IndicatorsConfig(AppConfig):
@@ -17,4 +18,12 @@ class IndicatorsConfig(AppConfig):
     urls = [("indicators/", "zhijian.indicators.urls")]
     api_router = ("/indicators/", "zhijian.indicators.api.router")
     demo_loader = "zhijian.demo.indicators.loader.load"
+    schedule = [
+        Scheduled(
+            "indicators.nightly",
+            "zhijian.indicators.scheduled.nightly",
+            "重新计算全部计算指标（上年与本年，按月、按年）",
+            daily_at="04:00",
+        ),
+    ]
     todos = "zhijian.indicators.queries.todos_for"

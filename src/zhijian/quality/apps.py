@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from zhijian.core import roles
 from zhijian.core.nav import PUBLIC, NavItem
+from zhijian.core.schedule import Scheduled
 
 STAFF = roles.STAFF
 
@@ -25,6 +26,14 @@ class QualityConfig(AppConfig):
     urls = [("quality/", "zhijian.quality.urls"), ("public/quality/", "zhijian.quality.public_urls")]
     api_router = ("/quality/", "zhijian.quality.api.router")
     demo_loader = "zhijian.demo.quality.loader.load"
+    schedule = [
+        Scheduled(
+            "quality.remind",
+            "zhijian.quality.scheduled.remind",
+            "提醒即将到期或逾期未报送进展情况报表的单位",
+            daily_at="09:00",
+        ),
+    ]
     todos = "zhijian.quality.hooks.todos"
     figures = "zhijian.quality.hooks.figures"
     indicators = "zhijian.quality.indicators.definitions"

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from zhijian.core import roles as access
 from zhijian.core.nav import PUBLIC, NavItem
+from zhijian.core.schedule import Scheduled
 
 STAFF = access.STAFF | access.LAB
 CASE_HANDLERS = access.OFFICERS
@@ -20,5 +21,13 @@ class SamplingConfig(AppConfig):
     api_router = ("/sampling/", "zhijian.sampling.api.router")
     todos = "zhijian.sampling.workbench.todos"
     demo_loader = "zhijian.demo.sampling.loader.load"
+    schedule = [
+        Scheduled(
+            "sampling.escalate",
+            "zhijian.sampling.scheduled.escalate",
+            "逾期未办结的核查处置升级至市局处室",
+            daily_at="01:00",
+        ),
+    ]
     indicators = "zhijian.sampling.indicators.definitions"
     home_for_roles = {"lab": "sampling:sample_list"}

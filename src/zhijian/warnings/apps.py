@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 from zhijian.core.nav import PUBLIC, NavItem
 from zhijian.core.roles import CITY_WIDE, OFFICERS
+from zhijian.core.schedule import Scheduled
 
 
 class WarningsConfig(AppConfig):
@@ -20,6 +23,20 @@ class WarningsConfig(AppConfig):
     todos = "zhijian.warnings.workbench.todos"
     figures = "zhijian.warnings.workbench.figures"
     demo_loader = "zhijian.demo.warnings.loader.load"
+    schedule = [
+        Scheduled(
+            "warnings.sources",
+            "zhijian.warnings.scheduled.check_sources",
+            "信息源超时检查与告警",
+            every=dt.timedelta(hours=1),
+        ),
+        Scheduled(
+            "warnings.detect",
+            "zhijian.warnings.scheduled.detect",
+            "生成监测序列并运行预警检测，预警信号入库",
+            daily_at="03:00",
+        ),
+    ]
 
     def ready(self) -> None:
         from . import subscribers  # noqa: F401 - registers the event handlers

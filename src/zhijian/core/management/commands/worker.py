@@ -1,4 +1,5 @@
-"""zhijian worker: the background worker — runs queued tasks, relays outbox events, signs audit heads."""
+"""zhijian worker: the background worker — runs queued tasks, relays outbox events, runs the apps'
+scheduled jobs (core/schedule.py) and signs audit heads."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
 
-from zhijian.core import audit
+from zhijian.core import audit, schedule
 from zhijian.core.events import relay_once
 
 logger = logging.getLogger("zhijian.worker")
@@ -56,6 +57,20 @@ def audit_head_loop(stop: threading.Event, every: float = HEAD_CHECK_SECONDS) ->
         stop.wait(every)
 
 
+SCHEDULE_CHECK_SECONDS = 30.0
+
+
+def schedule_loop(stop: threading.Event, every: float = SCHEDULE_CHECK_SECONDS) -> None:
+    """Run the apps' scheduled jobs when their slot comes (one at a time, in this thread)."""
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            schedule.run_due()
+        except Exception:
+            logger.exception("the schedule pass failed; retrying")
+        stop.wait(every)
+
+
 DATABASE_RETRY_SECONDS = 2.0
 
 
@@ -82,6 +97,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0)
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="不运行定时任务（另有进程或 cron 运行 zhijian schedule tick 时）",
+        )
 
     def handle(self, *args, interval, **options):
         stop = threading.Event()
@@ -89,9 +109,14 @@ class Command(BaseCommand):
         relay.start()
         heads = threading.Thread(target=audit_head_loop, args=(stop,), name="audit-heads", daemon=True)
         heads.start()
+        clock = threading.Thread(target=schedule_loop, args=(stop,), name="schedule", daemon=True)
+        if not options["no_schedule"]:
+            clock.start()
         try:
             run_tasks_until_stopped(stop, interval, options["verbosity"])
         finally:
             stop.set()
             relay.join(timeout=5)
             heads.join(timeout=5)
+            if clock.is_alive():
+                clock.join(timeout=5)
