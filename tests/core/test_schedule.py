@@ -72,6 +72,31 @@ def test_each_slot_runs_once_and_the_next_slot_runs_again(clock):
     assert ScheduledRun.objects.get(job="test.minutes", slot="2026-12-01T10:05").result == {"done": 3}
 
 
+def test_a_failed_slot_is_tried_again_a_minute_later_three_times_in_all(clock, monkeypatch):
+    monkeypatch.setattr(schedule.timezone, "now", lambda: at("2026-12-01 10:01"))
+    schedule.run_due(at("2026-12-01 10:01"))
+    failed = ScheduledRun.objects.get(job="test.broken")
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    assert schedule.run_due(at("2026-12-01 10:01:30")) == []  # not yet: a minute between attempts
+    for attempt, minute in ((2, "10:03"), (3, "10:05")):
+        monkeypatch.setattr(schedule.timezone, "now", lambda m=minute: at(f"2026-12-01 {m}"))
+        retried = [r for r in schedule.run_due(at(f"2026-12-01 {minute}")) if r.job == "test.broken"]
+        assert [(r.status, r.attempts) for r in retried] == [("failed", attempt)]
+    assert not [r for r in schedule.run_due(at("2026-12-01 10:09")) if r.job == "test.broken"]
+    assert ScheduledRun.objects.filter(job="test.broken").count() == 1  # one row per slot
+
+
+def test_a_retry_that_succeeds_clears_the_failure(clock, monkeypatch):
+    flaky = Scheduled("test.flaky", f"{__name__}.broken", "", daily_at="00:00")
+    monkeypatch.setattr(schedule.timezone, "now", lambda: at("2026-12-01 10:01"))
+    schedule.run(flaky, "2026-12-01")
+    fixed = Scheduled("test.flaky", f"{__name__}.tick", "", daily_at="00:00")
+    record = ScheduledRun.objects.get(job="test.flaky")
+    monkeypatch.setattr(schedule.timezone, "now", lambda: at("2026-12-01 10:03"))
+    again = schedule._retry(fixed, record, at("2026-12-01 10:03"))
+    assert (again.status, again.attempts, again.message) == ("succeeded", 2, "")
+
+
 def test_two_workers_racing_for_a_slot_run_it_once(clock):
     claimed = [
         schedule.run(clock["test.daily"], "2026-12-01"),

@@ -321,6 +321,7 @@ class ScheduledRun(models.Model):
     job = models.CharField(max_length=80)
     slot = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    attempts = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)

@@ -8,7 +8,8 @@ Each run belongs to a *slot* — the interval or the local day it is for. The wo
 inserting a :class:`~zhijian.core.models.ScheduledRun` row under a unique constraint, so with several
 workers each slot runs once; a worker started late runs the current slot at once and never replays
 slots it missed (the jobs work from the state of the data, not from the time they run). Every run is
-recorded with its outcome; a failed one shows on the administrator's workbench and on
+recorded with its outcome; a failed slot is tried again a minute later, up to three attempts in
+all, and a failure shows on the administrator's workbench and on
 ``/admin-tools/schedule/``; ``zhijian schedule`` lists, ``zhijian schedule run NAME`` runs one now.
 
 ``settings.SCHEDULE`` overrides a job by name: ``{"equipment.daily": {"daily_at": "03:00"}}``,
@@ -103,6 +104,10 @@ def jobs() -> dict[str, Scheduled]:
     return found
 
 
+RETRIES = 3  # attempts of a slot whose run failed (e.g. a database busy or restarting), a minute apart
+RETRY_AFTER = dt.timedelta(minutes=1)
+
+
 def run(job: Scheduled, slot: str) -> ScheduledRun | None:
     """Claim ``slot`` for ``job`` and run it; None when another worker already has the slot."""
     from .models import ScheduledRun
@@ -112,16 +117,44 @@ def run(job: Scheduled, slot: str) -> ScheduledRun | None:
             record = ScheduledRun.objects.create(job=job.name, slot=slot)
     except IntegrityError:
         return None
-    logger.info("scheduled job %s (%s) started", job.name, slot)
+    return _execute(job, record)
+
+
+def _retry(job: Scheduled, record: ScheduledRun, now: dt.datetime) -> ScheduledRun | None:
+    """Run a failed slot again, if it has attempts left and its last one ended a while ago; the
+    conditional UPDATE is the claim, so two workers never retry the same attempt."""
+    from .models import ScheduledRun
+
+    if record.attempts >= RETRIES or record.finished_at is None or now - record.finished_at < RETRY_AFTER:
+        return None
+    claimed = ScheduledRun.objects.filter(
+        pk=record.pk, status=ScheduledRun.Status.FAILED, attempts=record.attempts
+    ).update(
+        status=ScheduledRun.Status.RUNNING,
+        attempts=record.attempts + 1,
+        started_at=timezone.now(),
+        finished_at=None,
+    )
+    if not claimed:
+        return None
+    record.refresh_from_db()
+    return _execute(job, record)
+
+
+def _execute(job: Scheduled, record: ScheduledRun) -> ScheduledRun:
+    from .models import ScheduledRun
+
+    logger.info("scheduled job %s (%s) started, attempt %s", job.name, record.slot, record.attempts)
     try:
         result = import_string(job.call)()
     except Exception as exc:
-        logger.exception("scheduled job %s (%s) failed", job.name, slot)
+        logger.exception("scheduled job %s (%s) failed", job.name, record.slot)
         record.status = ScheduledRun.Status.FAILED
         record.message = f"{type(exc).__name__}: {exc}"[:2000]
         record.detail = traceback.format_exc()[-8000:]
     else:
         record.status = ScheduledRun.Status.SUCCEEDED
+        record.message = record.detail = ""
         record.result = result if isinstance(result, dict | list | int | str | None) else str(result)
     record.finished_at = timezone.now()
     record.save(update_fields=["status", "message", "detail", "result", "finished_at"])
@@ -129,16 +162,23 @@ def run(job: Scheduled, slot: str) -> ScheduledRun | None:
 
 
 def run_due(now: dt.datetime | None = None) -> list[ScheduledRun]:
-    """Run every job whose current slot has not run yet (one pass of the worker's schedule loop)."""
+    """Run every job whose current slot has not run yet, or failed with attempts left (one pass of the
+    worker's schedule loop)."""
     from .models import ScheduledRun
 
     now = now or timezone.now()
     done = []
     for job in jobs().values():
         slot = job.slot(now)
-        if slot is None or ScheduledRun.objects.filter(job=job.name, slot=slot).exists():
+        if slot is None:
             continue
-        record = run(job, slot)
+        existing = ScheduledRun.objects.filter(job=job.name, slot=slot).first()
+        if existing is None:
+            record = run(job, slot)
+        elif existing.status == ScheduledRun.Status.FAILED:
+            record = _retry(job, existing, now)
+        else:
+            continue
         if record is not None:
             done.append(record)
     return done
