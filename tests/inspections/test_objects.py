@@ -199,6 +199,33 @@ def test_the_pages_say_which_ratios_applied_and_why(staff, city, user_units):
     assert "特种设备使用单位" in public and "重点使用单位 0.2" in public
 
 
+def test_the_demo_draws_a_task_over_user_units_after_every_loader(city, tmp_path, settings):
+    """The demo command runs every app's loader, then every finisher: the equipment register exists
+    when the inspections finisher draws its task over user units (reached through the provider)."""
+    import io
+
+    from rich.console import Console
+
+    from zhijian.core.access import SystemActor
+    from zhijian.demo.equipment import loader as equipment_demo
+    from zhijian.demo.generator import EntityGenerator, write_csv
+    from zhijian.demo.inspections import loader as inspections_demo
+    from zhijian.registry.importing import import_entities
+
+    settings.VAR_DIR = tmp_path
+    path = tmp_path / "register.csv"
+    write_csv(path, EntityGenerator(11, 3000).rows())
+    assert import_entities(path, actor=SystemActor("cli")).ok
+    console = Console(file=io.StringIO())
+    inspections_demo.load(seed=7, scale="demo", console=console)
+    equipment_demo.load(seed=7, scale="demo", console=console)
+    inspections_demo.finish(seed=7, scale="demo", console=console)
+    task = Task.objects.get(object_kind=EQUIPMENT)
+    draw = task.current_draw()
+    assert draw.status == Draw.Status.DRAWN and draw.strata_counts["K"] > 0 and draw.strata_counts["N"] > 0
+    assert verify_draw(draw) == []
+
+
 NODE = shutil.which("node") or ""
 
 
