@@ -20,7 +20,13 @@ import sys
 from fractions import Fraction
 
 FORMAT = "zhijian-draw/2"
-STRATA = ["A", "B", "C", "D", "U"]
+# §1a: the strata of each kind of object, in drawing order; market entities need no objects= line
+OBJECT_STRATA = {"entities": ["A", "B", "C", "D", "U"], "special_equipment": ["K", "N"]}
+
+
+def strata_of(frozen):
+    return OBJECT_STRATA[frozen.get("objects") or "entities"]
+
 # §3: code -> (issue digits, draw weekdays with Monday = 0, draw time, groups of
 # (count, lowest, highest, digits, strictly ascending))
 GAMES = {
@@ -66,6 +72,7 @@ def result_is_canonical(game, value):
 def frozen_text(frozen):
     """§2, from the package's `frozen` fields."""
     counts, ratios, beacon = frozen["counts"], frozen["ratios"], frozen["beacon"]
+    objects, strata = frozen.get("objects") or "entities", strata_of(frozen)
     lines = [
         "format=" + FORMAT,
         f"task={int(frozen['task'])}",
@@ -74,12 +81,14 @@ def frozen_text(frozen):
         "reason_sha256=" + sha256_hex(frozen["reason"].encode("utf-8")),
         f"redraw_limit={int(frozen['redraw_limit'])}",
         "committed_at=" + frozen["committed_at"],
-        f"eligible_count={sum(int(counts[s]) for s in STRATA)}",
     ]
-    lines += [f"count.{s}={int(counts[s])}" for s in STRATA]
+    if objects != "entities":
+        lines += ["objects=" + objects]
+    lines += [f"eligible_count={sum(int(counts[s]) for s in strata)}"]
+    lines += [f"count.{s}={int(counts[s])}" for s in strata]
     lines += ["eligible_salted_sha256=" + frozen["eligible_salted_sha256"]]
     lines += ["population_sha256=" + frozen["population_sha256"]]
-    lines += [f"ratio.{s}={ratio_text(ratios[s])}" for s in STRATA]
+    lines += [f"ratio.{s}={ratio_text(ratios[s])}" for s in strata]
     lines += [
         "beacon.game=" + beacon["game"],
         "beacon.issue=" + beacon["issue"],
@@ -179,8 +188,12 @@ def main(path):
         print("unknown format: " + str(package.get("format")))
         return 2
     frozen = package["frozen"]
+    if (frozen.get("objects") or "entities") not in OBJECT_STRATA:
+        print("unknown kind of objects: " + str(frozen.get("objects")))
+        return 2
+    strata = strata_of(frozen)  # this draw's kind of objects: A B C D U, or K N
     counts = frozen["counts"]
-    eligible_count = sum(int(counts[s]) for s in STRATA)
+    eligible_count = sum(int(counts[s]) for s in strata)
     print(
         "draw of task {}, number {} ({} package)".format(frozen["task"], frozen["draw"], package["package"])
     )
@@ -223,7 +236,7 @@ def main(path):
     seed = hashlib.sha256(seed_text.encode("utf-8")).digest()
     check(seed.hex() == package["seed"], "seed = SHA-256(frozen_sha256, secret, lottery result)")
     wanted = {}
-    for s in STRATA:
+    for s in strata:
         n = int(counts[s])
         wanted[s] = min(n, math.ceil(n * Fraction(frozen["ratios"][s])))
     check(package["selected_count"] == sum(wanted.values()), "selected_count = sum of ceil(n x ratio)")
@@ -249,13 +262,14 @@ def main(path):
     canonical = "".join(line + "\n" for line in eligible).encode("ascii")
     check(sha256_hex(salt + canonical) == frozen["eligible_salted_sha256"], "eligible list hashes (salted)")
     check([line[:18] for line in eligible] == population, "eligible list and population name the same firms")
-    members = {s: [] for s in STRATA}
+    members = {s: [] for s in strata}
     for line in eligible:
-        members[line[19:]].append(line[:18])
-    check({s: len(members[s]) for s in STRATA} == {s: int(counts[s]) for s in STRATA}, "counts per stratum")
+        members.setdefault(line[19:], []).append(line[:18])
+    check(set(members) == set(strata), "every eligible line is in one of the draw's strata")
+    check({s: len(members[s]) for s in strata} == {s: int(counts[s]) for s in strata}, "counts per stratum")
     key_seed = hashlib.sha256(seed + salt).digest()
     ranked = []
-    for s in STRATA:
+    for s in strata:
         keys = sorted((hashlib.sha256(key_seed + u.encode("ascii")).digest(), u) for u in members[s])
         for rank, (key, uscc) in enumerate(keys[: wanted[s]], start=1):
             ranked.append({"uscc": uscc, "stratum": s, "rank": rank, "key": key.hex()})

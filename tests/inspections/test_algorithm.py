@@ -369,13 +369,18 @@ def _doc_block(tag: str) -> dict:
     return json.loads(re.search(rf"```json {tag}\n(.*?)```", text, re.S).group(1)), text
 
 
-def test_the_worked_example_of_the_documentation_holds():
-    """docs/inspections-draw.md §8 is what an outsider checks a reimplementation against."""
-    example, text = _doc_block("example")
+@pytest.mark.parametrize("tag", ["example", "equipment-example"])
+def test_the_worked_example_of_the_documentation_holds(tag):
+    """docs/inspections-draw.md §8 is what an outsider checks a reimplementation against: market
+    entities in credit strata, and special-equipment user units in strata K and N (§1a)."""
+    example, text = _doc_block(tag)
     given, expected = example["inputs"], example["expected"]
+    objects = given.get("objects", algorithm.ENTITIES)
+    strata = algorithm.strata_of(objects)
     canonical = "".join(line + "\n" for line in given["eligible"]).encode()
-    assert algorithm.canonical_eligible([tuple(line.split(",")) for line in given["eligible"]]) == canonical
-    members = algorithm.parse_canonical(canonical)
+    pairs = [tuple(line.split(",")) for line in given["eligible"]]
+    assert algorithm.canonical_eligible(pairs, strata) == canonical
+    members = algorithm.parse_canonical(canonical, strata)
     population_sha256 = algorithm.sha256_hex(algorithm.population_text(canonical))
     commitment = algorithm.commitment_of(given["secret"])
     beacon = given["beacon"]
@@ -389,19 +394,21 @@ def test_the_worked_example_of_the_documentation_holds():
         reason=given["reason"],
         redraw_limit=given["redraw_limit"],
         committed_at=given["committed_at"],
-        counts=algorithm.strata_counts(members),
+        counts=algorithm.strata_counts(members, strata),
         eligible_salted_sha256=algorithm.salted_sha256(given["salt"], canonical),
         population_sha256=population_sha256,
         ratios=given["ratios"],
         beacon=algorithm.Beacon(**beacon),
         commitment=commitment,
+        objects=objects,
     )
     assert frozen in text  # the frozen text printed in the document
+    assert ("objects=" in frozen) == (objects != algorithm.ENTITIES)
     frozen_sha256 = algorithm.sha256_hex(frozen.encode())
     value = algorithm.canonical_beacon_value(algorithm.GAMES[beacon["game"]], given["beacon_value"])
     seed = algorithm.seed_of(frozen_sha256, given["secret"], value)
     key_seed = algorithm.key_seed_of(seed, given["salt"])
-    selected = algorithm.select(members, given["ratios"], key_seed)
+    selected = algorithm.select(members, given["ratios"], key_seed, strata)
     drawn = algorithm.drawn_text(s.uscc for s in selected)
     assert repr(drawn.decode())[1:-1] in text  # the public text printed in the document
     assert {
@@ -411,7 +418,7 @@ def test_the_worked_example_of_the_documentation_holds():
         "frozen_sha256": frozen_sha256,
         "seed": seed.hex(),
         "key_seed": key_seed.hex(),
-        "counts": {s: algorithm.stratum_count(len(members[s]), given["ratios"][s]) for s in algorithm.STRATA},
+        "counts": {s: algorithm.stratum_count(len(members[s]), given["ratios"][s]) for s in strata},
         "selected": [[s.uscc, s.stratum, s.rank, s.key] for s in selected],
         "selected_salted_sha256": algorithm.salted_sha256(given["salt"], algorithm.selected_text(selected)),
         "drawn_sha256": algorithm.sha256_hex(drawn),
@@ -432,3 +439,28 @@ def test_the_assignment_example_of_the_documentation_holds():
         "result": results,
         "result_sha256": result_digest(results),
     } == expected
+
+
+def test_each_kind_of_object_has_its_own_strata():
+    """Special-equipment user units are drawn in K and N, never read as credit classes (§1a)."""
+    assert algorithm.strata_of(algorithm.ENTITIES) == algorithm.STRATA
+    assert algorithm.strata_of(algorithm.SPECIAL_EQUIPMENT) == ("K", "N")
+    with pytest.raises(DrawInputError):
+        algorithm.strata_of("vehicles")
+    a = uscc_for("330203", 1)
+    with pytest.raises(DrawInputError):
+        algorithm.canonical_eligible([(a, "K")])  # a market-entity list has no K
+    with pytest.raises(DrawInputError):
+        algorithm.parse_canonical(f"{a},B\n".encode(), ("K", "N"))
+    assert algorithm.differentiated({"K": "0.2", "N": "0.05"}) is False  # not credit classes
+    kwargs = frozen_kwargs()
+    entities = algorithm.frozen_text(**kwargs)
+    assert "objects=" not in entities
+    equipment = algorithm.frozen_text(
+        **{**kwargs, "counts": {"K": 4, "N": 8}, "ratios": {"K": "0.2", "N": "0.05"}},
+        objects=algorithm.SPECIAL_EQUIPMENT,
+    )
+    assert (
+        "committed_at=2026-11-16T10:00:00+08:00\nobjects=special_equipment\neligible_count=12\n" in equipment
+    )
+    assert "count.A" not in equipment and "ratio.K=0.2\nratio.N=0.05\n" in equipment

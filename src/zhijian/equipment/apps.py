@@ -45,6 +45,7 @@ class EquipmentConfig(AppConfig):
     # the double-random draw's eligible objects (key user units at a higher ratio) and the cockpit figure.
     providers = {
         "inspections.eligible.special_equipment": "zhijian.equipment.providers.eligible_user_units",
+        "inspections.strata.special_equipment": "zhijian.equipment.providers.spot_check_strata",
         "equipment.accident_rate": "zhijian.equipment.providers.accident_rate_figures",
     }
     links = {"equipment.unit": "equipment:unit_detail", "equipment.mine": "equipment:my_units"}

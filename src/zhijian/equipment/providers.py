@@ -3,7 +3,9 @@
 ``eligible_user_units`` serves the double-random draw (双随机抽查对象名录): special-equipment user
 units, each in a stratum whose spot-check ratio is rule data — key user units (schools, hospitals,
 malls, stations) and units of risk class 3–4 are drawn at ``equipment.spot_check_ratio.key``,
-the others at ``equipment.spot_check_ratio.normal``.
+the others at ``equipment.spot_check_ratio.normal``; ``spot_check_strata`` names those strata with
+their ratio, why a unit is in them and the legal source, so the draw can freeze a ratio for a stratum
+that happens to be empty and the task page can say which ratios applied and why.
 ``accident_rate_figures`` serves the plan cockpit (万台特种设备事故率, table 2-1 of the plan).
 """
 
@@ -25,6 +27,25 @@ from .queries import accident_rate, city_accident_rate
 from .rules import RuleBook
 
 KEY, NORMAL = "equipment_key", "equipment_normal"
+RATIO_RULES = {KEY: "equipment.spot_check_ratio.key", NORMAL: "equipment.spot_check_ratio.normal"}
+STRATUM_LABELS = {KEY: "重点使用单位", NORMAL: "一般使用单位"}
+# Why a user unit is in a stratum (the rule's note says the same in the rule data's words).
+STRATUM_REASONS = {
+    KEY: "设备用于学校、医院、商场、车站等公众聚集场所，或使用单位风险等级为3、4级（较高、高风险）",
+    NORMAL: "其他特种设备使用单位",
+}
+
+
+@dataclass(frozen=True)
+class SpotCheckStratum:
+    """A stratum of the draw over user units: its ratio (rule data) and why units fall in it."""
+
+    stratum: str
+    label: str
+    reason: str
+    ratio: Decimal
+    rule_key: str
+    legal_source: str
 
 
 @dataclass(frozen=True)
@@ -36,13 +57,28 @@ class EligibleObject:
     ratio: Decimal
 
 
+def spot_check_strata(*, on: dt.date | None = None) -> list[SpotCheckStratum]:
+    """The strata of the draw over user units, key first, with the ratios in force on ``on``."""
+    book = RuleBook(on or timezone.localdate())
+    strata = []
+    for stratum, key in RATIO_RULES.items():
+        found = book.get(key)
+        strata.append(
+            SpotCheckStratum(
+                stratum,
+                STRATUM_LABELS[stratum],
+                STRATUM_REASONS[stratum],
+                found.value,
+                key,
+                found.legal_source,
+            )
+        )
+    return strata
+
+
 def eligible_user_units(*, district_id: int | None = None, on: dt.date | None = None) -> list[EligibleObject]:
     """Every classified user unit with its stratum and ratio, in USCC order (the draw sorts anyway)."""
-    book = RuleBook(on or timezone.localdate())
-    ratios = {
-        KEY: book.get("equipment.spot_check_ratio.key").value,
-        NORMAL: book.get("equipment.spot_check_ratio.normal").value,
-    }
+    ratios = {s.stratum: s.ratio for s in spot_check_strata(on=on)}
     rows = UserUnitRisk.objects.all()
     if district_id:
         rows = rows.filter(district_id=district_id)

@@ -1,4 +1,4 @@
-"""The verifiable draw (可验证的双随机抽取), algorithm ``zhijian-draw/1``.
+"""The verifiable draw (可验证的双随机抽取), algorithm ``zhijian-draw/2``.
 
 Pure functions on plain values, no database: the platform, ``zhijian inspections verify`` and the
 tests call them; ``docs/inspections-draw.md`` states the same algorithm in prose, precisely enough
@@ -13,6 +13,11 @@ commitment to a secret — all in one frozen text whose SHA-256 is published bef
 The seed is SHA-256 of the frozen text's hash, the secret and the lottery result in its one
 canonical spelling; each firm's key is SHA-256(SHA-256(seed ‖ salt) ‖ USCC); in each stratum the
 ⌈n × ratio⌉ firms with the smallest keys are drawn.
+
+The objects are market entities in credit strata A–U unless the task draws another kind of object
+(抽查对象), e.g. special-equipment user units in strata K (key) and N (normal); such a draw's frozen
+text names its objects in one more line (``objects=``), and its counts and ratios are over that
+kind's strata. A market-entity draw's text has no such line: it is the same as before.
 """
 
 from __future__ import annotations
@@ -34,12 +39,29 @@ from typing import NamedTuple
 FORMAT = "zhijian-draw/2"
 # Credit risk classes A (low) … D (high), and U for a firm no class has been given yet.
 STRATA = ("A", "B", "C", "D", "U")
+# The kinds of inspection objects (抽查对象) a draw can take, each with its strata in drawing order
+# (docs/inspections-draw.md §1a). Market entities are the default and need no ``objects=`` line.
+ENTITIES = "entities"
+SPECIAL_EQUIPMENT = "special_equipment"
+OBJECT_STRATA: dict[str, tuple[str, ...]] = {
+    ENTITIES: STRATA,
+    # K: key user units (schools, hospitals, malls, stations, or risk class 3–4); N: the others.
+    SPECIAL_EQUIPMENT: ("K", "N"),
+}
 USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 _KEY_SPACE = 1 << 256
 
 
 class DrawInputError(ValueError):
     """Inputs that the algorithm refuses; the message is Chinese, for the person who gave them."""
+
+
+def strata_of(objects: str) -> tuple[str, ...]:
+    """The strata, in drawing order, of a kind of inspection object (``entities`` → A B C D U)."""
+    try:
+        return OBJECT_STRATA[objects or ENTITIES]
+    except KeyError:
+        raise DrawInputError(f"未知的抽查对象类型“{objects}”") from None
 
 
 class Selected(NamedTuple):
@@ -78,26 +100,26 @@ def stratum_count(size: int, ratio: str) -> int:
     return min(size, math.ceil(size * fraction))
 
 
-def canonical_ratios(ratios: Mapping[str, object]) -> dict[str, str]:
-    missing = [s for s in STRATA if s not in ratios]
+def canonical_ratios(ratios: Mapping[str, object], strata: tuple[str, ...] = STRATA) -> dict[str, str]:
+    missing = [s for s in strata if s not in ratios]
     if missing:
-        raise DrawInputError(f"缺少信用类别 {'、'.join(missing)} 的抽查比例")
-    extra = sorted(set(ratios) - set(STRATA))
+        raise DrawInputError(f"缺少类别 {'、'.join(missing)} 的抽查比例")
+    extra = sorted(set(ratios) - set(strata))
     if extra:
-        raise DrawInputError(f"未知的信用类别：{'、'.join(extra)}")
-    return {s: canonical_ratio(ratios[s]) for s in STRATA}  # type: ignore[arg-type]
+        raise DrawInputError(f"未知的类别：{'、'.join(extra)}")
+    return {s: canonical_ratio(ratios[s]) for s in strata}  # type: ignore[arg-type]
 
 
 # --- the frozen eligible list ---------------------------------------------------------------------
 
 
-def canonical_eligible(pairs: Iterable[tuple[str, str]]) -> bytes:
+def canonical_eligible(pairs: Iterable[tuple[str, str]], strata: tuple[str, ...] = STRATA) -> bytes:
     """The eligible list as canonical bytes: lines ``USCC,STRATUM\\n`` sorted by USCC (byte order)."""
     lines = []
     for uscc, stratum in pairs:
         if not USCC_PATTERN.match(uscc):
             raise DrawInputError(f"名录中的统一社会信用代码“{uscc}”格式错误")
-        if stratum not in STRATA:
+        if stratum not in strata:
             raise DrawInputError(f"名录中“{uscc}”的信用类别“{stratum}”无效")
         lines.append(f"{uscc},{stratum}\n".encode("ascii"))
     return canonical_from_lines(lines)
@@ -115,15 +137,15 @@ def canonical_from_lines(lines: list[bytes]) -> bytes:
     return b"".join(lines)
 
 
-def parse_canonical(canonical: bytes) -> dict[str, list[bytes]]:
+def parse_canonical(canonical: bytes, strata: tuple[str, ...] = STRATA) -> dict[str, list[bytes]]:
     """Stratum → USCCs (ASCII bytes, canonical order) of a canonical eligible list."""
-    members: dict[str, list[bytes]] = {s: [] for s in STRATA}
+    members: dict[str, list[bytes]] = {s: [] for s in strata}
     if not canonical:
         return members
     if not canonical.endswith(b"\n"):
         raise DrawInputError("名录快照格式错误：缺少结尾换行")
     for line in canonical[:-1].split(b"\n"):
-        if len(line) != 20 or line[18:19] != b",":
+        if len(line) != 20 or line[18:19] != b"," or line[19:].decode("ascii") not in members:
             raise DrawInputError("名录快照格式错误")
         members[line[19:].decode("ascii")].append(line[:18])
     return members
@@ -366,12 +388,16 @@ def frozen_text(
     ratios: Mapping[str, str],
     beacon: Beacon,
     commitment: str,
+    objects: str = ENTITIES,
 ) -> str:
     """The frozen inputs published before the draw, as the text whose SHA-256 identifies them.
 
-    Every input of the draw is a line here: nothing that changes a drawn list lies outside it.
+    Every input of the draw is a line here: nothing that changes a drawn list lies outside it. A draw
+    over objects other than market entities names them (``objects=``) before its counts, which with
+    the ratios are over that kind's strata; a market-entity draw has no such line.
     """
     game = game_of(beacon.game)
+    strata = strata_of(objects)
     lines = [
         f"format={FORMAT}",
         f"task={int(task_id)}",
@@ -380,11 +406,12 @@ def frozen_text(
         f"reason_sha256={sha256_hex(reason.encode('utf-8'))}",
         f"redraw_limit={int(redraw_limit)}",
         f"committed_at={committed_at}",
-        f"eligible_count={sum(int(counts[s]) for s in STRATA)}",
-        *(f"count.{s}={int(counts[s])}" for s in STRATA),
+        *([] if (objects or ENTITIES) == ENTITIES else [f"objects={objects}"]),
+        f"eligible_count={sum(int(counts[s]) for s in strata)}",
+        *(f"count.{s}={int(counts[s])}" for s in strata),
         f"eligible_salted_sha256={eligible_salted_sha256}",
         f"population_sha256={population_sha256}",
-        *(f"ratio.{s}={canonical_ratio(ratios[s])}" for s in STRATA),
+        *(f"ratio.{s}={canonical_ratio(ratios[s])}" for s in strata),
         f"beacon.game={game.code}",
         f"beacon.issue={beacon.issue}",
         f"beacon.due={beacon.due}",
@@ -461,12 +488,17 @@ def _without_gc():
             gc.enable()
 
 
-def select(members: Mapping[str, list[bytes]], ratios: Mapping[str, str], key_seed: bytes) -> list[Selected]:
+def select(
+    members: Mapping[str, list[bytes]],
+    ratios: Mapping[str, str],
+    key_seed: bytes,
+    strata: tuple[str, ...] = STRATA,
+) -> list[Selected]:
     """Draw from each stratum with the keys of ``key_seed`` (:func:`key_seed_of`); the result lists
-    strata in A, B, C, D, U order, each by rank."""
+    strata in their drawing order (A, B, C, D, U for market entities), each by rank."""
     chosen: list[Selected] = []
     with _without_gc():
-        for stratum in STRATA:
+        for stratum in strata:
             usccs = members.get(stratum, [])
             count = stratum_count(len(usccs), ratios[stratum])
             for rank, (key, uscc) in enumerate(rank_stratum(key_seed, usccs, count), start=1):
@@ -486,15 +518,18 @@ def drawn_text(usccs: Iterable[str]) -> bytes:
     return "\n".join(lines).encode("ascii")
 
 
-def count_strata(canonical: bytes) -> dict[str, int]:
+def count_strata(canonical: bytes, strata: tuple[str, ...] = STRATA) -> dict[str, int]:
     """Firms per stratum of a canonical list, counted without splitting it into lines."""
-    return {s: canonical.count(f",{s}\n".encode("ascii")) for s in STRATA}
+    return {s: canonical.count(f",{s}\n".encode("ascii")) for s in strata}
 
 
-def strata_counts(members: Mapping[str, list]) -> dict[str, int]:
-    return {s: len(members.get(s, [])) for s in STRATA}
+def strata_counts(members: Mapping[str, list], strata: tuple[str, ...] = STRATA) -> dict[str, int]:
+    return {s: len(members.get(s, [])) for s in strata}
 
 
 def differentiated(ratios: Mapping[str, str]) -> bool:
-    """Whether ratios differ between credit classes A–D (the task applies credit classes)."""
+    """Whether ratios differ between credit classes A–D (the task applies credit classes); false for
+    ratios over other strata (a special-equipment task's K and N are not credit classes)."""
+    if any(s not in ratios for s in STRATA if s != "U"):
+        return False
     return len({Fraction(canonical_ratio(ratios[s])) for s in STRATA if s != "U"}) > 1

@@ -38,6 +38,7 @@ class TaskOut(Schema):
     title: str
     status: str
     jurisdiction: str
+    object_kind: str  # entities (ratios per credit class) or special_equipment (K key / N normal units)
     ratios: dict[str, str]
     team_size: int
     starts_on: dt.date
@@ -66,6 +67,7 @@ def tasks(request, limit: int = 50):
             "title": t.title,
             "status": t.status,
             "jurisdiction": t.jurisdiction.code,
+            "object_kind": t.object_kind,
             "ratios": t.ratios,
             "team_size": t.team_size,
             "starts_on": t.starts_on,

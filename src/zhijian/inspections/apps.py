@@ -17,6 +17,9 @@ class InspectionsConfig(AppConfig):
         NavItem("抽查公示", "inspections_public:index", frozenset({PUBLIC})),
     ]
     demo_loader = "zhijian.demo.inspections.loader.load"
+    # Runs after every app's loader: the task over special-equipment user units needs the equipment
+    # app's demo register (reached through its provider), which loads after this app's.
+    demo_finisher = "zhijian.demo.inspections.loader.finish"
     indicators = "zhijian.inspections.indicators.definitions"
     urls = [
         ("inspections/", "zhijian.inspections.urls"),

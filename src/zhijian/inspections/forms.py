@@ -10,7 +10,7 @@ from zhijian.core.models import Department, Jurisdiction
 from zhijian.registry.models import EntityType
 
 from . import algorithm
-from .models import CheckItem, Method, ResultCode, Specialty
+from .models import CheckItem, Method, ObjectKind, ResultCode, Specialty
 
 DATE = DateInput()
 COUNTY_LEVELS = [Jurisdiction.Level.DISTRICT, Jurisdiction.Level.ZONE]
@@ -76,6 +76,8 @@ class TaskForm(forms.Form):
         label="抽查事项",
         widget=forms.CheckboxSelectMultiple,
     )
+    # Choices set per request: special-equipment user units only where the equipment app offers them.
+    object_kind = forms.ChoiceField(label="抽查对象", choices=[], initial=ObjectKind.ENTITIES, required=False)
     districts = forms.ModelMultipleChoiceField(
         Jurisdiction.objects.filter(level__in=COUNTY_LEVELS),
         label="抽查范围（不选为组织单位辖区全部）",
@@ -99,11 +101,24 @@ class TaskForm(forms.Form):
     starts_on = forms.DateField(label="开始日期", widget=DATE)
     due_on = forms.DateField(label="完成期限", widget=DATE, initial=end_of_quarter)
 
-    def __init__(self, *args, plans=None, **kwargs):
+    def __init__(self, *args, plans=None, object_kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
+        self.fields["object_kind"].choices = list(object_kinds)  # type: ignore[attr-defined]
+        if len(self.fields["object_kind"].choices) < 2:  # type: ignore[attr-defined]
+            self.fields["object_kind"].widget = forms.HiddenInput()
 
-    def ratios(self) -> dict[str, str]:
+    def clean_object_kind(self) -> str:
+        return self.cleaned_data.get("object_kind") or ObjectKind.ENTITIES
+
+    @property
+    def entities(self) -> bool:
+        return self.cleaned_data.get("object_kind", ObjectKind.ENTITIES) == ObjectKind.ENTITIES
+
+    def ratios(self) -> dict[str, str] | None:
+        """The credit-class ratios typed in; None for a task over other objects (their provider's)."""
+        if not self.entities:
+            return None
         return {s: self.cleaned_data[f"ratio_{s}"] for s in algorithm.STRATA}
 
 

@@ -163,6 +163,21 @@ class Plan(models.Model):
         return self.title if str(self.year) in self.title else f"{self.year}年 {self.title}"
 
 
+class ObjectKind(models.TextChoices):
+    """What a task draws (抽查对象): market entities by credit class (the default), or, where the
+    equipment app offers them through its provider, special-equipment user units by key/normal."""
+
+    ENTITIES = algorithm.ENTITIES, _("市场主体")
+    SPECIAL_EQUIPMENT = algorithm.SPECIAL_EQUIPMENT, _("特种设备使用单位")
+
+
+# The labels of the strata, per kind of object (pages; the draw itself knows only the letters).
+STRATUM_LABELS = {
+    ObjectKind.ENTITIES: {"A": "A类", "B": "B类", "C": "C类", "D": "D类", "U": "未分类"},
+    ObjectKind.SPECIAL_EQUIPMENT: {"K": "重点使用单位", "N": "一般使用单位"},
+}
+
+
 class Task(models.Model):
     """A spot-check task (抽查任务): items, object scope, ratios per credit class, team size, due date.
 
@@ -193,10 +208,15 @@ class Task(models.Model):
         verbose_name=_("抽查范围"),
         help_text=_("为空表示组织单位辖区全部"),
     )
+    object_kind = models.CharField(
+        _("抽查对象"), max_length=30, choices=ObjectKind.choices, default=ObjectKind.ENTITIES
+    )
     entity_types = models.JSONField(_("主体类型"), default=list, blank=True)
     industry_prefix = models.CharField(_("行业代码前缀"), max_length=5, blank=True)
-    ratios = models.JSONField(_("各信用类别抽查比例"))
+    ratios = models.JSONField(_("各类别抽查比例"))
     ratio_source = models.CharField(_("比例依据"), max_length=300)
+    # For a task over objects given by another app: which ratio applies to which objects, and why.
+    ratio_basis = models.TextField(_("比例说明"), blank=True)
     a_class_basis = models.CharField(_("抽取A类企业的依据"), max_length=300, blank=True)
     team_size = models.PositiveSmallIntegerField(_("检查组人数"))
     starts_on = models.DateField(_("开始日期"))
@@ -226,6 +246,15 @@ class Task(models.Model):
     def applies_credit(self) -> bool:
         return algorithm.differentiated(self.ratios)
 
+    @property
+    def stratum_labels(self) -> dict[str, str]:
+        return STRATUM_LABELS.get(self.object_kind, {})
+
+    def labelled_ratios(self) -> list[tuple[str, str]]:
+        """(stratum label, ratio) in drawing order, for pages."""
+        labels = self.stratum_labels
+        return [(labels.get(s, s), r) for s, r in self.ratios.items()]
+
     def current_draw(self) -> Draw | None:
         return self.draws.exclude(status=Draw.Status.SUPERSEDED).order_by("-number").first()
 
@@ -248,6 +277,10 @@ class Draw(models.Model):
     number = models.PositiveSmallIntegerField(_("抽取次序"))
     reason = models.TextField(_("重抽理由"), blank=True)
     algorithm = models.CharField(max_length=30, default=algorithm.FORMAT)
+    # A frozen input: which strata the counts and ratios are over (docs/inspections-draw.md §1a).
+    object_kind = models.CharField(
+        _("抽查对象"), max_length=30, choices=ObjectKind.choices, default=ObjectKind.ENTITIES
+    )
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.COMMITTED)
     eligible_count = models.PositiveIntegerField(_("名录数量"))
     # SHA-256(salt ‖ canonical eligible list): the list holds credit classes, which are internal.
@@ -292,11 +325,25 @@ class Draw(models.Model):
     def revealed(self) -> bool:
         return self.status != self.Status.COMMITTED
 
+    @property
+    def strata(self) -> tuple[str, ...]:
+        return algorithm.strata_of(self.object_kind)
+
+    def labelled_counts(self) -> list[tuple[str, int, str, int]]:
+        """(stratum label, objects, ratio, how many the ratio draws) in drawing order, for pages."""
+        labels = STRATUM_LABELS.get(self.object_kind, {})
+        rows = []
+        for s in self.strata:
+            size, ratio = int(self.strata_counts.get(s, 0)), str(self.ratios.get(s, "0"))
+            rows.append((labels.get(s, s), size, ratio, algorithm.stratum_count(size, ratio)))
+        return rows
+
 
 class DrawSnapshot(models.Model):
     """A draw's frozen eligible list (抽查对象名录快照) and, once drawn, its drawn list (抽取名单).
 
-    ``members``: per credit stratum A, B, C, D, U, the sorted USCCs joined by newlines, the strata
+    ``members``: per stratum (A, B, C, D, U; K, N for special-equipment user units), the sorted USCCs
+    joined by newlines, the strata
     joined by ``|`` — one value, so that a city-scale draw reads 1.5 million firms in one piece.
     ``selected``: the drawn list's text, lines ``USCC,STRATUM,RANK`` (docs/inspections-draw.md §4).
     """

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from . import algorithm
-from .models import DrawSnapshot
+from .models import Draw, DrawSnapshot
 
 SEPARATOR = b"|"  # between strata; never in a USCC
 
@@ -33,31 +33,37 @@ def read_eligible(eligible: QuerySet) -> list[bytes]:
         return [f"{u},{s}\n".encode("ascii") for u, s in cursor.fetchall()]
 
 
-def pack_members(canonical: bytes) -> bytes:
-    """Per stratum, in A…U order, the USCCs of a canonical list joined by newlines; strata by ``|``."""
+def pack_members(canonical: bytes, strata: tuple[str, ...] = algorithm.STRATA) -> bytes:
+    """Per stratum, in drawing order (A…U for market entities), the USCCs of a canonical list joined
+    by newlines; strata by ``|``."""
     lines = canonical.splitlines()
-    groups: dict[str, list[bytes]] = {s: [] for s in algorithm.STRATA}
+    groups: dict[str, list[bytes]] = {s: [] for s in strata}
     for line in lines:
         groups[chr(line[19])].append(line[:18])
-    return SEPARATOR.join(b"\n".join(groups[s]) for s in algorithm.STRATA)
+    return SEPARATOR.join(b"\n".join(groups[s]) for s in strata)
 
 
-def unpack_members(packed: bytes) -> dict[str, list[bytes]]:
+def unpack_members(packed: bytes, strata: tuple[str, ...] = algorithm.STRATA) -> dict[str, list[bytes]]:
     parts = bytes(packed).split(SEPARATOR)
-    if len(parts) != len(algorithm.STRATA):
+    if len(parts) != len(strata):
         raise algorithm.DrawInputError("名录快照格式错误")
-    return {s: (part.split(b"\n") if part else []) for s, part in zip(algorithm.STRATA, parts, strict=True)}
+    return {s: (part.split(b"\n") if part else []) for s, part in zip(strata, parts, strict=True)}
 
 
 def canonical_from_members(members: dict[str, list[bytes]]) -> bytes:
     """The canonical eligible text rebuilt from the strata (sorted again, duplicates refused)."""
-    lines = [u + b"," + s.encode("ascii") + b"\n" for s in algorithm.STRATA for u in members[s]]
+    lines = [u + b"," + s.encode("ascii") + b"\n" for s, usccs in members.items() for u in usccs]
     return algorithm.canonical_from_lines(lines)
 
 
+def _strata_of_draw(draw_id: int) -> tuple[str, ...]:
+    return algorithm.strata_of(Draw.objects.values_list("object_kind", flat=True).get(pk=draw_id))
+
+
 def members_of(draw_id: int) -> dict[str, list[bytes]]:
+    """The frozen list per stratum, in the draw's strata (its kind of objects)."""
     packed = DrawSnapshot.objects.values_list("members", flat=True).get(draw_id=draw_id)
-    return unpack_members(packed)
+    return unpack_members(packed, _strata_of_draw(draw_id))
 
 
 def canonical_snapshot(draw_id: int) -> bytes:

@@ -40,8 +40,8 @@ def verify_draw(draw: Draw) -> list[Problem]:
     if draw.algorithm != algorithm.FORMAT:
         return [Problem("format", f"该次抽取使用旧算法 {draw.algorithm}，本版本只验证 {algorithm.FORMAT}")]
     problems: list[Problem] = []
-    members = snapshot.members_of(draw.pk)
     try:
+        members = snapshot.members_of(draw.pk)
         canonical = snapshot.canonical_from_members(members)
     except algorithm.DrawInputError as exc:
         return [Problem("eligible", f"名录快照无效：{exc}")]
@@ -49,7 +49,10 @@ def verify_draw(draw: Draw) -> list[Problem]:
         problems.append(Problem("eligible", "名录快照与公布的名录加盐哈希不符（快照被改动）"))
     if algorithm.sha256_hex(algorithm.population_text(canonical)) != draw.population_sha256:
         problems.append(Problem("population", "名录快照与公布的公开名录哈希不符"))
-    if algorithm.strata_counts(members) != draw.strata_counts or len(canonical) // 21 != draw.eligible_count:
+    if (
+        algorithm.strata_counts(members, draw.strata) != draw.strata_counts
+        or len(canonical) // 21 != draw.eligible_count
+    ):
         problems.append(Problem("counts", "名录快照的数量与公布的各类别数量不符"))
     frozen = _checked_frozen_text(draw, problems)
     if frozen is not None and algorithm.sha256_hex(frozen) != draw.frozen_sha256:
@@ -67,7 +70,7 @@ def verify_draw(draw: Draw) -> list[Problem]:
     seed = algorithm.seed_of(draw.frozen_sha256, draw.secret, draw.beacon_value)
     if seed.hex() != draw.seed:
         problems.append(Problem("seed", "种子与“冻结参数哈希、密值、公共随机数”的计算结果不符"))
-    expected = algorithm.select(members, draw.ratios, algorithm.key_seed_of(seed, draw.salt))
+    expected = algorithm.select(members, draw.ratios, algorithm.key_seed_of(seed, draw.salt), draw.strata)
     rows = [(s.uscc, s.stratum, s.rank) for s in expected]
     if algorithm.salted_sha256(draw.salt, algorithm.selected_text(expected)) != draw.selected_sha256:
         problems.append(Problem("selected_hash", "重新抽取的结果与公布的抽取结果加盐哈希不符"))
@@ -82,7 +85,7 @@ def verify_draw(draw: Draw) -> list[Problem]:
         Inspection.objects.filter(draw=draw)
         .exclude(status=Inspection.Status.CANCELLED if draw.status == Draw.Status.DRAWN else "")
         .values_list("entity__uscc", "stratum", "rank"),
-        key=lambda row: (algorithm.STRATA.index(row[1]), row[2]),
+        key=lambda row: (draw.strata.index(row[1]) if row[1] in draw.strata else -1, row[2]),
     )
     if checks and checks != rows:
         problems.append(Problem("checks", _difference("检查对象", checks, rows)))
@@ -243,6 +246,7 @@ def frozen_fields(draw: Draw) -> dict[str, Any]:
         "reason": draw.reason,
         "redraw_limit": draw.redraw_limit,
         "committed_at": algorithm.due_text(draw.committed_at),
+        "objects": draw.object_kind,
         "counts": draw.strata_counts,
         "eligible_salted_sha256": draw.eligible_sha256,
         "population_sha256": draw.population_sha256,

@@ -17,7 +17,16 @@ from django.utils import timezone
 
 from zhijian.core.models import Department, Jurisdiction, Role, User
 from zhijian.inspections import algorithm, services
-from zhijian.inspections.models import CheckItem, Inspection, Inspector, Method, Specialty, Task
+from zhijian.inspections.models import (
+    CheckItem,
+    Inspection,
+    Inspector,
+    Method,
+    ObjectKind,
+    Plan,
+    Specialty,
+    Task,
+)
 from zhijian.inspections.services import draws as draw_services
 
 ITEMS = [
@@ -352,4 +361,35 @@ def load(*, seed: int, scale: str, console) -> None:
     console.print(
         f"双随机抽查：事项 {CheckItem.objects.count()} 项，检查人员 {Inspector.objects.count()} 名，"
         f"任务 {Task.objects.count()} 个，检查 {checks} 户（已录入结果 {len(done)} 户）"
+    )
+
+
+def finish(*, seed: int, scale: str, console) -> None:
+    """A drawn task over special-equipment user units in 海曙 (key units at the higher ratio), where
+    the equipment app offers them; run after every app's loader, so its register and risk exist."""
+    if ObjectKind.SPECIAL_EQUIPMENT not in dict(services.available_kinds()):
+        return
+    today = timezone.localdate()
+    haishu = Jurisdiction.objects.get(code="330203")
+    staff = _user("haishu", Role.DISTRICT, jurisdiction=haishu, display="海曙区局 陈专员")
+    plan = Plan.objects.filter(jurisdiction=haishu, year=today.year).order_by("id").first()
+    item = CheckItem.objects.filter(code="SJ-TS-001").first()
+    if plan is None or item is None:
+        return
+    task = services.create_task(
+        actor=staff,
+        plan=plan,
+        title=f"{today.year}年海曙区特种设备使用单位抽查（重点使用单位提高比例）",
+        items=[item],
+        starts_on=today,
+        due_on=today + dt.timedelta(days=45),
+        object_kind=ObjectKind.SPECIAL_EQUIPMENT,
+    )
+    try:
+        draw = _commit_and_draw(staff, task, seed, "海曙特种设备", "02 07 13 18 25 31 + 06")
+    except services.InspectionError as exc:  # no user units in the register: the task stays a draft
+        console.print(f"特种设备使用单位抽查任务未抽取：{exc}")
+        return
+    console.print(
+        f"特种设备使用单位抽查：名录 {draw.eligible_count} 户（{draw.strata_counts}），抽取 {draw.selected_count} 户"
     )

@@ -42,6 +42,7 @@ from .draws import (  # noqa: F401
     perform_draw,
     redraw,
 )
+from .objects import available_kinds, equipment_ratios  # noqa: F401
 from .registers import (  # noqa: F401
     _snapshot_inspector,
     declare_conflict,
@@ -71,4 +72,6 @@ from .tasks import (  # noqa: F401
     create_task,
     default_ratios,
     eligible_entities,
+    eligible_lines,
+    eligible_size,
 )

@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..topics import RESULT_TOPIC  # noqa: E402,F401 - the topic is declared with its schema
 from ._common import InspectionError, _require_change, _require_staff, _text, new_verification_code
-from .tasks import eligible_entities
+from .tasks import eligible_lines
 
 # --- the draw -------------------------------------------------------------------------------------
 
@@ -60,23 +60,28 @@ def _freeze(
     redraw_limit = (
         replaces.redraw_limit if replaces else int(rule(REDRAW_RULE, on=timezone.localdate(now)).value)
     )
-    lines = snapshot.read_eligible(eligible_entities(task))
+    strata = algorithm.strata_of(task.object_kind)
+    lines, ratios = eligible_lines(task)
     if not lines:
-        raise InspectionError("eligible_empty", "抽查范围内没有符合条件的市场主体")
+        raise InspectionError("eligible_empty", f"抽查范围内没有符合条件的{task.get_object_kind_display()}")
     try:
         canonical = algorithm.canonical_from_lines(lines)
+        ratios = algorithm.canonical_ratios(ratios, strata)
     except algorithm.DrawInputError as exc:
         raise InspectionError("eligible_invalid", str(exc)) from None
-    counts = algorithm.count_strata(canonical)
+    counts = algorithm.count_strata(canonical, strata)
+    if sum(counts.values()) != len(lines):
+        raise InspectionError("eligible_invalid", "名录中有无效的类别")
     draw = Draw(
         task=task,
         number=number,
         reason=reason,
+        object_kind=task.object_kind,
         eligible_count=len(lines),
         eligible_sha256=algorithm.salted_sha256(salt, canonical),
         population_sha256=algorithm.sha256_hex(algorithm.population_text(canonical)),
         strata_counts=counts,
-        ratios=task.ratios,
+        ratios=ratios,
         beacon_source=beacon.label,
         beacon_game=beacon.game,
         beacon_issue=beacon.issue,
@@ -92,7 +97,7 @@ def _freeze(
     frozen = frozen_text_of(draw).encode("utf-8")
     draw.frozen_sha256 = algorithm.sha256_hex(frozen)
     draw.save()
-    DrawSnapshot.objects.create(draw=draw, members=snapshot.pack_members(canonical))
+    DrawSnapshot.objects.create(draw=draw, members=snapshot.pack_members(canonical, strata))
     # The frozen text itself rides in the audit chain as the entry's attachment: the chain (and the
     # signed heads built on it) archive the commitment where it cannot be changed afterwards.
     audit.record(
@@ -139,6 +144,7 @@ def frozen_text_of(draw: Draw) -> str:
         ratios=draw.ratios,
         beacon=draw_beacon(draw),
         commitment=draw.commitment,
+        objects=draw.object_kind,
     )
 
 
@@ -152,6 +158,7 @@ def _draw_public(draw: Draw) -> dict:
         "format": draw.algorithm,
         "task": draw.task_id,
         "number": draw.number,
+        "objects": draw.object_kind,
         "status": draw.status,
         "eligible_count": draw.eligible_count,
         "eligible_salted_sha256": draw.eligible_sha256,
@@ -284,7 +291,7 @@ def perform_draw(*, actor, draw: Draw, beacon_value: str) -> Draw:
             raise InspectionError("beacon_value", str(exc)) from None
         seed = algorithm.seed_of(draw.frozen_sha256, draw.secret, beacon_value)
         key_seed = algorithm.key_seed_of(seed, draw.salt)
-        selected = algorithm.select(snapshot.members_of(draw.pk), draw.ratios, key_seed)
+        selected = algorithm.select(snapshot.members_of(draw.pk), draw.ratios, key_seed, draw.strata)
         text = algorithm.selected_text(selected)
         DrawSnapshot.objects.filter(draw=draw).update(selected=text)
         draw.beacon_value = beacon_value

@@ -16,14 +16,16 @@ from zhijian.core.rules import rule
 from zhijian.core.scoping import CITY_WIDE
 from zhijian.registry.models import Entity, EntityStatus, EntityType
 
-from .. import algorithm, strata
+from .. import algorithm, snapshot, strata
 from ..models import (
     CheckItem,
+    ObjectKind,
     Plan,
     Task,
 )
 from ..topics import RESULT_TOPIC  # noqa: E402,F401 - the topic is declared with its schema
 from ._common import CAP_RULE, TEAM_RULE, InspectionError, _covers, _require_staff, _role, _text
+from .objects import available_kinds, equipment_eligible, equipment_ratios
 
 # --- plans and tasks ------------------------------------------------------------------------------
 
@@ -91,10 +93,12 @@ def _snapshot_task(task: Task) -> dict:
         "jurisdiction": task.jurisdiction.code,
         "items": sorted(task.items.values_list("code", flat=True)),
         "districts": sorted(task.districts.values_list("code", flat=True)),
+        "object_kind": task.object_kind,
         "entity_types": task.entity_types,
         "industry_prefix": task.industry_prefix,
         "ratios": task.ratios,
         "ratio_source": task.ratio_source,
+        "ratio_basis": task.ratio_basis,
         "a_class_basis": task.a_class_basis,
         "team_size": task.team_size,
         "starts_on": task.starts_on,
@@ -119,12 +123,16 @@ def create_task(
     entity_types: list[str] | None = None,
     industry_prefix: str = "",
     publish_results: bool = True,
+    object_kind: str = ObjectKind.ENTITIES,
 ) -> Task:
     """Create a spot-check task in ``plan``: items, object scope, ratios per class, team size, dates.
 
     The ratios default to the rule data in force on ``starts_on``; an A-class ratio above zero needs
     its basis (a law, or a lead's requirement: otherwise A-class firms are left alone, 无事不扰);
     a task of general items only may not exceed the ratio cap; teams have at least the statutory two.
+    A task over special-equipment user units (``object_kind``, offered only where the equipment app
+    provides them) takes its strata and ratios from that app's rule data: key user units at the key
+    ratio, the others at the normal one; it sets no ratios, A-class basis, entity types or industry.
     """
     _require_staff(actor)
     if not _covers(actor, plan.jurisdiction):
@@ -137,19 +145,41 @@ def create_task(
         raise InspectionError("task_items", f"抽查事项已停用：{'、'.join(inactive)}")
     if due_on < starts_on:
         raise InspectionError("task_dates", "完成期限不能早于开始日期")
-    default, source = default_ratios(starts_on)
-    try:
-        chosen = algorithm.canonical_ratios(ratios) if ratios else default
-    except algorithm.DrawInputError as exc:
-        raise InspectionError("task_ratios", str(exc)) from None
-    if chosen != default:
-        source = "任务自定比例（制定人：{}）".format(
-            getattr(actor, "display_name", "") or actor.get_username()
-        )
+    if object_kind not in dict(available_kinds()):
+        raise InspectionError("task_objects", f"不可选的抽查对象：{object_kind}")
+    entities = object_kind == ObjectKind.ENTITIES
     a_class_basis = _text(
         a_class_basis, field="抽取A类企业的依据", code="task_a_basis", max_length=300, required=False
     )
-    if algorithm.Fraction(chosen["A"]) > 0 and not a_class_basis:
+    ratio_basis = ""
+    if entities:
+        default, source = default_ratios(starts_on)
+        try:
+            chosen = algorithm.canonical_ratios(ratios) if ratios else default
+        except algorithm.DrawInputError as exc:
+            raise InspectionError("task_ratios", str(exc)) from None
+        if chosen != default:
+            source = "任务自定比例（制定人：{}）".format(
+                getattr(actor, "display_name", "") or actor.get_username()
+            )
+    else:
+        chosen, source, ratio_basis = equipment_ratios(starts_on)
+        try:
+            differs = bool(ratios) and (
+                algorithm.canonical_ratios(ratios or {}, algorithm.strata_of(object_kind)) != chosen
+            )
+        except algorithm.DrawInputError:
+            differs = True
+        if differs:
+            raise InspectionError(
+                "task_ratios", "特种设备使用单位的抽查比例由特种设备规则数据确定，任务不能自定"
+            )
+        if a_class_basis or entity_types or industry_prefix:
+            raise InspectionError(
+                "task_objects",
+                "抽查特种设备使用单位的任务按重点、一般使用单位分类抽取，不设A类依据、主体类型或行业",
+            )
+    if entities and algorithm.Fraction(chosen["A"]) > 0 and not a_class_basis:
         raise InspectionError(
             "task_a_basis", "A类企业实行“无事不扰”：抽取A类企业须写明法律法规依据或上级部署要求"
         )
@@ -185,8 +215,10 @@ def create_task(
             lead_department=getattr(actor, "department", None),  # a district bureau's task has none
             entity_types=entity_types,
             industry_prefix=industry_prefix,
+            object_kind=object_kind,
             ratios=chosen,
             ratio_source=source[:300],
+            ratio_basis=ratio_basis,
             a_class_basis=a_class_basis,
             team_size=team_size,
             starts_on=starts_on,
@@ -200,6 +232,25 @@ def create_task(
             actor, audit.Change("inspections.create_task", "Task", str(task.pk), None, _snapshot_task(task))
         )
     return task
+
+
+def eligible_lines(task: Task) -> tuple[list[bytes], dict[str, str]]:
+    """The task's eligible list as unsorted canonical lines ``b"USCC,S\\n"`` and the ratios its draw
+    applies: market entities by credit class at the task's ratios, or another kind of object as its
+    provider gives them (:mod:`.objects`), within the task's territory either way."""
+    if task.object_kind == ObjectKind.ENTITIES:
+        return snapshot.read_eligible(eligible_entities(task)), dict(task.ratios)
+    return equipment_eligible(task, [unit.pk for unit in _territory(task)])
+
+
+def eligible_size(task: Task) -> int:
+    """How many objects the task's draw would freeze (to choose between the request and the worker)."""
+    if task.object_kind == ObjectKind.ENTITIES:
+        return eligible_entities(task).count()
+    try:
+        return len(eligible_lines(task)[0])
+    except InspectionError:  # the freeze itself refuses it, with its message
+        return 0
 
 
 def eligible_entities(task: Task) -> QuerySet:

@@ -99,8 +99,9 @@ def _plans_for(user):
 @policy_view("inspections.manage")
 def task_new(request):
     plans = _plans_for(request.user)
+    kinds = services.available_kinds()
     if request.method == "POST":
-        form = TaskForm(request.POST, plans=plans)
+        form = TaskForm(request.POST, plans=plans, object_kinds=kinds)
         if form.is_valid():
             data = form.cleaned_data
             task = attempt(
@@ -118,6 +119,7 @@ def task_new(request):
                 districts=list(data["districts"]),
                 entity_types=data["entity_types"],
                 industry_prefix=data["industry_prefix"],
+                object_kind=data["object_kind"],
                 form=form,
             )
             if task is not FAILED:
@@ -129,6 +131,7 @@ def task_new(request):
         minimum = int(rule(services.TEAM_RULE, on=today).value)
         form = TaskForm(
             plans=plans,
+            object_kinds=kinds,
             initial={
                 "plan": plans.first(),
                 "starts_on": today,
@@ -136,7 +139,14 @@ def task_new(request):
                 **{f"ratio_{s}": r for s, r in ratios.items()},
             },
         )
-    return render(request, "inspections/task_new.html", {"form": form})
+    equipment = None
+    if len(kinds) > 1:
+        try:
+            _ratios, source, basis = services.equipment_ratios(timezone.localdate())
+            equipment = {"source": source, "basis": basis.splitlines()}
+        except InspectionError as exc:
+            equipment = {"source": "", "basis": [str(exc)]}
+    return render(request, "inspections/task_new.html", {"form": form, "equipment": equipment})
 
 
 @policy_view("inspections.work")
@@ -213,7 +223,7 @@ def task_commit(request, pk: int):
         "inspections.commit_draw",
         f"冻结抽查名录：{task.title}",
         inline,
-        services.eligible_entities(task).count(),
+        services.eligible_size(task),
         beacon_game=data["beacon_game"],
         beacon_issue=data["beacon_issue"],
         beacon_date=data["beacon_date"].isoformat(),

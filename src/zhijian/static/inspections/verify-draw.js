@@ -9,7 +9,14 @@
   "use strict";
 
   var FORMAT = "zhijian-draw/2";
-  var STRATA = ["A", "B", "C", "D", "U"];
+  // §1a: the strata of each kind of object, in drawing order; market entities need no objects= line
+  var OBJECT_STRATA = { entities: ["A", "B", "C", "D", "U"], special_equipment: ["K", "N"] };
+
+  function strataOf(f) {
+    var strata = OBJECT_STRATA[f.objects || "entities"];
+    if (!strata) throw new Error("未知的抽查对象类型：" + f.objects);
+    return strata;
+  }
   // §3: issue digits, draw weekdays (Monday = 0), draw time, groups [count, lowest, highest, digits, ascending]
   var GAMES = {
     fc3d: [7, [0, 1, 2, 3, 4, 5, 6], "21:15:00", [[3, 0, 9, 1, false]]],
@@ -71,7 +78,7 @@
   }
 
   function frozenText(f) {
-    var counts = f.counts, total = 0, lines;
+    var counts = f.counts, total = 0, lines, STRATA = strataOf(f), objects = f.objects || "entities";
     STRATA.forEach(function (s) { total += Number(counts[s]); });
     return sha256Hex(f.reason).then(function (reasonHash) {
       lines = [
@@ -82,8 +89,9 @@
         "reason_sha256=" + reasonHash,
         "redraw_limit=" + f.redraw_limit,
         "committed_at=" + f.committed_at,
-        "eligible_count=" + total,
       ];
+      if (objects !== "entities") lines.push("objects=" + objects);
+      lines.push("eligible_count=" + total);
       STRATA.forEach(function (s) { lines.push("count." + s + "=" + counts[s]); });
       lines.push("eligible_salted_sha256=" + f.eligible_salted_sha256);
       lines.push("population_sha256=" + f.population_sha256);
@@ -122,6 +130,11 @@
       return;
     }
     var f = pkg.frozen, total = 0;
+    if (!OBJECT_STRATA[f.objects || "entities"]) {
+      report(false, "未知的抽查对象类型：" + f.objects);
+      return;
+    }
+    var STRATA = strataOf(f);
     STRATA.forEach(function (s) { total += Number(f.counts[s]); });
     var text = await frozenText(f);
     report((await sha256Hex(text)) === pkg.frozen_sha256, "冻结参数的哈希与公布的冻结参数哈希一致");

@@ -3,7 +3,9 @@
 Writes the generated register as CSV files under var/demo/ and loads them through the real import
 path (so demo data obeys every rule real data does), then a later export with a few changes, so
 that entities have a history; then runs every domain app's ``demo_loader`` (an ``AppConfig``
-attribute naming a callable ``(*, seed, scale, console)``) in app order; creates the demo accounts.
+attribute naming a callable ``(*, seed, scale, console)``) in app order, then every app's
+``demo_finisher`` (same signature: work that needs other apps' demo data, reached through hooks);
+creates the demo accounts.
 """
 
 from __future__ import annotations
@@ -52,10 +54,11 @@ class Command(BaseCommand):
             console.print(
                 f"{path.name}：新增 {result.created}，变更 {result.changed}，未变 {result.unchanged}"
             )
-        for config in apps.get_app_configs():
-            loader = getattr(config, "demo_loader", None)
-            if loader:
-                import_string(loader)(seed=seed, scale=scale, console=console)
+        for phase in ("demo_loader", "demo_finisher"):
+            for config in apps.get_app_configs():
+                loader = getattr(config, phase, None)
+                if loader:
+                    import_string(loader)(seed=seed, scale=scale, console=console)
         if not no_accounts:
             enterprise = (
                 Entity.objects.filter(jurisdiction__code="330203", entity_type="llc", status="active")
