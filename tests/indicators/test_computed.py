@@ -82,6 +82,35 @@ def test_credit_application_rate(inspection_world, city):
     }
 
 
+def test_credit_application_rate_leaves_out_tasks_over_special_equipment_user_units(inspection_world, city):
+    # A drawn 海曙 task over special-equipment user units (key 0.2 / normal 0.05: not credit classes)
+    # neither applies nor fails to apply the credit classes: the figures above do not move.
+    from zhijian.inspections.models import ObjectKind, Task
+
+    task = Task.objects.filter(jurisdiction=city["330203"], status="drawn").first()
+    task.pk = None
+    task.object_kind = ObjectKind.SPECIAL_EQUIPMENT
+    task.ratios = {"K": "0.2", "N": "0.05"}
+    task.save()
+    task.draws.model.objects.create(
+        **{
+            f.name: getattr(
+                task.draws.model.objects.filter(task__jurisdiction=city["330203"]).first(), f.name
+            )
+            for f in task.draws.model._meta.concrete_fields
+            if f.name not in ("id", "task")
+        }
+        | {"task": task, "object_kind": ObjectKind.SPECIAL_EQUIPMENT}
+    )
+    assert values("s001.t21.r03", city) == {
+        "330203": D("50.0000"),
+        "330212": D("100.0000"),
+        "330200": D("66.6667"),
+    }
+    # …while it counts among the drawn tasks of 双随机监管事项占比's cohort as before.
+    assert values("s001.t21.r02", city)["330203"] == D("50.0000")
+
+
 def test_food_batches_per_thousand(sampling_world, city):
     # 海曙 6 food / 600,000 × 1000; 鄞州 2 / 1,000,000 × 1000; city 8 / 1,600,000 × 1000
     assert values("s001.t21.r23", city) == {

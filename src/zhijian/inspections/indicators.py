@@ -6,8 +6,9 @@ task's jurisdiction — the same cohort as :func:`zhijian.inspections.queries.co
 - 双随机监管(抽查)事项占比 (seed 001 表2-1 row 2, %): distinct active catalogue items carried out by
   such a task ÷ active items of the catalogue (one city-wide denominator); the city's figure counts
   an item once however many units carried it out;
-- “双随机、一公开”信用应用率 (row 3, %): such tasks whose ratios differ between credit classes A–D ÷
-  such tasks. Ratios are stored canonical (``algorithm.canonical_ratio``), so equal ratios are equal
+- “双随机、一公开”信用应用率 (row 3, %): such tasks over market entities whose ratios differ between
+  credit classes A–D ÷ such tasks over market entities (a task over special-equipment user units
+  stratifies by key/normal units, not by credit class, and is left out of this ratio). Ratios are stored canonical (``algorithm.canonical_ratio``), so equal ratios are equal
   texts; the expression reads them from the JSON as text (PostgreSQL writes jsonb with ", " and ": "
   and keys of one letter in order, as Django writes JSON on SQLite).
 """
@@ -23,7 +24,7 @@ from django.urls import reverse
 from zhijian.core.analytics import source
 from zhijian.core.hooks import IndicatorSource
 
-from .models import CheckItem, Draw, Task
+from .models import CheckItem, Draw, ObjectKind, Task
 
 CREDIT_CLASSES = ("A", "B", "C", "D")
 
@@ -32,7 +33,13 @@ def _task_table():
     """The task table with its ratios (a JSON column, read as text); one schema for every
     expression here, since an engine outside the database registers a table once by its name."""
     return ibis.table(
-        {"id": "int64", "jurisdiction_id": "int64", "starts_on": "date", "ratios": "json"},
+        {
+            "id": "int64",
+            "jurisdiction_id": "int64",
+            "starts_on": "date",
+            "ratios": "json",
+            "object_kind": "string",
+        },
         name=Task._meta.db_table,
     )
 
@@ -77,6 +84,9 @@ def _ratio(text, stratum: str):
 
 def credit_application_rate(start: dt.date, end: dt.date, district_id: int | None = None):
     tasks = _drawn_tasks(start, end, district_id)
+    # Only tasks over market entities can apply the credit classes; a task over special-equipment user
+    # units stratifies by the equipment app's key/normal units instead and is outside this ratio.
+    tasks = tasks.filter(tasks.object_kind == ObjectKind.ENTITIES.value)
     text = tasks.ratios.cast("string")
     first = _ratio(text, CREDIT_CLASSES[0])
     differs = ibis.or_(*[_ratio(text, s) != first for s in CREDIT_CLASSES[1:]])

@@ -14,7 +14,7 @@ from zhijian.core.rules import MissingRule, rule
 from zhijian.core.scoping import VIEW, restrict
 
 from . import algorithm
-from .models import CheckItem, Draw, Inspection, Inspector, Task
+from .models import CheckItem, Draw, Inspection, Inspector, ObjectKind, Task
 from .services import DEADLINE_TYPE
 
 
@@ -149,7 +149,8 @@ def cockpit_figures(user, year: int, today: dt.date | None = None) -> list[Figur
     with a start in ``year``.
 
     - 双随机监管事项占比: active catalogue items carried out by a drawn task / active items;
-    - 信用应用率: drawn tasks whose ratios differ between credit classes / drawn tasks;
+    - 信用应用率: drawn tasks over market entities whose ratios differ between credit classes / drawn
+      tasks over market entities;
     - 部门联合抽查占比: drawn tasks whose items belong to two or more departments / drawn tasks;
     - 按时公示率: results published within their deadline / results whose deadline has passed or that
       are published.
@@ -159,12 +160,14 @@ def cockpit_figures(user, year: int, today: dt.date | None = None) -> list[Figur
     drawn = visible_tasks(user).filter(starts_on__year=year, draws__status=Draw.Status.DRAWN).distinct()
     tasks = list(
         drawn.annotate(departments=Count("items__department", distinct=True)).values(
-            "pk", "ratios", "departments"
+            "pk", "ratios", "departments", "object_kind"
         )
     )
+    # The credit classes apply to tasks over market entities only (see indicators.py).
+    entity_tasks = [t for t in tasks if t["object_kind"] == ObjectKind.ENTITIES]
     active_items = CheckItem.objects.filter(active=True)
     used_items = active_items.filter(tasks__pk__in=[t["pk"] for t in tasks]).distinct().count()
-    credit = sum(1 for t in tasks if algorithm.differentiated(t["ratios"]))
+    credit = sum(1 for t in entity_tasks if algorithm.differentiated(t["ratios"]))
     joint = sum(1 for t in tasks if t["departments"] > 1)
     results = with_deadlines(
         restrict(Inspection.objects.all(), user, VIEW).filter(
@@ -195,7 +198,7 @@ def cockpit_figures(user, year: int, today: dt.date | None = None) -> list[Figur
             "credit_application_rate",
             "“双随机、一公开”信用应用率",
             credit,
-            len(tasks),
+            len(entity_tasks),
             credit_target,
             credit_source,
         ),
