@@ -127,13 +127,19 @@ def _food_case_values(p: dict) -> dict | None:
         else None
     )
     trade = food_trade(respondent["industry_code"]) if respondent else None
+    channel: str
     if p.get("platform_uscc"):
         channel = Channel.ONLINE
     elif p["category"] == "catering":
         channel = Channel.CATERING
     else:
         channel = trade[1] if trade else ""
-    producer = (respondent or {}).get("name") or p.get("respondent_name") or p.get("respondent_uscc") or ""
+    producer = (
+        (respondent["name"] if respondent else "")
+        or p.get("respondent_name")
+        or p.get("respondent_uscc")
+        or ""
+    )
     return {
         "occurred_on": dt.date.fromisoformat(p["received_on"]),
         "district_id": _county_of(p.get("jurisdiction")),
