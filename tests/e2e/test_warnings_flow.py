@@ -26,7 +26,8 @@ def outbreak(city, tmp_path):
     from django.apps import apps as django_apps
 
     # A transactional test's flush removed the migration's sources and rules: put them back.
-    import_module("zhijian.warnings.migrations.0002_sources_and_answer_rules").forwards(django_apps, None)
+    for migration in ("0002_sources_and_answer_rules", "0003_alert_answer_in_hours", "0004_credit_source"):
+        import_module(f"zhijian.warnings.migrations.{migration}").forwards(django_apps, None)
     today = timezone.localdate()
     path = tmp_path / "announcement.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:

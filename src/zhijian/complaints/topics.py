@@ -9,6 +9,12 @@ from zhijian.core.topics import Payload
 
 
 class CaseReceived(Payload):
+    """A case registered, on any channel (the national platform's import included).
+
+    The warnings app counts food complaints and reports from it (category, product, respondent, and
+    the trading platform that makes it an online purchase).
+    """
+
     case_id: int
     code: str
     kind: str
@@ -17,6 +23,9 @@ class CaseReceived(Payload):
     received_on: dt.date
     category: str
     channel: str
+    respondent_name: str = ""
+    product: str = ""
+    platform_uscc: str = ""
 
 
 class CaseClosed(Payload):

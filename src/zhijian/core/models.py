@@ -225,6 +225,8 @@ class RuleValue(models.Model):
         choices=[
             ("working_days", "工作日"),
             ("days", "自然日"),
+            ("hours", "小时"),
+            ("minutes", "分钟"),
             ("months", "月"),
             ("years", "年"),
             ("ratio", "比例"),

@@ -2,18 +2,50 @@
 
 Idempotent: each observation is keyed on the event's origin (``reference``), so an event offered again
 changes nothing, and a reversed judgement sets the failure back to zero.
+
+Sources and their events:
+
+- ``own.sampling``: ``sampling.sample_failed`` (one observation per failed test item, 1 test, 1
+  failure), ``sampling.judgement_reversed`` (the failure back to zero);
+- ``own.spot_checks``: ``inspections.result_recorded``;
+- ``own.complaints``: ``complaints.case_received`` and ``complaints.case_closed`` for complaints and
+  reports about food (商品服务类别 食品) and catering (餐饮住宿服务): one case is one count, keyed
+  ``complaints.case:<tracking code>``; a case closed as merged into another (合并处理) counts zero, since the
+  case it joined is counted. A case imported from the national platform (which announces the run,
+  not each case) is counted when it closes;
+- ``own.credit``: ``credit.class_changed`` when a firm of the food trade (GB/T 4754 divisions 13–15,
+  food wholesale 512, food retail 522, catering 62) drops to a worse credit-risk class.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
 from zhijian.core.events import subscriber
+from zhijian.core.models import Jurisdiction
 from zhijian.registry.models import Entity
 
+from .models import Channel
 from .services import record_own_observation
 
 PROBLEM_CODES = {"violation", "false_disclosure", "not_disclosed", "obstruction", "unreachable"}
+# Complaint categories (商品和服务分类, complaints.models.Category) that concern food, by their label.
+FOOD_COMPLAINT_CATEGORIES = {"food": "食品", "catering": "餐饮住宿服务"}
+COMPLAINT_KINDS = {"complaint", "report"}  # enquiries (咨询) are not complaints about food
+MERGED_OUTCOME = "merged"
+# The food trade by GB/T 4754-2017 code prefix (section letter + digits): its label and channel (环节).
+FOOD_TRADE = {
+    "C13": ("农副食品加工", Channel.PRODUCTION),
+    "C14": ("食品制造", Channel.PRODUCTION),
+    "C15": ("酒、饮料和精制茶制造", Channel.PRODUCTION),
+    "F512": ("食品、饮料批发", Channel.CIRCULATION),
+    "F522": ("食品、饮料专门零售", Channel.CIRCULATION),
+    "H62": ("餐饮", Channel.CATERING),
+}
+CREDIT_CLASSES = ("A", "B", "C", "D")  # from low risk to high (信用风险分类, 国市监信发〔2022〕6号)
 
 
 def _district_of(uscc: str | None) -> int | None:
@@ -23,6 +55,21 @@ def _district_of(uscc: str | None) -> int | None:
     if entity is None:
         return None
     return entity.jurisdiction.district_id or entity.jurisdiction_id
+
+
+def _county_of(code: str | None) -> int | None:
+    """The county-level unit of a jurisdiction code; ``None`` for the city itself or an unknown code."""
+    unit = Jurisdiction.objects.filter(code=code).first() if code else None
+    if unit is None or unit.level == Jurisdiction.Level.CITY:
+        return None
+    return unit.district_id or unit.pk
+
+
+def food_trade(industry_code: str) -> tuple[str, str] | None:
+    """(label, channel) of a firm of the food trade by its industry code; ``None`` outside the trade."""
+    return next(
+        (trade for prefix, trade in FOOD_TRADE.items() if (industry_code or "").startswith(prefix)), None
+    )
 
 
 @subscriber("sampling.sample_failed", "warnings.record_failed_sample")
@@ -66,4 +113,101 @@ def record_spot_check(event) -> None:
         hazard=p.get("result_label", "")[:60],
         tested=1,
         failed=1 if p.get("result_code") in PROBLEM_CODES else 0,
+    )
+
+
+def _food_case_values(p: dict) -> dict | None:
+    """The observation of a complaint or report about food, or ``None`` for any other case."""
+    category = FOOD_COMPLAINT_CATEGORIES.get(p.get("category", ""))
+    if category is None or p.get("kind") not in COMPLAINT_KINDS:
+        return None
+    respondent = (
+        Entity.objects.filter(uscc=p["respondent_uscc"]).values("name", "industry_code").first()
+        if p.get("respondent_uscc")
+        else None
+    )
+    trade = food_trade(respondent["industry_code"]) if respondent else None
+    channel: str
+    if p.get("platform_uscc"):
+        channel = Channel.ONLINE
+    elif p["category"] == "catering":
+        channel = Channel.CATERING
+    else:
+        channel = trade[1] if trade else ""
+    producer = (
+        (respondent["name"] if respondent else "")
+        or p.get("respondent_name")
+        or p.get("respondent_uscc")
+        or ""
+    )
+    return {
+        "occurred_on": dt.date.fromisoformat(p["received_on"]),
+        "district_id": _county_of(p.get("jurisdiction")),
+        "category": category,
+        "channel": channel,
+        "producer": producer[:120],
+        "product": (p.get("product") or "")[:120],
+    }
+
+
+def _case_reference(p: dict) -> str:
+    return f"complaints.case:{p['code']}"  # the case's tracking code (查询码), unique and stable
+
+
+@subscriber("complaints.case_received", "warnings.record_food_complaint")
+def record_food_complaint(event) -> None:
+    """A complaint or report about food, counted on the day it was received."""
+    values = _food_case_values(event.payload)
+    if values is not None:
+        record_own_observation(
+            source_code="own.complaints", reference=_case_reference(event.payload), **values
+        )
+
+
+@subscriber("complaints.case_closed", "warnings.close_food_complaint")
+def close_food_complaint(event) -> None:
+    """The same case on closing: counted now if its receipt was not announced (an imported case), and
+    zero when it was merged into another case (合并处理), which is counted instead."""
+    from .models import Observation
+
+    p = event.payload
+    count = 0 if p.get("outcome") == MERGED_OUTCOME else 1
+    reference = _case_reference(p)
+    known = Observation.objects.filter(source__code="own.complaints", reference=reference)
+    if known.exists():
+        known.update(count=count)
+        return
+    values = _food_case_values(p)
+    if values is not None:
+        record_own_observation(source_code="own.complaints", reference=reference, count=count, **values)
+
+
+@subscriber("credit.class_changed", "warnings.record_credit_drop")
+def record_credit_drop(event) -> None:
+    """A firm of the food trade whose credit-risk class got worse (e.g. dropped to D, 高风险)."""
+    p = event.payload
+    before, after = p.get("from") or "", p.get("to") or ""
+    if before not in CREDIT_CLASSES or after not in CREDIT_CLASSES:
+        return  # a first classification (no class before) is not a drop
+    if CREDIT_CLASSES.index(after) <= CREDIT_CLASSES.index(before):
+        return
+    entity = (
+        Entity.objects.filter(pk=p["entity_id"]).select_related("jurisdiction").first()
+        or Entity.objects.filter(uscc=p.get("uscc") or "").select_related("jurisdiction").first()
+    )
+    trade = food_trade(entity.industry_code) if entity else None
+    if entity is None or trade is None:
+        return
+    classified = parse_datetime(str(p["classified_at"])) or timezone.now()
+    if timezone.is_aware(classified):
+        classified = timezone.localtime(classified)
+    record_own_observation(
+        source_code="own.credit",
+        reference=f"credit.class:{entity.pk}:{classified:%Y%m%dT%H%M%S}",
+        occurred_on=classified.date(),
+        district_id=entity.jurisdiction.district_id or entity.jurisdiction_id,
+        category=trade[0],
+        hazard=f"信用风险分类降为{after}类",
+        channel=trade[1],
+        producer=entity.name[:120],
     )

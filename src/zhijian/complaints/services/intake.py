@@ -310,6 +310,9 @@ def file_case(
                     "received_on": case.received_on,
                     "category": case.category,
                     "channel": channel,
+                    "respondent_name": case.respondent_name,
+                    "product": case.product,
+                    "platform_uscc": case.platform_uscc,
                 },
             )
     except IntegrityError:

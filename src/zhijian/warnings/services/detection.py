@@ -1,8 +1,8 @@
 """Series and detection (预警分析): weekly/monthly series from the records, detectors, signals.
 
 A series is the weekly (or monthly) count of records — failures for sampling sources, cases for
-count sources — over one combination of dimensions (food category, hazard, district, channel,
-producer), with its denominator (tests) alongside. ``run_detection`` judges the newest weeks of
+count sources (complaints, illness cases, credit drops) — over one combination of dimensions
+(source, food category, hazard, district, channel, producer), with its denominator (tests) alongside. ``run_detection`` judges the newest weeks of
 every series with the improved Farrington algorithm when there is history enough (EARS C2 when
 not), the failure rates with the beta-binomial test, and the records with the two rules; each alarm
 becomes one ``Signal`` (idempotent on method, series and week) with its evidence.
@@ -23,7 +23,13 @@ from zhijian.core.access import require
 from ..detection import ears, farrington, rates, rules
 from ..models import Observation, Signal
 
-DIMENSIONS = ("category", "hazard", "district", "channel", "producer")
+DIMENSIONS = ("source", "category", "hazard", "district", "channel", "producer")
+# What each dimension reads from an observation: the district by id, the source by its code.
+FIELDS = {"district": "district_id", "source": "source__code"}
+# The series ``run_detection`` judges: each source on its own (a failure count beside a complaint
+# count would add unlike things), by district and food category (for complaints the goods category,
+# for credit events the food trade).
+DETECTION_SERIES = ("source", "district", "category")
 # Substances never allowed in food: one finding is a signal (食品中可能违法添加的非食用物质名单;
 # 农业农村部公告第250号 banned veterinary drugs).
 BANNED = frozenset(
@@ -73,7 +79,7 @@ def build_series(by: tuple[str, ...], *, until: dt.date, period: str = "week", q
     """
     start_of = week_of if period == "week" else month_of
     rows = (queryset if queryset is not None else Observation.objects.all()).filter(occurred_on__lte=until)
-    names = [f"{d}_id" if d == "district" else d for d in by]
+    names = [FIELDS.get(d, d) for d in by]
     grouped: dict[tuple, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0, []]))
     for row in rows.values("id", "occurred_on", "count", "tested", "failed", *names).iterator(
         chunk_size=5000
@@ -150,9 +156,13 @@ def _signal(series, index, method, observed, upper, score, evidence, record_ids,
 
 
 def run_detection(
-    *, actor, until: dt.date, weeks: int = 1, by: tuple[str, ...] = ("district", "category")
+    *, actor, until: dt.date, weeks: int = 1, by: tuple[str, ...] = DETECTION_SERIES
 ) -> list[Signal]:
-    """Judge the last ``weeks`` weeks up to ``until`` and keep every alarm as a signal (idempotent)."""
+    """Judge the last ``weeks`` weeks up to ``until`` and keep every alarm as a signal (idempotent).
+
+    Every source's observations make their own series (own events — sampling, spot checks,
+    complaints, credit — and every outside feed), over ``by``.
+    """
     actor = require(actor, "warnings.triage")
     created: list[Signal] = []
     with transaction.atomic():

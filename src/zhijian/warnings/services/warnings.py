@@ -80,12 +80,22 @@ def _next_number(year: int) -> str:
     return f"{prefix}{int(last[len(prefix) :]) + 1 if last else 1:04d}"
 
 
+# Limits counted on the clock from the moment of raising (holidays do not stop them).
+CLOCK_UNITS = {"minutes": "minutes", "hours": "hours", "days": "days"}
+
+
 def answer_due(classification: str, raised_at: dt.datetime) -> dt.datetime:
-    """The answer deadline of a recipient: rule ``warnings.answer.<classification>`` from the raising."""
-    limit = rule(f"warnings.answer.{classification}", raised_at.date())
-    if limit.unit == "days":
-        return raised_at + dt.timedelta(days=int(limit.value))
-    due = due_after(raised_at.date(), limit).value
+    """The answer deadline of a recipient: rule ``warnings.answer.<classification>`` from the raising.
+
+    Minutes, hours and calendar days run on the clock from the raising (警示: 24 hours, holidays
+    included); working days are counted on the Chinese calendar (core.workdays) from the local day
+    of the raising, the deadline being the end of the last working day.
+    """
+    local = timezone.localtime(raised_at)
+    limit = rule(f"warnings.answer.{classification}", local.date())
+    if limit.unit in CLOCK_UNITS:
+        return raised_at + dt.timedelta(**{CLOCK_UNITS[limit.unit]: float(limit.value)})
+    due = due_after(local.date(), limit).value
     return timezone.make_aware(dt.datetime.combine(due, dt.time(23, 59)))
 
 
