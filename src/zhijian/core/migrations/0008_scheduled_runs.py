@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_audit_signed_heads'),
+        ('core', '0007_rule_units_hours_minutes'),
     ]
 
     operations = [
