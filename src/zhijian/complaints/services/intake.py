@@ -172,12 +172,15 @@ def resolve_respondent(uscc: str, name: str) -> Entity | None:
     return found[0] if len(found) == 1 else None
 
 
+# byte → its character of the code (b % 31), so that six random bytes become six characters at once
+_CODE_BYTES = bytes(ord(_CODE_ALPHABET[b % 31]) for b in range(256))
+
+
 def new_code(received_on: dt.date) -> str:
     """A tracking code (查询码): T + receipt date + six characters nobody can guess."""
     # one read of the system's randomness per code (an import makes 200,000 of them)
-    return (
-        "T" + received_on.strftime("%y%m%d") + "".join(_CODE_ALPHABET[b % 31] for b in secrets.token_bytes(6))
-    )
+    day = f"{received_on.year % 100:02d}{received_on.month:02d}{received_on.day:02d}"
+    return "T" + day + secrets.token_bytes(6).translate(_CODE_BYTES).decode("ascii")
 
 
 def enrolled(uscc: str, programme: str, on: dt.date) -> bool:
