@@ -104,8 +104,6 @@ SMOKE: list[Step] = [
         "complaints",
         "bench_complaints.py",
         (
-            "--steps",
-            "import,duplicates,cluster",  # the form step fails here: see bench/RESULTS.md
             "--rows",
             "2000",
             "--entities",

@@ -7,9 +7,10 @@ import openpyxl
 import pytest
 
 from tests.complaints.conftest import CLI
-from zhijian.complaints.importing import import_cases
+from zhijian.complaints.importing import import_cases, parse_day
 from zhijian.complaints.models import Case, CaseStep, Enrolment, Status
 from zhijian.complaints.services.firms import enrol_firm
+from zhijian.core import audit
 from zhijian.core.models import AuditEntry, Deadline
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,80 @@ def test_a_district_user_may_import_and_an_enterprise_may_not(firms, tmp_path, u
     with pytest.raises(NotAllowed):
         import_cases(path, actor=enterprise_user)
     assert import_cases(path, actor=users["haishu"]).created == 1
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_validation_in_a_second_process_files_the_same_cases(firms, tmp_path, parallel):
+    """Given a clean export, when it is validated in this process or in a second one, the same is filed."""
+    path = write_csv(tmp_path / "export.csv", rows(firms), "gb18030")
+    result = import_cases(path, actor=CLI, parallel=parallel)
+    assert result.ok and (result.rows, result.created, result.unchanged) == (3, 3, 0)
+    assert result.encoding == "gb18030"
+    complaint, report = Case.objects.get(platform_no="P2026001"), Case.objects.get(platform_no="P2026002")
+    assert complaint.respondent == firms["shop"] and complaint.acceptance_due == dt.date(2026, 4, 23)
+    assert report.respondent == firms["yinzhou"] and report.jurisdiction.code == "330212"
+    assert Case.objects.get(platform_no="P2026003").routed_by == "交易发生地"
+    assert Deadline.objects.filter(object_type="complaints.Case").count() == 2
+    assert sorted(CaseStep.objects.values_list("case__platform_no", flat=True)) == [
+        "P2026001",
+        "P2026002",
+        "P2026003",
+    ]
+    assert import_cases(path, actor=CLI, parallel=parallel).unchanged == 3
+    assert audit.verify()[1] == []
+
+
+def test_an_error_found_by_the_second_process_names_row_and_column_and_writes_nothing(firms, tmp_path):
+    data = rows(firms)
+    data[1][4] = "电话号码"
+    before = AuditEntry.objects.count()
+    result = import_cases(write_csv(tmp_path / "bad.csv", data), actor=CLI, parallel=True)
+    assert not result.ok and result.exit_code == 1 and result.rows == 3
+    assert [(i.row, i.column) for i in result.issues] == [(3, "联系电话")]
+    assert "联系电话格式不正确" in result.issues[0].message
+    assert not Case.objects.exists() and not Deadline.objects.exists()
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_bad_row_after_written_chunks_rolls_every_chunk_back(firms, tmp_path, monkeypatch):
+    """Given chunks of two rows, when the fifth row fails, the chunks already written are undone."""
+    from zhijian.complaints import importing
+    from zhijian.registry import parallel
+
+    monkeypatch.setattr(parallel, "BATCH", 2)
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    template = rows(firms)[0]
+    data = [[f"P30{n:02d}", *template[1:]] for n in range(6)]
+    data[4][2] = "下周一"
+    progress: list[tuple[int, int]] = []
+    result = import_cases(
+        write_csv(tmp_path / "late.csv", data),
+        actor=CLI,
+        parallel=False,
+        progress=lambda done, total: progress.append((done, total)),
+    )
+    assert [(i.row, i.column) for i in result.issues] == [(6, "登记日期")] and result.rows == 6
+    assert progress == [(2, 0), (4, 0), (6, 0)]
+    assert not Case.objects.exists() and not CaseStep.objects.exists() and not Deadline.objects.exists()
+    good = import_cases(write_csv(tmp_path / "good.csv", data[:4] + data[5:]), actor=CLI, parallel=False)
+    assert good.ok and good.created == 5 and Case.objects.count() == 5
+    assert Deadline.objects.filter(object_type="complaints.Case").count() == 5
+
+
+def test_a_file_broken_midway_is_unreadable_and_writes_nothing(firms, tmp_path):
+    """Given a row past the header search whose field no CSV reader takes, nothing is filed."""
+    template = rows(firms)[0]
+    data = [[f"P40{n:02d}", *template[1:]] for n in range(12)]
+    data.append(["P4099", *template[1:11], "长" * 200_000])
+    result = import_cases(write_csv(tmp_path / "broken.csv", data), actor=CLI, parallel=True)
+    assert result.exit_code == 2 and "CSV格式错误" in result.unreadable
+    assert not Case.objects.exists()
+
+
+def test_the_export_own_date_format_and_the_others_parse_alike():
+    assert {parse_day(t) for t in ("2026-04-14", "2026/04/14", "20260414", "2026年4月14日")} == {
+        dt.date(2026, 4, 14)
+    }
+    for text in ("2026-02-30", "2026-W15-1", "下周一"):
+        with pytest.raises(ValueError, match="格式无法识别"):
+            parse_day(text)

@@ -43,25 +43,50 @@ def rule_for(case: Case, kind: str) -> RuleValue:
     return rule(KINDS[kind][0], on=case.received_on)
 
 
-def set_case_deadline(case: Case, kind: str, start: dt.date, *, extra_days: int = 0) -> Deadline:
-    """Store (or move) deadline ``kind`` of ``case``: the rule's working days after ``start``."""
+@dataclass(frozen=True)
+class PlannedDeadline:
+    """A deadline worked out but not stored yet (a case being filed has no id until it is saved)."""
+
+    kind: str
+    start: dt.date
+    working_days: int
+    due: dt.date
+    provisional: bool
+    rule: RuleValue
+
+
+def plan_case_deadline(case: Case, kind: str, start: dt.date, *, extra_days: int = 0) -> PlannedDeadline:
+    """Deadline ``kind`` of ``case``: the rule's working days after ``start``, on the case's rule version."""
     found = rule_for(case, kind)
     days = int(found.value) + extra_days
     result = Calendar().add(start, days) if found.unit == "working_days" else None
     due = result.value if result else start + dt.timedelta(days=days)
+    return PlannedDeadline(kind, start, days, due, bool(result and result.provisional), found)
+
+
+def store_case_deadline(case: Case, planned: PlannedDeadline, *, new: bool = False) -> Deadline:
+    """Store (or move) a planned deadline of a saved case. ``new``: the case was just filed and has no
+    deadline yet, so one INSERT does (no look-up, no savepoints)."""
+    values = {
+        "start": planned.start,
+        "working_days": planned.working_days,
+        "due": planned.due,
+        "provisional": planned.provisional,
+        "rule": planned.rule,
+    }
+    if new:
+        return Deadline.objects.create(
+            object_type=OBJECT_TYPE, object_id=str(case.pk), kind=planned.kind, **values
+        )
     deadline, _ = Deadline.objects.update_or_create(
-        object_type=OBJECT_TYPE,
-        object_id=str(case.pk),
-        kind=kind,
-        defaults={
-            "start": start,
-            "working_days": days,
-            "due": due,
-            "provisional": bool(result and result.provisional),
-            "rule": found,
-        },
+        object_type=OBJECT_TYPE, object_id=str(case.pk), kind=planned.kind, defaults=values
     )
     return deadline
+
+
+def set_case_deadline(case: Case, kind: str, start: dt.date, *, extra_days: int = 0) -> Deadline:
+    """Store (or move) deadline ``kind`` of ``case``: the rule's working days after ``start``."""
+    return store_case_deadline(case, plan_case_deadline(case, kind, start, extra_days=extra_days))
 
 
 def drop_case_deadline(case: Case, kind: str) -> None:

@@ -39,7 +39,7 @@ _LEGAL_FORMS = ("有限责任公司", "股份有限公司", "有限公司", "分
 
 def complainant_key(phone: str, id_number: str) -> str:
     """A hash of the phone number (digits only), else of the ID number: never the number itself."""
-    digits = "".join(c for c in phone if c.isdigit())[-11:]
+    digits = (phone if phone.isdigit() else "".join(c for c in phone if c.isdigit()))[-11:]
     basis = ("p:" + digits) if digits else ("i:" + id_number.strip().upper() if id_number.strip() else "")
     return hashlib.sha256(basis.encode()).hexdigest()[:16] if basis else ""
 

@@ -1,22 +1,29 @@
 """Importing the national 12315 platform's export (全国12315平台数据导入): all or nothing, idempotent.
 
-Built on the register import's machinery (``registry.importing.open_checked`` and ``registry.tables``):
-CSV in UTF-8, UTF-8 with BOM or GB18030, and XLSX; Chinese headers with their usual synonyms. Every
-row is validated by the same function the public form and the staff entry use (``intake.validate``),
-and a problem is reported by row and column in Chinese. Nothing is written unless every row is valid
-and this is not a dry run. A row whose platform number (平台编号) is already in the database is left
-as it is, so importing the same export twice files nothing the second time.
+Built on the register import's machinery (``registry.importing.open_checked``, ``registry.tables`` and
+``registry.parallel``): CSV in UTF-8, UTF-8 with BOM or GB18030, and XLSX; Chinese headers with their
+usual synonyms. Every row is validated by the same function the public form and the staff entry use
+(``intake.validate``), and a problem is reported by row and column in Chinese. Nothing is written
+unless every row is valid and this is not a dry run. A row whose platform number (平台编号) is already
+in the database is left as it is, so importing the same export twice files nothing the second time.
+
+One pass, streamed, as the register's import: on a machine with more than one core a second process
+reads and validates the file (``registry.parallel.batches_in_child`` running :func:`platform_batches`)
+and hands over batches of rows already in the case table's column order, while this process writes
+them inside one transaction; the transaction is rolled back when any row failed or on a dry run.
 
 The write is set-based: respondents and ODR enrolments are read once per chunk, cases go in with COPY
-(``core.bulk.insert_rows``), their first deadline and history step likewise; deadlines are counted once
-per receipt date. One audit entry carries every filed case as an attachment, one event reports the run.
+(``core.bulk.insert_rows``) under ids drawn from the table's sequence, their first deadline and history
+step likewise; deadlines are counted once per receipt date. One audit entry carries every filed case as
+an attachment, one event reports the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,16 +34,22 @@ from zhijian.core import audit, events
 from zhijian.core.bulk import insert_rows
 from zhijian.core.models import Deadline, Jurisdiction, RuleValue
 from zhijian.core.workdays import Calendar, due_after
-from zhijian.registry.importing import ImportIssue, ImportReport, file_sha256, open_checked
+from zhijian.registry.importing import (
+    PARALLEL_MIN_BYTES,
+    ImportIssue,
+    ImportReport,
+    file_sha256,
+    open_checked,
+)
 from zhijian.registry.models import Entity
-from zhijian.registry.tables import Column, UnreadableFile
+from zhijian.registry.parallel import Batch, batches_in_child
+from zhijian.registry.tables import Column, Table, UnreadableFile, open_table
 
 from . import deadlines
 from .duplicates import complainant_key, flag_repeated_reports, respondent_key, text_hash
 from .models import CASE_HANDLERS, Case, CaseStep, Category, Enrolment, ImportRun, Kind, Status
 from .services._base import ComplaintsError, is_system, require_role
 from .services.intake import CaseIn, new_code, validate
-from .services.routing import county_unit
 
 CHUNK = 20_000
 MAX_ISSUES = 100_000
@@ -102,6 +115,11 @@ class CasesImport(ImportReport):
 
 def parse_day(text: str) -> dt.date:
     text = text.strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the platform's own format, parsed directly
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -110,26 +128,241 @@ def parse_day(text: str) -> dt.date:
     raise ValueError(f"登记日期“{text}”格式无法识别（应如 2026-03-15）")
 
 
-class _Places(dict):
-    """Jurisdictions by code and by name (a platform writes either)."""
+# A place of the transaction as the validator and the writer need it, plain data that the validating
+# process can receive: (jurisdiction id, the id of its county-level unit, whether it is a 市场监管所).
+PlaceRef = tuple[int, int, bool]
 
-    def __init__(self) -> None:
-        super().__init__()
-        for unit in Jurisdiction.objects.all():
-            self[unit.code] = unit
-            self[unit.name] = unit
-            if unit.short_name:
-                self.setdefault(unit.short_name, unit)
+
+def places_by_word() -> dict[str, PlaceRef]:
+    """Jurisdictions by code and by name (a platform writes either)."""
+    found: dict[str, PlaceRef] = {}
+    for unit in Jurisdiction.objects.all():
+        # the county-level unit, as routing.county_unit finds it
+        county = unit.pk if unit.level in ("district", "zone", "city") else (unit.district_id or unit.pk)
+        ref = (unit.pk, county, unit.level == "office")
+        found[unit.code] = ref
+        found[unit.name] = ref
+        if unit.short_name:
+            found.setdefault(unit.short_name, ref)
+    return found
+
+
+# The case table's columns in two parts. The validating process fills the first from the row alone;
+# the writer adds the second, which depends on the register, the rules and the ODR enrolments.
+ROW_FIELDS = (
+    "code",
+    "kind",
+    "channel",
+    "platform_no",
+    "received_on",
+    "rule_version",
+    "person_name",
+    "person_phone",
+    "person_id_number",
+    "person_address",
+    "anonymous",
+    "complainant_key",
+    "platform_uscc",
+    "category",
+    "product",
+    "subject",
+    "description",
+    "demand",
+    "amount_claimed",
+    "text_hash",
+    "amount_recovered",
+    "repeated_report",
+    # COPY applies no model defaults: every NOT NULL text column is written, empty.
+    "not_accepted_ground",
+    "outcome",
+    "termination_ground",
+    "result_text",
+    "case_decision_no",
+    "merge_reason",
+)
+RESOLVED_FIELDS = (
+    "respondent",
+    "respondent_uscc",
+    "respondent_name",
+    "respondent_address",
+    "respondent_key",
+    "jurisdiction",
+    "office",
+    "routed_by",
+    "status",
+    "odr_until",
+    "acceptance_due",
+    "handling_due",
+    "created_at",
+)
+CASE_FIELDS = ROW_FIELDS + RESOLVED_FIELDS
+EMPTY_TEXTS = ("",) * 6
+_ANONYMOUS = frozenset(("是", "1", "Y", "y", "匿名"))
+# (ROW_FIELDS values, platform number, receipt date, kind, rule version, respondent USCC, respondent
+# name, respondent address, platform USCC, place, respondent key): one valid row, picklable
+ValidRow = tuple
+
+
+def platform_batches(path: str, places: dict[str, PlaceRef], today: dt.date) -> Iterator[Batch]:
+    """The batches of the export at ``path``: what the validating process runs (registry.parallel)."""
+    yield from validated_batches(open_table(Path(path), COLUMNS), places, today)
+
+
+def validated_batches(table: Table, places: dict[str, PlaceRef], today: dt.date) -> Iterator[Batch]:
+    """Every row of ``table`` validated, in batches of ``registry.parallel.BATCH`` rows.
+
+    A batch's ``lines`` are :data:`ValidRow` tuples, its ``issues`` (row, field, message): the field of
+    a column of the export, else ``description``. A platform number seen earlier in the file is a
+    problem; tracking codes are unique within the file.
+    """
+    from zhijian.registry import parallel
+
+    size = parallel.BATCH
+    seen: dict[str, int] = {}
+    codes: set[str] = set()
+    batch = Batch()
+    for number, raw in table.records():
+        batch.count += 1
+        row = _validated_row(number, raw, places, today, seen, codes, batch.issues)
+        if row is not None:
+            batch.lines.append(row)
+        if batch.count >= size:
+            yield batch
+            batch = Batch()
+    if batch.count:
+        yield batch
+
+
+_FIELDS = frozenset(c.field for c in COLUMNS)
+
+
+def _validated_row(number, raw, places, today, seen, codes, issues) -> ValidRow | None:
+    get = raw.get
+    platform_no = get("platform_no", "").strip()
+    if not platform_no:
+        issues.append((number, "platform_no", "平台编号不能为空"))
+        return None
+    if platform_no in seen:
+        issues.append((number, "platform_no", f"平台编号“{platform_no}”与第{seen[platform_no]}行重复"))
+        return None
+    seen[platform_no] = number
+    kind = get("kind", "").strip()
+    kind = KIND_WORDS.get(kind, kind)
+    try:
+        received_on = parse_day(get("received_on", ""))
+    except ValueError as exc:
+        issues.append((number, "received_on", str(exc)))
+        return None
+    data = CaseIn(
+        kind=kind,
+        subject=get("subject", ""),
+        description=get("description", ""),
+        respondent_name=get("respondent_name", ""),
+        category=CATEGORY_WORDS.get(get("category", "").strip(), ""),
+        received_on=received_on,
+        person_name=get("person_name", ""),
+        person_phone=get("person_phone", ""),
+        person_id_number=get("person_id_number", ""),
+        person_address=get("person_address", ""),
+        anonymous=get("anonymous", "").strip() in _ANONYMOUS,
+        respondent_uscc=get("respondent_uscc", ""),
+        respondent_address=get("respondent_address", ""),
+        platform_uscc=get("platform_uscc", ""),
+        place=get("place", ""),
+        product=get("product", ""),
+        demand=get("demand", ""),
+        amount_claimed=get("amount_claimed", ""),
+    )
+    try:
+        c = validate(data, on_today=today, places=places)
+    except ComplaintsError as exc:
+        issues.extend(
+            (number, field if field in _FIELDS else "description", message)
+            for field, message in exc.fields.items()
+        )
+        return None
+    on = c["received_on"]
+    code = new_code(on)
+    while code in codes:  # 31**6 codes a day: rare, but one clash would fail the whole file
+        code = new_code(on)
+    codes.add(code)
+    fixed = (
+        code,
+        c["kind"],
+        "platform",
+        platform_no,
+        on,
+        deadlines.rule_version_on(on),
+        c["person_name"],
+        c["person_phone"],
+        c["person_id_number"],
+        c["person_address"],
+        c["anonymous"],
+        complainant_key(c["person_phone"], c["person_id_number"]),
+        c["platform_uscc"],
+        c["category"],
+        c["product"],
+        c["subject"],
+        c["description"],
+        c["demand"],
+        c["amount_claimed"],
+        text_hash(c["subject"], c["description"]),
+        0,
+        False,
+        *EMPTY_TEXTS,
+    )
+    return (
+        fixed,
+        platform_no,
+        on,
+        c["kind"],
+        fixed[5],
+        c["respondent_uscc"],
+        c["respondent_name"],
+        c["respondent_address"],
+        c["platform_uscc"],
+        c["place"],
+        respondent_key(c["respondent_uscc"], c["respondent_name"]),
+    )
+
+
+# (id, uscc, name, address, jurisdiction id, office id) of a register entity
+_ENTITY_COLUMNS = ("id", "uscc", "name", "address", "jurisdiction_id", "office_id")
+
+
+def _entities(field: str, values: set[str]) -> list[tuple]:
+    """The entities whose ``field`` (uscc or name) is one of ``values``, as plain tuples."""
+    if not values:
+        return []
+    if connection.vendor == "postgresql":  # one array parameter, not thousands
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(_ENTITY_COLUMNS)} FROM {Entity._meta.db_table} "  # noqa: S608
+                f"WHERE {field} = ANY(%s)",
+                [list(values)],
+            )
+            return cursor.fetchall()
+    return list(Entity.objects.filter(**{f"{field}__in": values}).values_list(*_ENTITY_COLUMNS))
+
+
+def _new_case_ids(count: int) -> list[int] | None:
+    """``count`` ids drawn from the case table's sequence (PostgreSQL), so that COPY needs no read-back."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Case._meta.db_table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 class _Writer:
     """Builds the case rows of a chunk set-based and writes them with COPY."""
 
-    def __init__(self, actor, places: _Places) -> None:
-        self.actor = actor
-        self.places = places
+    def __init__(self) -> None:
         self.calendar = Calendar()
-        self.city = Jurisdiction.objects.get(code="330200")
+        self.city = Jurisdiction.objects.values_list("pk", flat=True).get(code="330200")
         self.rules: dict[tuple[str, dt.date], object] = {}
         self.versions: dict[str, list[RuleValue]] = {}
         self.dues: dict[tuple[int, dt.date], tuple[dt.date, bool]] = {}
@@ -137,6 +370,10 @@ class _Writer:
         self.odr: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
         for uscc, start, end in odr.values_list("uscc", "enrolled_on", "withdrawn_on"):
             self.odr.setdefault(uscc, []).append((start, end))
+        self.created = 0
+        self.unchanged = 0
+        self.filed: list[str] = []  # platform numbers of the cases filed, for the audit entry
+        self.earliest: dt.date | None = None
 
     def _rule(self, kind: str, on: dt.date):
         """The rule in force on ``on`` (the same choice as core.rules.rule), every version read once."""
@@ -165,78 +402,71 @@ class _Writer:
     def _in_odr(self, uscc: str, on: dt.date) -> bool:
         return any(start <= on and (end is None or end > on) for start, end in self.odr.get(uscc, ()))
 
-    def write(self, rows: list[tuple[str, dict]]) -> None:
-        usccs = {c["respondent_uscc"] for _, c in rows if c["respondent_uscc"]} | {
-            c["platform_uscc"] for _, c in rows if c["platform_uscc"]
-        }
-        names = {c["respondent_name"] for _, c in rows if not c["respondent_uscc"]}
+    def write(self, rows: list[ValidRow]) -> None:
+        """File the rows whose platform number is not filed yet."""
+        if not rows:
+            return
+        existing = ids_by_platform_no([r[1] for r in rows])
+        if existing:
+            rows = [r for r in rows if r[1] not in existing]
+            self.unchanged += len(existing)
+        if not rows:
+            return
         by_uscc = {
-            e.uscc: e for e in Entity.objects.filter(uscc__in=usccs).select_related("jurisdiction", "office")
+            e[1]: e for e in _entities("uscc", {r[5] for r in rows if r[5]} | {r[8] for r in rows if r[8]})
         }
-        by_name: dict[str, Entity | None] = {}
-        for entity in Entity.objects.filter(name__in=names).select_related("jurisdiction", "office"):
-            by_name[entity.name] = (
-                None if entity.name in by_name else entity
-            )  # an ambiguous name stays unknown
+        by_name: dict[str, tuple | None] = {}
+        for entity in _entities("name", {r[6] for r in rows if not r[5]}):
+            by_name[entity[2]] = None if entity[2] in by_name else entity  # an ambiguous name stays unknown
         now = timezone.now()
         cases, firsts = [], []
-        for platform_no, c in rows:
-            on = c["received_on"]
-            version = deadlines.rule_version_on(on)
-            respondent = (
-                by_uscc.get(c["respondent_uscc"])
-                if c["respondent_uscc"]
-                else by_name.get(c["respondent_name"])
-            )
-            platform = by_uscc.get(c["platform_uscc"]) if c["platform_uscc"] else None
+        for (
+            fixed,
+            platform_no,
+            on,
+            kind,
+            version,
+            r_uscc,
+            r_name,
+            r_address,
+            platform_uscc,
+            place,
+            key,
+        ) in rows:
+            respondent = by_uscc.get(r_uscc) if r_uscc else by_name.get(r_name)
+            platform = by_uscc.get(platform_uscc) if platform_uscc else None
             if version == "order121" and platform is not None:
-                unit, office, basis = platform.jurisdiction_id, None, "交易平台所在地（第121号令）"
+                unit, office, basis = platform[4], None, "交易平台所在地（第121号令）"
             elif respondent is not None:
-                unit, office, basis = respondent.jurisdiction_id, respondent.office_id, "被投诉人登记管辖"
-            elif c["place"] is not None:
-                place = c["place"]
-                unit = county_unit(place).pk
-                office, basis = (place.pk if place.level == "office" else None), "交易发生地"
+                unit, office, basis = respondent[4], respondent[5], "被投诉人登记管辖"
+            elif place is not None:
+                unit, office, basis = place[1], (place[0] if place[2] else None), "交易发生地"
             else:
-                unit, office, basis = self.city.pk, None, "市局分派"
-            uscc = respondent.uscc if respondent else c["respondent_uscc"]
+                unit, office, basis = self.city, None, "市局分派"
+            if respondent is not None:
+                uscc, name, address = respondent[1], respondent[2], r_address or respondent[3]
+                if not r_uscc:  # found by its name: the key is its USCC
+                    key = respondent_key(uscc, r_name)
+            else:
+                uscc, name, address = r_uscc, r_name or r_uscc, r_address
             status, odr_until, acceptance_due, handling_due, first = Status.RECEIVED, None, None, None, None
-            if c["kind"] == Kind.COMPLAINT and self._in_odr(uscc, on):
+            if kind == Kind.COMPLAINT and uscc in self.odr and self._in_odr(uscc, on):
                 first = ("odr", *self._due("odr", on))
                 status, odr_until = Status.ODR, first[2]
-            elif c["kind"] == Kind.COMPLAINT:
+            elif kind == Kind.COMPLAINT:
                 first = ("acceptance", *self._due("acceptance", on))
                 acceptance_due = first[2]
-            elif c["kind"] == Kind.REPORT:
+            elif kind == Kind.REPORT:
                 first = ("report_verify", *self._due("report_verify", on))
                 handling_due = first[2]
             cases.append(
                 (
-                    new_code(on),
-                    c["kind"],
-                    "platform",
-                    platform_no,
-                    on,
-                    version,
-                    c["person_name"],
-                    c["person_phone"],
-                    c["person_id_number"],
-                    c["person_address"],
-                    c["anonymous"],
-                    complainant_key(c["person_phone"], c["person_id_number"]),
-                    respondent.pk if respondent else None,
+                    *fixed,
+                    respondent[0] if respondent is not None else None,
                     uscc,
-                    respondent.name if respondent else (c["respondent_name"] or uscc),
-                    c["respondent_address"] or (respondent.address if respondent else ""),
-                    respondent_key(uscc, c["respondent_name"]),
-                    c["platform_uscc"],
-                    c["category"],
-                    c["product"],
-                    c["subject"],
-                    c["description"],
-                    c["demand"],
-                    c["amount_claimed"],
-                    text_hash(c["subject"], c["description"]),
+                    name,
+                    address,
+                    key,
                     unit,
                     office,
                     basis,
@@ -244,23 +474,26 @@ class _Writer:
                     odr_until,
                     acceptance_due,
                     handling_due,
-                    0,
-                    False,
                     now,
-                    *EMPTY_TEXTS,
                 )
             )
             firsts.append((platform_no, on, first))
-        insert_rows(Case, CASE_FIELDS, cases)
-        ids = dict(
-            Case.objects.filter(platform_no__in=[p for p, _, _ in firsts]).values_list("platform_no", "id")
-        )
+        ids = _new_case_ids(len(cases))
+        if ids is not None:
+            insert_rows(
+                Case, ("id", *CASE_FIELDS), ((pk, *case) for pk, case in zip(ids, cases, strict=True))
+            )
+            case_ids = ids
+        else:
+            insert_rows(Case, CASE_FIELDS, cases)
+            by_number = ids_by_platform_no([p for p, _, _ in firsts])
+            case_ids = [by_number[p] for p, _, _ in firsts]
         insert_rows(
             Deadline,
             ("object_type", "object_id", "kind", "start", "working_days", "due", "provisional", "rule"),
             [
-                (deadlines.OBJECT_TYPE, str(ids[p]), f[0], on, int(f[1].value), f[2], f[3], f[1].pk)
-                for p, on, f in firsts
+                (deadlines.OBJECT_TYPE, str(pk), f[0], on, int(f[1].value), f[2], f[3], f[1].pk)
+                for pk, (_, on, f) in zip(case_ids, firsts, strict=True)
                 if f is not None
             ],
         )
@@ -268,10 +501,14 @@ class _Writer:
             CaseStep,
             ("case", "at", "on", "action", "label", "note", "actor_name", "public"),
             [
-                (ids[p], now, on, "received", "全国12315平台登记", "", "全国12315平台", True)
-                for p, on, _ in firsts
+                (pk, now, on, "received", "全国12315平台登记", "", "全国12315平台", True)
+                for pk, (_, on, _) in zip(case_ids, firsts, strict=True)
             ],
         )
+        self.created += len(cases)
+        self.filed.extend(p for p, _, _ in firsts)
+        earliest = min(on for _, on, _ in firsts)
+        self.earliest = earliest if self.earliest is None else min(self.earliest, earliest)
 
 
 def ids_by_platform_no(numbers: list[str]) -> dict[str, int]:
@@ -289,53 +526,6 @@ def ids_by_platform_no(numbers: list[str]) -> dict[str, int]:
     }
 
 
-CASE_FIELDS = (
-    "code",
-    "kind",
-    "channel",
-    "platform_no",
-    "received_on",
-    "rule_version",
-    "person_name",
-    "person_phone",
-    "person_id_number",
-    "person_address",
-    "anonymous",
-    "complainant_key",
-    "respondent",
-    "respondent_uscc",
-    "respondent_name",
-    "respondent_address",
-    "respondent_key",
-    "platform_uscc",
-    "category",
-    "product",
-    "subject",
-    "description",
-    "demand",
-    "amount_claimed",
-    "text_hash",
-    "jurisdiction",
-    "office",
-    "routed_by",
-    "status",
-    "odr_until",
-    "acceptance_due",
-    "handling_due",
-    "amount_recovered",
-    "repeated_report",
-    "created_at",
-    # COPY applies no model defaults: every NOT NULL text column is written, empty.
-    "not_accepted_ground",
-    "outcome",
-    "termination_ground",
-    "result_text",
-    "case_decision_no",
-    "merge_reason",
-)
-EMPTY_TEXTS = ("",) * 6
-
-
 def import_cases(
     path: Path,
     *,
@@ -343,8 +533,13 @@ def import_cases(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     file_name: str | None = None,
+    parallel: bool | None = None,
 ) -> CasesImport:
-    """Import a platform export. Nothing is written unless every row is valid and ``dry_run`` is off."""
+    """Import a platform export. Nothing is written unless every row is valid and ``dry_run`` is off.
+
+    ``parallel`` validates in a second process (default: for files over the register import's
+    PARALLEL_MIN_BYTES on a machine with more than one core).
+    """
     path = Path(path)
     require_role(actor, CASE_HANDLERS, "您没有导入投诉举报数据的权限")
     result = CasesImport(file_name=file_name or path.name, dry_run=dry_run)
@@ -352,114 +547,80 @@ def import_cases(
     if table is None:
         return result
     labels = {c.field: table.labels.get(c.field, c.label) for c in COLUMNS}
-    places = _Places()
+    places = places_by_word()
     today = timezone.localdate()
-    seen: dict[str, int] = {}
-    valid: list[tuple[str, dict]] = []
-
-    def issue(row: int, field: str, message: str) -> None:
-        if len(result.issues) < MAX_ISSUES:
-            result.issues.append(ImportIssue(row, labels.get(field, field), message))
-
-    try:
-        for number, raw in table.records():
-            result.rows += 1
-            platform_no = raw.get("platform_no", "").strip()
-            if not platform_no:
-                issue(number, "platform_no", "平台编号不能为空")
-                continue
-            if platform_no in seen:
-                issue(number, "platform_no", f"平台编号“{platform_no}”与第{seen[platform_no]}行重复")
-                continue
-            seen[platform_no] = number
-            kind = KIND_WORDS.get(raw.get("kind", "").strip(), raw.get("kind", "").strip())
-            try:
-                received_on = parse_day(raw.get("received_on", ""))
-            except ValueError as exc:
-                issue(number, "received_on", str(exc))
-                continue
-            data = CaseIn(
-                kind=kind,
-                subject=raw.get("subject", ""),
-                description=raw.get("description", ""),
-                respondent_name=raw.get("respondent_name", ""),
-                category=CATEGORY_WORDS.get(raw.get("category", "").strip(), ""),
-                received_on=received_on,
-                person_name=raw.get("person_name", ""),
-                person_phone=raw.get("person_phone", ""),
-                person_id_number=raw.get("person_id_number", ""),
-                person_address=raw.get("person_address", ""),
-                anonymous=raw.get("anonymous", "").strip() in ("是", "1", "Y", "y", "匿名"),
-                respondent_uscc=raw.get("respondent_uscc", ""),
-                respondent_address=raw.get("respondent_address", ""),
-                platform_uscc=raw.get("platform_uscc", ""),
-                place=raw.get("place", ""),
-                product=raw.get("product", ""),
-                demand=raw.get("demand", ""),
-                amount_claimed=raw.get("amount_claimed", ""),
-            )
-            try:
-                clean = validate(data, on_today=today, places=places)
-            except ComplaintsError as exc:
-                for field, message in exc.fields.items():
-                    issue(number, field if field in labels else "description", message)
-                continue
-            valid.append((platform_no, clean))
-            if progress and result.rows % 5000 == 0:
-                progress(result.rows, 0)
-    except UnreadableFile as exc:
-        result.unreadable = str(exc)
-        return result
-    if result.issues:
-        return result
-    existing: set[str] = set()
-    numbers = list(seen)
-    for start in range(0, len(numbers), CHUNK):
-        existing.update(ids_by_platform_no(numbers[start : start + CHUNK]))
-    fresh = [(p, c) for p, c in valid if p not in existing]
-    result.unchanged = len(valid) - len(fresh)
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1 and path.stat().st_size >= PARALLEL_MIN_BYTES
+    batches = (
+        batches_in_child(platform_batches, str(path), places, today)
+        if parallel
+        else validated_batches(table, places, today)
+    )
     digest = file_sha256(path)
-    with transaction.atomic():
-        writer = _Writer(actor, places)
-        for start in range(0, len(fresh), CHUNK):
-            writer.write(fresh[start : start + CHUNK])
+    try:
+        with transaction.atomic():
+            writer = _Writer()
+            chunk: list[ValidRow] = []
+            for batch in batches:
+                result.rows += batch.count
+                if batch.issues and len(result.issues) < MAX_ISSUES:
+                    result.issues.extend(ImportIssue(n, labels.get(f, f), m) for n, f, m in batch.issues)
+                if result.issues:
+                    chunk = []  # nothing more is written once a row has failed; validation goes on
+                else:
+                    chunk.extend(batch.lines)
+                    if len(chunk) >= CHUNK:
+                        writer.write(chunk)
+                        chunk = []
+                if progress:
+                    progress(result.rows, 0)
+            if result.issues:
+                transaction.set_rollback(True)
+                return result
+            writer.write(chunk)
+            result.created, result.unchanged = writer.created, writer.unchanged
+            if writer.earliest is not None:
+                flag_repeated_reports(since=writer.earliest)
             if progress:
-                progress(min(start + CHUNK, len(fresh)), len(fresh))
-        result.created = len(fresh)
-        if fresh:
-            flag_repeated_reports(since=min(c["received_on"] for _, c in fresh))
-        if dry_run:
-            transaction.set_rollback(True)
-            return result
-        run = ImportRun.objects.create(
-            actor=None if is_system(actor) else actor,
-            file_name=result.file_name,
-            file_sha256=digest,
-            rows=result.rows,
-            created=result.created,
-            unchanged=result.unchanged,
-            finished_at=timezone.now(),
-        )
-        result.run_id = run.pk
-        attachment = (
-            "\n".join(json.dumps(p, ensure_ascii=False) for p, _ in fresh).encode() if fresh else None
-        )
-        audit.record(
-            actor,
-            audit.Change(
-                "complaints.import",
-                "complaints.ImportRun",
-                str(run.pk),
-                None,
-                {
-                    "file": result.file_name,
-                    "sha256": digest,
-                    "rows": result.rows,
-                    "created": result.created,
-                    "unchanged": result.unchanged,
-                },
-                attachment=attachment,
-            ),
-        )
-        events.emit("complaints.cases_imported", {"run_id": run.pk, "created": result.created})
+                progress(result.rows, result.rows)
+            if dry_run:
+                transaction.set_rollback(True)
+                return result
+            _record(actor, result, digest, writer.filed)
+    except UnreadableFile as exc:  # raised mid-stream, e.g. a broken CSV quote
+        result.unreadable = str(exc)
     return result
+
+
+def _record(actor, result: CasesImport, digest: str, filed: list[str]) -> None:
+    """The run, its audit entry (every filed case's platform number attached) and its event."""
+    run = ImportRun.objects.create(
+        actor=None if is_system(actor) else actor,
+        file_name=result.file_name,
+        file_sha256=digest,
+        rows=result.rows,
+        created=result.created,
+        unchanged=result.unchanged,
+        finished_at=timezone.now(),
+    )
+    result.run_id = run.pk
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build one encoder per number
+    attachment = "\n".join(map(encode, filed)).encode() if filed else None
+    audit.record(
+        actor,
+        audit.Change(
+            "complaints.import",
+            "complaints.ImportRun",
+            str(run.pk),
+            None,
+            {
+                "file": result.file_name,
+                "sha256": digest,
+                "rows": result.rows,
+                "created": result.created,
+                "unchanged": result.unchanged,
+            },
+            attachment=attachment,
+        ),
+    )
+    events.emit("complaints.cases_imported", {"run_id": run.pk, "created": result.created})

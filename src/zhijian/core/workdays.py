@@ -44,11 +44,19 @@ class Calendar:
 
     def __init__(self) -> None:
         self.notices = dict(HolidayNotice.objects.values_list("year", "id"))
+        # Each day decided once per snapshot: an import counts thousands of deadlines over the same days.
+        self._workdays: dict[dt.date, bool] = {}
 
     def known(self, year: int) -> bool:
         return year in self.notices or _library_knows(year)
 
     def is_workday(self, day: dt.date) -> bool:
+        answer = self._workdays.get(day)
+        if answer is None:
+            answer = self._workdays[day] = self._decide(day)
+        return answer
+
+    def _decide(self, day: dt.date) -> bool:
         notice_id = self.notices.get(day.year)
         if notice_id is not None:
             special = _notice_days(notice_id).get(day)

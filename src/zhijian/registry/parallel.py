@@ -1,10 +1,15 @@
-"""Validating a register file, in this process or in a second one while the first one writes.
+"""Validating an import file, in this process or in a second one while the first one writes.
 
 Parsing and validating a row costs about as much CPU as writing it; on a machine with more than one
 core, a child process reads and validates the file and hands over batches, while the parent writes
-them. A batch carries the valid rows already in the staging table's column order
-(:func:`zhijian.registry.writing.stage_row`) and the problems found, so that the parent does
-almost nothing per row. The child never touches the database.
+them. A batch carries the valid rows already in the shape the parent writes (for the register, the
+staging table's lines, :func:`zhijian.registry.writing.stage_line`) and the problems found, so that
+the parent does almost nothing per row. The child never touches the database.
+
+:func:`batches_in_child` is the machinery, for any import: it runs a module-level generator of
+batches in a spawned process and yields its batches in the parent. The register's import uses it
+through :func:`validated_batches_parallel`; the 12315 import (``complaints.importing``) with its
+own generator.
 
 This module imports nothing of Django at import time: a spawned child must set Django up first.
 """
@@ -13,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
+from typing import Any
 
 BATCH = 5000
 # Batches the validating child may run ahead: more than a chunk, so that it keeps working while the
@@ -42,7 +48,8 @@ class Batch:
     """Up to BATCH consecutive rows of the file: the valid ones as staging lines, the others' problems."""
 
     count: int = 0
-    lines: list[str] = field(default_factory=list)  # writing.stage_line of each valid row
+    # What the parent writes of each valid row: for the register, writing.stage_line's text
+    lines: list[Any] = field(default_factory=list)
     issues: list[tuple[int, str, str]] = field(default_factory=list)  # (row number, field, message)
 
 
@@ -73,19 +80,33 @@ def validated_batches_serial(table, validator) -> Iterator[Batch]:
         yield batch
 
 
-def _child(path: str, jurisdictions, settings: Settings, queue) -> None:
-    """Entry point of the validating process: batches onto ``queue``, then a final marker."""
+def register_batches(path: str, jurisdictions: list[Unit], settings: Settings) -> Iterator[Batch]:
+    """The register's batches of the file at ``path``: what the validating child runs."""
+    from .tables import open_table
+    from .validation import COLUMNS, RowValidator
+
+    table = open_table(Path(path), COLUMNS)
+    allowed = set(settings.allowed) if settings.allowed is not None else None
+    validator = RowValidator(jurisdictions, today=settings.today, allowed=allowed)
+    yield from validated_batches_serial(table, validator)
+
+
+def _child(produce: str, args: tuple, queue) -> None:
+    """Entry point of the validating process: ``produce(*args)``'s batches onto ``queue``, then a marker.
+
+    ``produce`` comes as "module:function" and is imported only once Django is set up, so that it may
+    live in a module that imports models.
+    """
+    import importlib
+
     import django
 
     django.setup()
-    from .tables import UnreadableFile, open_table
-    from .validation import COLUMNS, RowValidator
+    from .tables import UnreadableFile
 
     try:
-        table = open_table(Path(path), COLUMNS)
-        allowed = set(settings.allowed) if settings.allowed is not None else None
-        validator = RowValidator(jurisdictions, today=settings.today, allowed=allowed)
-        for batch in validated_batches_serial(table, validator):
+        module, name = produce.split(":")
+        for batch in getattr(importlib.import_module(module), name)(*args):
             queue.put(("batch", batch))
         queue.put(("done", None))
     except UnreadableFile as exc:
@@ -94,8 +115,14 @@ def _child(path: str, jurisdictions, settings: Settings, queue) -> None:
         queue.put(("failed", f"{exc.__class__.__name__}: {exc}"))
 
 
-def validated_batches_parallel(path: Path, jurisdictions, settings: Settings) -> Iterator[Batch]:
-    """The same batches as :func:`validated_batches_serial`, produced by a spawned child process."""
+def batches_in_child(produce: Callable[..., Iterator[Any]], *args: Any) -> Iterator[Any]:
+    """What ``produce(*args)`` yields, produced by a spawned child process while the caller works.
+
+    ``produce`` must be a module-level function (the child imports it by name once it has set Django
+    up) and ``args`` plain picklable data (no model instance: the child unpickles them first). The child may run QUEUE_DEPTH batches
+    ahead. An :class:`~.tables.UnreadableFile` raised in the child is raised here; any other failure
+    is a RuntimeError naming it.
+    """
     import multiprocessing
 
     from .tables import UnreadableFile
@@ -103,11 +130,8 @@ def validated_batches_parallel(path: Path, jurisdictions, settings: Settings) ->
     context = multiprocessing.get_context("spawn")  # never fork a process holding a DB connection
     queue = context.Queue(maxsize=QUEUE_DEPTH)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhijian.settings")
-    # Plain data only: model instances cannot be unpickled before the child has set Django up.
-    units = [
-        Unit(j.pk, j.code, j.name, j.short_name, j.level, j.division_code, j.parent_id) for j in jurisdictions
-    ]
-    child = context.Process(target=_child, args=(str(path), units, settings, queue), daemon=True)
+    name = f"{produce.__module__}:{produce.__qualname__}"
+    child = context.Process(target=_child, args=(name, args, queue), daemon=True)
     child.start()
     try:
         while True:
@@ -131,3 +155,12 @@ def validated_batches_parallel(path: Path, jurisdictions, settings: Settings) ->
         child.join(timeout=5)
         if child.is_alive():
             child.terminate()
+
+
+def validated_batches_parallel(path: Path, jurisdictions, settings: Settings) -> Iterator[Batch]:
+    """The same batches as :func:`validated_batches_serial`, produced by a spawned child process."""
+    # Plain data only: model instances cannot be unpickled before the child has set Django up.
+    units = [
+        Unit(j.pk, j.code, j.name, j.short_name, j.level, j.division_code, j.parent_id) for j in jurisdictions
+    ]
+    return batches_in_child(register_batches, str(path), units, settings)

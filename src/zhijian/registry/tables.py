@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -45,10 +46,18 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """``(row number, {field: text})`` of every row that is not blank; cells arrive stripped."""
+        fields, indexes = tuple(self.columns), tuple(self.columns.values())
+        width = max(indexes, default=-1) + 1
+        # one C-level pick of the mapped cells per row (an import reads a million rows)
+        pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: tuple(cells[i] for i in indexes))
         for number, cells in self.rows:
-            if not any(c.strip() for c in cells):
+            if not any(cells):
                 continue
-            yield number, {f: (cells[i] if i < len(cells) else "") for f, i in self.columns.items()}
+            if len(cells) >= width:
+                yield number, dict(zip(fields, pick(cells), strict=True))
+            else:  # a short row: the missing cells are empty
+                yield number, {f: (cells[i] if i < len(cells) else "") for f, i in self.columns.items()}
 
 
 def _cell_text(value) -> str:

@@ -172,12 +172,15 @@ def resolve_respondent(uscc: str, name: str) -> Entity | None:
     return found[0] if len(found) == 1 else None
 
 
+# byte → its character of the code (b % 31), so that six random bytes become six characters at once
+_CODE_BYTES = bytes(ord(_CODE_ALPHABET[b % 31]) for b in range(256))
+
+
 def new_code(received_on: dt.date) -> str:
     """A tracking code (查询码): T + receipt date + six characters nobody can guess."""
     # one read of the system's randomness per code (an import makes 200,000 of them)
-    return (
-        "T" + received_on.strftime("%y%m%d") + "".join(_CODE_ALPHABET[b % 31] for b in secrets.token_bytes(6))
-    )
+    day = f"{received_on.year % 100:02d}{received_on.month:02d}{received_on.day:02d}"
+    return "T" + day + secrets.token_bytes(6).translate(_CODE_BYTES).decode("ascii")
 
 
 def enrolled(uscc: str, programme: str, on: dt.date) -> bool:
@@ -234,19 +237,24 @@ def prepare_case(
     )
 
 
-def start_clock(case: Case) -> None:
-    """The first time limit: an ODR firm's window, the acceptance decision, or the report's check."""
+def start_clock(case: Case) -> deadlines.PlannedDeadline | None:
+    """The first time limit of a case being filed: an ODR firm's window, the acceptance decision, or the
+    report's check. Set on the unsaved case (one INSERT files it); returns the deadline to store once
+    the case is saved."""
+    first = None
     if case.kind == Kind.COMPLAINT and enrolled(
         case.respondent_uscc, Enrolment.Programme.ODR, case.received_on
     ):
-        deadline = deadlines.set_case_deadline(case, "odr", case.received_on)
-        case.status, case.odr_until = Status.ODR, deadline.due
+        first = deadlines.plan_case_deadline(case, "odr", case.received_on)
+        case.status, case.odr_until = Status.ODR, first.due
     elif case.kind == Kind.COMPLAINT:
-        case.acceptance_due = deadlines.set_case_deadline(case, "acceptance", case.received_on).due
+        first = deadlines.plan_case_deadline(case, "acceptance", case.received_on)
+        case.acceptance_due = first.due
     elif case.kind == Kind.REPORT:
-        case.handling_due = deadlines.set_case_deadline(case, "report_verify", case.received_on).due
+        first = deadlines.plan_case_deadline(case, "report_verify", case.received_on)
+        case.handling_due = first.due
         case.repeated_report = is_repeated_report(case)
-    case.save(update_fields=["status", "odr_until", "acceptance_due", "handling_due", "repeated_report"])
+    return first
 
 
 def file_case(
@@ -265,8 +273,10 @@ def file_case(
             case = prepare_case(
                 clean, channel=channel, platform_no=platform_no, idempotency_key=idempotency_key
             )
+            first = start_clock(case)
             case.save()
-            start_clock(case)
+            if first is not None:
+                deadlines.store_case_deadline(case, first, new=True)
             channel_label = Channel(channel).label
             step(
                 case,

@@ -23,18 +23,25 @@ from ..services._base import ACTOR_PUBLIC
 from ..services.intake import file_case
 
 
+def _options(choices, chosen: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) of a select's options, worked out here: the template's per-option
+    lookups and lazy labels were most of the cost of rendering the form."""
+    return [(value, str(label), value == chosen) for value, label in choices]
+
+
 def _form_context(post=None, errors=None, status_message=""):
     question, token = new_challenge()
+    post = post or {}
     return {
-        "post": post or {},
+        "post": post,
         "errors": errors or {},
         "message": status_message,
         "question": question,
         "challenge": token,
-        "idempotency_key": (post or {}).get("idempotency_key") or new_idempotency_key(),
-        "kinds": Kind.choices,
-        "categories": Category.choices,
-        "places": county_units(),
+        "idempotency_key": post.get("idempotency_key") or new_idempotency_key(),
+        "kinds": _options(Kind.choices, post.get("kind", "")),
+        "categories": _options(Category.choices, post.get("category", "")),
+        "places": _options(county_units().values_list("code", "name"), post.get("place", "")),
     }
 
 
