@@ -122,6 +122,38 @@ def test_an_imported_case_is_counted_when_it_closes(city):
     assert observation.district == city["330203"] and observation.producer == "某餐馆"
 
 
+def test_a_platform_import_counts_its_food_cases_on_their_days_of_receipt(firms, city, tmp_path):  # noqa: F811
+    from tests.complaints.test_import import rows, write_csv
+    from zhijian.complaints.importing import import_cases
+    from zhijian.complaints.models import Case
+
+    path = write_csv(tmp_path / "export.csv", rows(firms))
+    with transaction.atomic():
+        result = import_cases(path, actor=SYSTEM)
+    assert result.ok and result.created == 3
+    event = OutboxEvent.objects.get(topic="complaints.cases_imported")
+    filed = sorted(Case.objects.values_list("pk", flat=True))
+    assert event.payload["case_ranges"] == [[filed[0], filed[-1]]]
+    events.relay_once()
+    # Only the report about expired milk is about food (a rice cooker complaint and an enquiry are not).
+    report = Case.objects.get(platform_no="P2026002")
+    observation = Observation.objects.get(source__code="own.complaints")
+    assert observation.reference == f"complaints.case:{report.code}"
+    assert observation.occurred_on == dt.date(2026, 4, 15)  # received, not closed
+    assert observation.district == city["330212"] and observation.category == "食品"
+    assert Source.objects.get(code="own.complaints").last_data_at is not None
+    # The case closing later does not count it twice.
+    emit("complaints.case_closed", closed(code=report.code, jurisdiction="330212", received_on="2026-04-15"))
+    assert Observation.objects.filter(source__code="own.complaints").count() == 1
+
+
+def test_id_ranges_compress_consecutive_ids():
+    from zhijian.complaints.importing import id_ranges
+
+    assert id_ranges([5, 3, 4, 9, 10, 12]) == [(3, 5), (9, 10), (12, 12)]
+    assert id_ranges([]) == []
+
+
 def class_changed(firm, before, after, at="2026-11-20T02:00:00+00:00"):
     return {
         "entity_id": firm.pk,

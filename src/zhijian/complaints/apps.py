@@ -47,3 +47,4 @@ class ComplaintsConfig(AppConfig):
     todos = "zhijian.complaints.hooks.todos"
     indicators = "zhijian.complaints.indicators.definitions"
     links = {"complaints.firm_disclosure": "complaints_public:disclosure_firm"}
+    providers = {"complaints.received_cases": "zhijian.complaints.providers.received_cases"}

@@ -373,6 +373,7 @@ class _Writer:
         self.created = 0
         self.unchanged = 0
         self.filed: list[str] = []  # platform numbers of the cases filed, for the audit entry
+        self.case_ids: list[int] = []  # their ids, announced as ranges with the run's event
         self.earliest: dt.date | None = None
 
     def _rule(self, kind: str, on: dt.date):
@@ -507,6 +508,7 @@ class _Writer:
         )
         self.created += len(cases)
         self.filed.extend(p for p, _, _ in firsts)
+        self.case_ids.extend(case_ids)
         earliest = min(on for _, on, _ in firsts)
         self.earliest = earliest if self.earliest is None else min(self.earliest, earliest)
 
@@ -586,13 +588,26 @@ def import_cases(
             if dry_run:
                 transaction.set_rollback(True)
                 return result
-            _record(actor, result, digest, writer.filed)
+            _record(actor, result, digest, writer.filed, id_ranges(writer.case_ids))
     except UnreadableFile as exc:  # raised mid-stream, e.g. a broken CSV quote
         result.unreadable = str(exc)
     return result
 
 
-def _record(actor, result: CasesImport, digest: str, filed: list[str]) -> None:
+def id_ranges(ids: list[int]) -> list[tuple[int, int]]:
+    """Sorted ids as inclusive ``(first, last)`` runs of consecutive numbers."""
+    ranges: list[tuple[int, int]] = []
+    for pk in sorted(ids):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], pk)
+        else:
+            ranges.append((pk, pk))
+    return ranges
+
+
+def _record(
+    actor, result: CasesImport, digest: str, filed: list[str], case_ranges: list[tuple[int, int]]
+) -> None:
     """The run, its audit entry (every filed case's platform number attached) and its event."""
     run = ImportRun.objects.create(
         actor=None if is_system(actor) else actor,
@@ -623,4 +638,7 @@ def _record(actor, result: CasesImport, digest: str, filed: list[str]) -> None:
             attachment=attachment,
         ),
     )
-    events.emit("complaints.cases_imported", {"run_id": run.pk, "created": result.created})
+    events.emit(
+        "complaints.cases_imported",
+        {"run_id": run.pk, "created": result.created, "case_ranges": [list(r) for r in case_ranges]},
+    )

@@ -72,8 +72,13 @@ class FirmWithdrawn(Payload):
 
 
 class CasesImported(Payload):
+    """An import of the national platform's export. ``case_ranges`` holds the ids of the cases it
+    filed as inclusive ``[first, last]`` ranges (a few per run: ids are drawn in blocks); a subscriber
+    that needs the cases reads them through the provider ``complaints.received_cases``."""
+
     run_id: int
     created: int
+    case_ranges: list[tuple[int, int]] = []
 
 
 register_topic("complaints.case_received", CaseReceived)

@@ -12,7 +12,8 @@ Sources and their events:
   reports about food (商品服务类别 食品) and catering (餐饮住宿服务): one case is one count, keyed
   ``complaints.case:<tracking code>``; a case closed as merged into another (合并处理) counts zero, since the
   case it joined is counted. A case imported from the national platform (which announces the run,
-  not each case) is counted when it closes;
+  not each case) is counted on its day of receipt from the run's id ranges, read through the complaints
+  app's provider ``complaints.received_cases``;
 - ``own.credit``: ``credit.class_changed`` when a firm of the food trade (GB/T 4754 divisions 13–15,
   food wholesale 512, food retail 522, catering 62) drops to a worse credit-risk class.
 """
@@ -25,11 +26,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from zhijian.core.events import subscriber
+from zhijian.core.hooks import provider
 from zhijian.core.models import Jurisdiction
 from zhijian.registry.models import Entity
 
 from .models import Channel
-from .services import record_own_observation
+from .services import record_own_observation, record_own_observations
 
 PROBLEM_CODES = {"violation", "false_disclosure", "not_disclosed", "obstruction", "unreachable"}
 # Complaint categories (商品和服务分类, complaints.models.Category) that concern food, by their label.
@@ -116,16 +118,21 @@ def record_spot_check(event) -> None:
     )
 
 
-def _food_case_values(p: dict) -> dict | None:
-    """The observation of a complaint or report about food, or ``None`` for any other case."""
+def _food_case_values(p: dict, respondents: dict[str, dict] | None = None, counties=None) -> dict | None:
+    """The observation of a complaint or report about food, or ``None`` for any other case.
+
+    ``respondents`` (USCC → name and industry code) and ``counties`` (jurisdiction code → county id)
+    are read ahead for a whole import; one case reads them itself."""
     category = FOOD_COMPLAINT_CATEGORIES.get(p.get("category", ""))
     if category is None or p.get("kind") not in COMPLAINT_KINDS:
         return None
-    respondent = (
-        Entity.objects.filter(uscc=p["respondent_uscc"]).values("name", "industry_code").first()
-        if p.get("respondent_uscc")
-        else None
-    )
+    uscc = p.get("respondent_uscc")
+    if respondents is not None:
+        respondent = respondents.get(uscc) if uscc else None
+    else:
+        respondent = (
+            Entity.objects.filter(uscc=uscc).values("name", "industry_code").first() if uscc else None
+        )
     trade = food_trade(respondent["industry_code"]) if respondent else None
     channel: str
     if p.get("platform_uscc"):
@@ -142,7 +149,7 @@ def _food_case_values(p: dict) -> dict | None:
     )
     return {
         "occurred_on": dt.date.fromisoformat(p["received_on"]),
-        "district_id": _county_of(p.get("jurisdiction")),
+        "district_id": counties(p.get("jurisdiction")) if counties else _county_of(p.get("jurisdiction")),
         "category": category,
         "channel": channel,
         "producer": producer[:120],
@@ -180,6 +187,34 @@ def close_food_complaint(event) -> None:
     values = _food_case_values(p)
     if values is not None:
         record_own_observation(source_code="own.complaints", reference=reference, count=count, **values)
+
+
+@subscriber("complaints.cases_imported", "warnings.record_imported_food_complaints")
+def record_imported_food_complaints(event) -> None:
+    """The food complaints and reports of a national-platform import, counted on the days they were
+    received (the run announces its cases as id ranges; the complaints app's provider reads them)."""
+    cases = provider("complaints.received_cases")
+    ranges = event.payload.get("case_ranges") or []
+    if cases is None or not ranges:
+        return
+    payloads = list(cases(ranges, categories=list(FOOD_COMPLAINT_CATEGORIES), kinds=list(COMPLAINT_KINDS)))
+    if not payloads:
+        return
+    usccs = {p["respondent_uscc"] for p in payloads if p.get("respondent_uscc")}
+    respondents = {
+        row["uscc"]: row
+        for row in Entity.objects.filter(uscc__in=usccs).values("uscc", "name", "industry_code").iterator()
+    }
+    units = {
+        u.code: None if u.level == Jurisdiction.Level.CITY else (u.district_id or u.pk)
+        for u in Jurisdiction.objects.filter(code__in={p["jurisdiction"] for p in payloads})
+    }
+    items = []
+    for p in payloads:
+        values = _food_case_values(p, respondents, units.get)
+        if values is not None:
+            items.append((_case_reference(p), values))
+    record_own_observations(source_code="own.complaints", items=items)
 
 
 @subscriber("credit.class_changed", "warnings.record_credit_drop")

@@ -2,7 +2,7 @@
 
 from ._common import WarningsError
 from .detection import build_series, run_detection
-from .sources import check_stale_sources, load_source_file, record_own_observation
+from .sources import check_stale_sources, load_source_file, record_own_observation, record_own_observations
 from .warnings import (
     answer_warning,
     close_warning,
@@ -27,6 +27,7 @@ __all__ = [
     "publish_consumer_notice",
     "raise_warning",
     "record_own_observation",
+    "record_own_observations",
     "run_detection",
     "verify_measures",
 ]

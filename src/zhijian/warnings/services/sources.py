@@ -196,6 +196,26 @@ def record_own_observation(*, source_code: str, reference: str, **values) -> Obs
     return observation
 
 
+def record_own_observations(*, source_code: str, items: list[tuple[str, dict]]) -> int:
+    """Keep many records from one event at once (an import's cases); a reference already kept is left
+    as it is (idempotent on the reference, like :func:`record_own_observation`). Returns how many are new."""
+    if not items:
+        return 0
+    source = Source.objects.get(code=source_code)
+    references = [r for r, _ in items]
+    known: set[str] = set()
+    for start in range(0, len(references), 2000):  # bounded IN lists (SQLite's variable limit)
+        known.update(
+            Observation.objects.filter(
+                source=source, reference__in=references[start : start + 2000]
+            ).values_list("reference", flat=True)
+        )
+    fresh = [Observation(source=source, reference=r, **v) for r, v in items if r not in known]
+    Observation.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
+    Source.objects.filter(pk=source.pk).update(last_data_at=timezone.now(), stale_since=None)
+    return len(fresh)
+
+
 def check_stale_sources(*, actor, now: dt.datetime | None = None) -> list[Source]:
     """Raise the alarm (事件 + 标记) for every source whose newest data is older than its freshness limit."""
     actor = actor_of(actor)
