@@ -63,7 +63,7 @@ def home(request):
     }
     for task in page.rows:
         task.checks, task.done = counts.get(task.pk, (0, 0))
-    plans = restrict(Plan.objects.select_related("jurisdiction"), request.user, VIEW)[:50]
+    plans = _plans_for(request.user).filter(year__gte=year - 1)[:PLANS_ON_HOME]
     return render(
         request,
         "inspections/home.html",
@@ -74,8 +74,43 @@ def home(request):
             "figures": queries.cockpit_figures(request.user, year),
             "year": year,
             "overdue": queries.overdue_publicity(request.user).count(),
-            "plan_form": PlanForm(initial={"year": year, "jurisdiction": request.user.jurisdiction_id}),
         },
+    )
+
+
+PLANS_ON_HOME = 5
+PLAN_SORTS = {"year": Sort("年度", ("year",)), "title": Sort("计划名称", ("title",))}
+
+
+def _plans_for(user):
+    return restrict(Plan.objects.select_related("jurisdiction"), user, VIEW)
+
+
+@policy_view("inspections.manage")
+def plan_list(request):
+    return _plan_page(request)
+
+
+def _plan_page(request, *, form: PlanForm | None = None, status: int = 200):
+    """The annual plans (年度抽查计划) on the shared pager, with the form to make one; a refused plan
+    comes back with what was typed."""
+    page = paginate(request, _plans_for(request.user), sorts=PLAN_SORTS)
+    tasks = dict(
+        Task.objects.filter(plan__in=page.rows)
+        .values("plan_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("plan_id", "n")
+    )
+    if form is None:
+        form = PlanForm(
+            initial={"year": timezone.localdate().year, "jurisdiction": request.user.jurisdiction_id}
+        )
+    return render(
+        request,
+        "inspections/plan_list.html",
+        {"plans": [(p, tasks.get(p.pk, 0)) for p in page.rows], "page": page, "plan_form": form},
+        status=status,
     )
 
 
@@ -83,17 +118,12 @@ def home(request):
 @require_POST
 def plan_new(request):
     form = PlanForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("inspections:home")
-    plan = attempt(request, services.create_plan, actor=request.user, **form.cleaned_data)
-    if plan is not FAILED:
-        messages.success(request, f"已制定计划：{plan}")
-    return redirect("inspections:home")
-
-
-def _plans_for(user):
-    return restrict(Plan.objects.select_related("jurisdiction"), user, VIEW)
+    if form.is_valid():
+        plan = attempt(request, services.create_plan, actor=request.user, **form.cleaned_data, form=form)
+        if plan is not FAILED:
+            messages.success(request, f"已制定计划：{plan}")
+            return redirect("inspections:plans")
+    return _plan_page(request, form=form, status=400)
 
 
 @policy_view("inspections.manage")
