@@ -113,3 +113,15 @@ def test_a_service_date_after_today_comes_back_beside_the_field(users, lab_users
     assert response.status_code == 400 and 'value="2099-01-01"' in page and "不能晚于今天" in page
     sample.refresh_from_db()
     assert sample.served_on is None
+
+
+def test_a_refused_plan_comes_back_with_what_was_typed(users, reference):
+    from zhijian.sampling.models import SamplingPlan
+
+    response = login(users["admin"]).post(
+        "/sampling/plans/new/",
+        {"year": "1999", "kind": "food", "purpose": "supervision", "title": "2026年春节食品专项抽检"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="2026年春节食品专项抽检"' in page and 'value="1999"' in page
+    assert 'aria-invalid="true"' in page and not SamplingPlan.objects.exists()

@@ -165,6 +165,11 @@ ANNOUNCEMENT_SORTS = {
 
 @policy_view("sampling.plans")
 def plan_list(request):
+    return _plan_page(request)
+
+
+def _plan_page(request, *, form: PlanForm | None = None, status: int = 200):
+    """The year's plans with the form to make one; a refused plan comes back with what was typed."""
     year = _year(request)
     page = paginate(
         request,
@@ -193,8 +198,9 @@ def plan_list(request):
             "year": year,
             "plans": [(p, *per_plan.get(p.pk, [0, 0]), sampled.get(p.pk, 0)) for p in plans],
             "page": page,
-            "form": PlanForm() if allows(request.user, "sampling.plans.edit") else None,
+            "form": form or (PlanForm() if allows(request.user, "sampling.plans.edit") else None),
         },
+        status=status,
     )
 
 
@@ -209,12 +215,11 @@ def plan_new(request):
             actor=request.user,
             department=request.user.department,
             **form.cleaned_data,
+            form=form,
         )
         if plan is not FAILED:
             return redirect("sampling:plan_detail", pk=plan.pk)
-    else:
-        messages.error(request, "计划填写有误")
-    return redirect("sampling:plan_list")
+    return _plan_page(request, form=form, status=400)
 
 
 @policy_view("sampling.plans")
