@@ -178,6 +178,9 @@ def test_staff_create_a_task_commit_and_draw_through_the_pages(city, users):
             f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "1 7 13 22 28 31 + 5"}, follow=True
         )
         assert "应写作“01 07 13 22 28 31 + 05”" in wrong.content.decode()
+        # a refused draw comes back (400) with the value as typed, and nothing was drawn
+        assert wrong.status_code == 400 and 'value="1 7 13 22 28 31 + 5"' in wrong.content.decode()
+        assert Draw.objects.get(pk=draw.pk).status == "committed"
         client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "01 07 13 22 28 31 + 05"})
     draw.refresh_from_db()
     assert draw.status == "drawn" and draw.selected_count == 2  # ⌈40 × 0.05⌉ unclassified firms

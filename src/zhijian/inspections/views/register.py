@@ -19,7 +19,14 @@ from zhijian.registry.models import Entity
 from .. import queries, services
 from ..forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
 from ..models import CheckItem, Specialty
-from .office import _form_errors
+
+
+def _form_errors(request, form) -> None:
+    # Still a flash and a redirect: the absence and conflict forms are not re-rendered bound yet.
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
 
 
 @policy_view("inspections.manage")
