@@ -355,3 +355,15 @@ def test_cli_commits_to_a_lottery_issue_and_refuses_a_wrong_day(city, users, cap
     call_command(*args, "--draw-date", lottery["beacon_date"].isoformat(), "--as", users["haishu"].username)
     draw = Draw.objects.get(task=task)
     assert "承诺值" in capsys.readouterr().out and draw.beacon_issue == lottery["beacon_issue"]
+
+
+def test_a_refused_conflict_declaration_comes_back_with_what_was_typed(scene):
+    zhou = scene["zhou"]
+    client = client_for(zhou.user)
+    response = client.post(
+        f"/inspections/inspectors/{zhou.pk}/conflict/",
+        {"uscc": "91330203MA2XXXXXX0", "reason": "配偶在该企业任职"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "未找到该企业" in page and 'value="配偶在该企业任职"' in page
+    assert not zhou.conflicts.exists()
