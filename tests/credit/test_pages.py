@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
 from zhijian.core.access import SystemActor
@@ -267,3 +268,91 @@ def test_a_district_sees_its_grassroots_offices_and_the_city_a_totals_row(users,
     assert 'id="by-office"' in page and 'data-chart="office-chart-data"' in page
     city = client_for(users["admin"]).get("/credit/").content.decode()
     assert 'id="by-office"' not in city and 'class="totals"' in city
+
+
+# --- a refused form comes back with what was typed, beside its fields, and nothing changed ------------
+
+
+def test_a_refused_repair_application_keeps_what_was_typed_beside_its_item(entities, enterprise_user, data):
+    client = client_for(enterprise_user)
+    entry = entities["haishu"].list_entries.get()
+    page = client.get("/credit/mine/").content.decode()
+    assert 'class="apply"' in page and "data-confirm" in page
+    # Given a statement typed but the commitment left unticked
+    response = client.post(f"/credit/mine/apply/entry/{entry.pk}/", {"statement": "已于11月补报2025年度报告"})
+    page = response.content.decode()
+    # Then the page comes back (400) with the statement as typed and the refusal beside the checkbox
+    assert response.status_code == 400
+    assert "已于11月补报2025年度报告</textarea>" in page
+    assert "请勾选信用承诺" in page and 'aria-invalid="true"' in page
+    assert f'id="id_entry{entry.pk}_commitment"' in page
+    assert not RepairApplication.objects.exists()
+    # And an empty statement is refused by the form with a Chinese message, the ticked box kept
+    response = client.post(f"/credit/mine/apply/entry/{entry.pk}/", {"statement": " ", "commitment": "on"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "这个字段是必填项" in page
+    assert f'id="id_entry{entry.pk}_commitment" checked' in page or "checked" in page
+    assert not RepairApplication.objects.exists()
+
+
+def test_the_officers_credit_forms_keep_what_was_typed_on_a_refusal(users, entities, data):
+    client = client_for(users["haishu"])
+    firm = entities["haishu"]
+    records_before = CreditRecord.objects.count()
+    # A penalty without its decision number
+    response = client.post(
+        f"/credit/entities/{firm.uscc}/penalties/",
+        {"title": "发布虚假广告", "occurred_on": "2026-11-02", "measures": ["fine"], "sector": "general"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="发布虚假广告"' in page
+    assert 'id="penalty-form" novalidate' in page and "<details open>" in page
+    assert CreditRecord.objects.count() == records_before
+    # A listing dated tomorrow: the service's refusal sits beside the date
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = client.post(
+        f"/credit/entities/{firm.uscc}/abnormal/",
+        {"ground": "unreachable", "entered_on": tomorrow, "reason": "住所无法联系，已公告"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="住所无法联系，已公告"' in page
+    assert "不能晚于今天" in page and f'value="{tomorrow}"' in page
+    assert firm.list_entries.count() == 1
+    # A serious-list proposal without a reason, from the entry's row
+    entry = firm.list_entries.get()
+    response = client.post(f"/credit/lists/{entry.pk}/propose-serious/", {"reason": ""})
+    assert response.status_code == 400 and "这个字段是必填项" in response.content.decode()
+    # The 鄞州 officer withdraws a record without a reason: the date typed stays, nothing is withdrawn
+    yinzhou = client_for(users["yinzhou"])
+    record = data["public"]
+    response = yinzhou.post(
+        f"/credit/records/{record.pk}/withdraw/", {"revoked_on": "2026-10-09", "reason": ""}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="2026-10-09"' in page and "<details open>" in page
+    assert "确认撤下该记录" in page
+    record.refresh_from_db()
+    assert record.withdrawn_on is None
+
+
+def test_a_review_without_an_opinion_comes_back_and_decides_nothing(users, entities, data):
+    from zhijian.credit.models import ListDecision
+
+    firm = entities["yinzhou"]
+    old = services.enter_list(
+        actor=SystemActor("test"),
+        entity=firm,
+        list_code=CreditList.ABNORMAL,
+        ground=ListGround.ANNUAL_REPORT,
+        entered_on=dt.date(2022, 6, 1),
+        reason="未按期公示2021年度报告",
+    )
+    decision = services.propose_serious_listing(
+        actor=users["yinzhou"], entity=firm, ground="abnormal_3y", reason="届满3年仍未履行", source_entry=old
+    )
+    reviewer = client_for(users["department"])
+    assert "确认驳回该申请" in reviewer.get("/credit/").content.decode()
+    response = reviewer.post(f"/credit/decisions/{decision.pk}/review/", {"approve": "0", "note": ""})
+    assert response.status_code == 400 and "这个字段是必填项" in response.content.decode()
+    decision.refresh_from_db()
+    assert decision.status == ListDecision.Status.PENDING

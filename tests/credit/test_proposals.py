@@ -443,3 +443,38 @@ def test_a_result_recorded_by_the_inspections_app_proposes_with_its_code_also_wh
         "2026年海曙区住所核查",
         inspection.verification_code,
     )
+
+
+def test_a_refused_decision_comes_back_on_the_proposals_page_with_what_was_typed(firm, proposal, users):
+    client = client_for(users["haishu"])
+    audited = AuditEntry.objects.count()
+    # The queue links each proposal to its own page, whose decisions ask before they are sent
+    assert f"/credit/proposals/{proposal.pk}/" in client.get("/credit/proposals/").content.decode()
+    page = client.get(f"/credit/proposals/{proposal.pk}/").content.decode()
+    assert "确认作出列入经营异常名录决定" in page and "确认不予列入" in page
+    # A confirmation without a decision number: its date and explanation stay, the error is beside the field
+    day = (FOUND_ON + dt.timedelta(days=2)).isoformat()
+    response = client.post(
+        f"/credit/proposals/{proposal.pk}/confirm/",
+        {"entered_on": day, "decision_no": "", "reason": "经两次实地核查均无法联系"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f'value="{day}"' in page and 'value="经两次实地核查均无法联系"' in page
+    assert 'id="id_c_decision_no"' in page and 'aria-invalid="true"' in page and "这个字段是必填项" in page
+    # A date before the finding: the service's refusal sits beside the date, the number typed stays
+    response = client.post(
+        f"/credit/proposals/{proposal.pk}/confirm/",
+        {"entered_on": (FOUND_ON - dt.timedelta(days=1)).isoformat(), "decision_no": "甬海异〔2026〕11号"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "列入日期不能早于查实日期" in page
+    assert 'value="甬海异〔2026〕11号"' in page
+    # A rejection without a reason comes back open, with nothing decided
+    response = client.post(f"/credit/proposals/{proposal.pk}/reject/", {"reason": "  "})
+    page = response.content.decode()
+    assert response.status_code == 400 and '<details class="reject" open>' in page
+    assert "请填写不予列入的理由" in page or "这个字段是必填项" in page
+    proposal.refresh_from_db()
+    assert proposal.status == ListingProposal.Status.OPEN and not ListEntry.objects.exists()
+    assert AuditEntry.objects.count() == audited

@@ -44,7 +44,7 @@ def test_search_by_name_fragment_and_code(haishu):
     entry(other)
     client = Client()
     by_name = client.get("/credit/lists/public/", {"q": "恒达"}).content.decode()
-    assert listed.name in by_name and other.name not in by_name
+    assert "宁波<mark>恒达</mark>机械有限公司" in by_name and other.name not in by_name
     by_code = client.get("/credit/lists/public/", {"q": other.uscc.lower()}).content.decode()
     assert other.name in by_code and listed.name not in by_code
 
@@ -52,3 +52,13 @@ def test_search_by_name_fragment_and_code(haishu):
 def test_an_unknown_list_falls_back_to_the_abnormal_list():
     response = Client().get("/credit/lists/public/", {"list": "nonsense"})
     assert response.status_code == 200 and "<strong>经营异常名录</strong>" in response.content.decode()
+
+
+def test_the_public_lists_are_on_the_shared_pager(haishu):
+    for n in range(3):
+        entry(EntityFactory(jurisdiction=haishu), entered_on=dt.date(2026, 3, 2 + n))
+    client = Client()
+    page = client.get("/credit/lists/public/", {"size": "20", "sort": "entered_on"}).content.decode()
+    assert "共 3 条" in page and 'aria-sort="ascending"' in page and 'name="size"' in page
+    assert page.index("2026-03-02") < page.index("2026-03-04")
+    assert client.get("/credit/lists/public/", {"sort": "authority"}).status_code == 400

@@ -244,13 +244,14 @@ def test_page_forms_refuse_out_of_scope_objects_and_other_roles(world, who):
         reverse("equipment:unit_maintenance", args=[mall.code]),
         {"kind": "half_month", "performed_on": today, "worker": "王"},
     )
+    # in scope but not the maintainer: refused beside the form, re-rendered with what was typed (400)
     expected = {
         "lift_a": 302,
-        "mall": 302,
-        "haishu": 302,
-        "admin": 302,
-        "department": 302,
-        "institute": 302,
+        "mall": 400,
+        "haishu": 400,
+        "admin": 400,
+        "department": 400,
+        "institute": 400,
         "yinzhou": 404,
         "school": 404,
         "lift_b": 404,
@@ -260,7 +261,7 @@ def test_page_forms_refuse_out_of_scope_objects_and_other_roles(world, who):
     if who == "lift_a":
         assert mall.maintenance.count() == 1
     elif who in ("mall", "haishu", "admin", "department", "institute"):
-        assert mall.maintenance.count() == 0  # in scope, but not the maintainer: refused with a message
+        assert mall.maintenance.count() == 0  # in scope, but not the maintainer: refused
 
     status = page.post(
         reverse("equipment:unit_status", args=[school.code]),
@@ -289,6 +290,23 @@ def test_page_forms_refuse_out_of_scope_objects_and_other_roles(world, who):
     confirm = page.post(reverse("equipment:rule_confirm", args=[1]))
     assert confirm.status_code in ((302, 404) if who == "admin" else (403,)), who
     accident = page.post(reverse("equipment:accident_new"), {})
-    assert accident.status_code == (302 if who in ("admin", "department", "haishu", "yinzhou") else 403), who
+    # an empty accident form comes back (400) for those who may record one
+    assert accident.status_code == (400 if who in ("admin", "department", "haishu", "yinzhou") else 403), who
     upload = page.post(reverse("equipment:import"), {})
     assert upload.status_code == (200 if who in ("admin", "department", "haishu", "yinzhou") else 403), who
+
+
+def test_a_refused_maintenance_record_comes_back_with_what_was_typed(world):
+    from zhijian.equipment.models import MaintenanceRecord
+
+    mall = world["units"]["mall"].code
+    client = client_for(world, "lift_a")
+    url = reverse("equipment:unit_maintenance", args=[mall])
+    before = MaintenanceRecord.objects.count()
+    # Without the worker's name: the form refuses, the date and findings typed stay
+    response = client.post(
+        url, {"kind": "half_month", "performed_on": "2026-11-20", "findings": "曳引机异响已处理"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="曳引机异响已处理"' in page and 'value="2026-11-20"' in page
+    assert 'aria-invalid="true"' in page and MaintenanceRecord.objects.count() == before

@@ -133,3 +133,36 @@ def test_a_department_reports_its_own_indicators_for_the_city(catalogue, city):
         report(food, Indicator.objects.get(code="s001.t21.r09"), city["330200"], value="50")  # 商标处's
     with pytest.raises(Forbidden):
         report(food, Indicator.objects.get(code="s001.t21.r22"), city["330203"], value="1")
+
+
+def test_refused_reports_and_corrections_come_back_with_what_was_typed(quota, users, head, city):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    client = Client()
+    assert client.login(username=users["haishu"].username, password=PASSWORD)
+    # A report without its evidence note: the value and the period typed stay, nothing is reported
+    response = client.post(
+        f"/indicators/i/{quota.code}/report/",
+        {
+            "jurisdiction": city["330203"].pk,
+            "period_start": "2020-01-01",
+            "period_end": "2020-12-31",
+            "value": "17",
+            "miss_reason": "两家企业延期验收",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="17"' in page and 'value="两家企业延期验收"' in page
+    assert 'aria-invalid="true"' in page and not ReportedValue.objects.exists()
+    # A correction of a locked value without its reason keeps the new value, and adds no version
+    locked = reporting.approve_value(
+        actor=head, row=report(users["haishu"], quota, city["330203"]), note="核实"
+    )
+    response = client.post(
+        f"/indicators/values/{locked.pk}/correct/", {"value": "12", "evidence_note": "补充名单"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="12"' in page and '<details class="card" open>' in page
+    assert ReportedValue.objects.count() == 1

@@ -178,6 +178,9 @@ def test_staff_create_a_task_commit_and_draw_through_the_pages(city, users):
             f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "1 7 13 22 28 31 + 5"}, follow=True
         )
         assert "应写作“01 07 13 22 28 31 + 05”" in wrong.content.decode()
+        # a refused draw comes back (400) with the value as typed, and nothing was drawn
+        assert wrong.status_code == 400 and 'value="1 7 13 22 28 31 + 5"' in wrong.content.decode()
+        assert Draw.objects.get(pk=draw.pk).status == "committed"
         client.post(f"/inspections/tasks/{task.pk}/draw/", {"beacon_value": "01 07 13 22 28 31 + 05"})
     draw.refresh_from_db()
     assert draw.status == "drawn" and draw.selected_count == 2  # ⌈40 × 0.05⌉ unclassified firms
@@ -352,3 +355,15 @@ def test_cli_commits_to_a_lottery_issue_and_refuses_a_wrong_day(city, users, cap
     call_command(*args, "--draw-date", lottery["beacon_date"].isoformat(), "--as", users["haishu"].username)
     draw = Draw.objects.get(task=task)
     assert "承诺值" in capsys.readouterr().out and draw.beacon_issue == lottery["beacon_issue"]
+
+
+def test_a_refused_conflict_declaration_comes_back_with_what_was_typed(scene):
+    zhou = scene["zhou"]
+    client = client_for(zhou.user)
+    response = client.post(
+        f"/inspections/inspectors/{zhou.pk}/conflict/",
+        {"uscc": "91330203MA2XXXXXX0", "reason": "配偶在该企业任职"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "未找到该企业" in page and 'value="配偶在该企业任职"' in page
+    assert not zhou.conflicts.exists()

@@ -237,3 +237,29 @@ def test_publishing_marks_results_public_and_is_audited(visit, users):
     inspection.refresh_from_db()
     assert inspection.published_at is not None
     assert AuditEntry.objects.filter(action="inspections.publish").count() == 1
+
+
+def test_a_refused_follow_up_comes_back_on_the_check_page_with_what_was_typed(visit):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    inspection, zhou = visit["inspection"], visit["zhou"].user
+    services.record_result(
+        actor=zhou,
+        inspection=inspection,
+        result_code="pending",
+        completed_on=dt.date(2026, 9, 25),
+        rectification_due=dt.date(2026, 10, 20),
+        findings="未公示即时信息",
+    )
+    client = Client()
+    assert client.login(username=zhou.username, password=PASSWORD)
+    url = f"/inspections/checks/{inspection.pk}/"
+    assert "确认移送立案" in client.get(url).content.decode()
+    # A rectification report dated before the check: refused beside the date, the date kept
+    response = client.post(url + "rectification/", {"on": "2026-09-01"})
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="2026-09-01"' in page and "须在检查日期与今天之间" in page
+    inspection.refresh_from_db()
+    assert inspection.rectification_reported_on is None

@@ -196,3 +196,29 @@ def test_the_cockpit_counts_confirmed_firms_once(campaign, firms, standards, use
     }
     assert by_unit[firms["haishu"].jurisdiction_id] == 1
     assert by_unit.get(firms["yinzhou"].jurisdiction_id, 0) == 0
+
+
+def test_refused_review_and_plan_come_back_on_the_enrolment_page_with_what_was_typed(
+    campaign, firms, standards, users
+):
+    from tests.quality.test_scoping_matrix import client_for
+
+    enrolment = enrol(users["haishu"], campaign, firms["haishu"], standards)
+    admin = client_for(users["admin"])
+    url = f"/quality/enrolments/{enrolment.pk}/"
+    assert 'id="review-form" novalidate data-confirm=' in admin.get(url).content.decode()
+    # Returning without a note is refused beside the note; the choice made stays, nothing is decided
+    response = admin.post(url + "review/", {"decision": "reject", "note": ""})
+    page = response.content.decode()
+    assert response.status_code == 400 and "请填写退回理由" in page and 'id="id_decision_1" checked' in page
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.SUBMITTED
+    services.review_enrolment(actor=users["admin"], enrolment=enrolment, approve=True)
+    # A plan without its number keeps the title typed
+    response = client_for(users["haishu"]).post(
+        url + "plan/", {"plan_no": "", "plan_title": "轴承振动对标技术方案", "uploaded_on": "2026-11-02"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="轴承振动对标技术方案"' in page
+    enrolment.refresh_from_db()
+    assert not enrolment.plan_no

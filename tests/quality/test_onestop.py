@@ -280,3 +280,21 @@ def test_the_city_admits_a_provider_and_a_firm_requests_from_the_search_page(cit
         follow=True,
     )
     assert "不是有效的标准编号" in bad.content.decode()
+
+
+def test_a_refused_quote_comes_back_on_the_request_with_what_was_typed(labs, firm_users):
+    request = services.request_service(
+        actor=firm_users["haishu"],
+        capability=labs["L1"]["capability"],
+        product="深沟球轴承",
+        standard=labs["L1"]["capability"].standards.first(),
+    )
+    lab = client_for(labs["L1"]["user"])
+    assert "确认谢绝该服务需求" in lab.get(f"/quality/requests/{request.pk}/").content.decode()
+    response = lab.post(
+        f"/quality/requests/{request.pk}/quote/", {"price": "", "days": "6", "note": "含加急费"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'value="6"' in page and 'value="含加急费"' in page
+    request.refresh_from_db()
+    assert request.status == RequestStatus.REQUESTED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from zhijian.core.forms import FilesField, date_field
 
@@ -33,6 +34,25 @@ class AbnormalForm(forms.Form):
     decision_no = forms.CharField(label="决定书文号", max_length=80, required=False)
 
 
+class WithdrawForm(forms.Form):
+    """Withdrawing a record whose decision was revoked (撤下); one per record row, so without ids."""
+
+    revoked_on = date_field("原决定被撤销的日期")
+    reason = forms.CharField(label="撤销原因", max_length=300)
+
+
+class SeriousProposalForm(forms.Form):
+    """Proposing a firm for the serious list (提请列入严重违法失信名单); one per entry row, without ids."""
+
+    reason = forms.CharField(label="理由", max_length=300)
+
+
+class ReviewForm(forms.Form):
+    """The review of a serious-list decision (审核); 批准 or 驳回 is the button pressed."""
+
+    note = forms.CharField(label="审核意见", max_length=300)
+
+
 class RepairForm(forms.Form):
     statement = forms.CharField(
         label="纠正失信行为、消除不良影响的情况", widget=forms.Textarea(attrs={"rows": 3})
@@ -56,9 +76,19 @@ class DecisionForm(forms.Form):
 
 
 class ProposalConfirmForm(forms.Form):
+    """The decision to list on a proposal; the date bounds are the browser's hint, the service checks."""
+
     entered_on = date_field("列入日期")
     decision_no = forms.CharField(label="列入决定书文号", max_length=80)
     reason = forms.CharField(label="列入说明（留空则用建议的说明）", max_length=300, required=False)
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["entered_on"].widget.attrs["max"] = today.isoformat()
+        if proposal is not None:
+            self.fields["entered_on"].widget.attrs["min"] = proposal.found_on.isoformat()
+            self.fields["reason"].initial = proposal.reason
 
 
 class ProposalRejectForm(forms.Form):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("repairs/<int:pk>/decide/", office.decide, name="decide"),
     path("repairs/evidence/<int:pk>/", office.repair_evidence, name="repair_evidence"),
     path("proposals/", proposals.proposal_list, name="proposals"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/confirm/", proposals.proposal_confirm, name="proposal_confirm"),
     path("proposals/<int:pk>/reject/", proposals.proposal_reject, name="proposal_reject"),
     path("mine/", enterprise.mine, name="mine"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("inspectors/<int:pk>/", register.inspector_detail, name="inspector_detail"),
     path("inspectors/<int:pk>/absence/", register.inspector_absence, name="inspector_absence"),
     path("inspectors/<int:pk>/conflict/", register.inspector_conflict, name="inspector_conflict"),
+    path("plans/", office.plan_list, name="plans"),
     path("plans/new/", office.plan_new, name="plan_new"),
     path("tasks/new/", office.task_new, name="task_new"),
     path("tasks/<int:pk>/", office.task_detail, name="task_detail"),

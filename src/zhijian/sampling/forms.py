@@ -80,7 +80,7 @@ class ReportForm(forms.Form):
 
 
 class ServeForm(forms.Form):
-    served_on = _date("送达日期")
+    served_on = _date("结论送达日期")
 
 
 class ObjectionForm(forms.Form):

@@ -32,7 +32,7 @@ def recipients_for(user):
 
 
 def public_notices():
-    return restrict(RiskWarning.objects.all(), None, VIEW).order_by("-notice_published_at")
+    return restrict(RiskWarning.objects.all(), None, VIEW).order_by("-notice_published_at", "-pk")
 
 
 def _median_hours(pairs) -> float | None:

@@ -72,9 +72,9 @@ def enter_list(
         raise CreditError("needs_review", "列入严重违法失信名单须经审核，请提交列入申请")
     _check_ground(list_code, ground)
     if not reason.strip():
-        raise CreditError("reason_required", "请填写列入说明")
+        raise CreditError("reason_required", "请填写列入说明", fields={"reason": "请填写列入说明"})
     if entered_on > timezone.localdate():
-        raise CreditError("future_date", "列入日期不能晚于今天")
+        raise CreditError("future_date", "列入日期不能晚于今天", fields={"entered_on": "不能晚于今天"})
     if ListEntry.objects.filter(
         entity=entity, list=list_code, ground=ground, status=ListEntry.Status.IN_FORCE
     ).exists():

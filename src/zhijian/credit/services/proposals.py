@@ -203,10 +203,13 @@ def confirm_listing_proposal(
     (in force and public from ``entered_on``, the enterprise notified, reclassed)."""
     proposal = _open_proposal_for_decision(actor, proposal)
     if not decision_no.strip():
-        raise CreditError("decision_no_required", "请填写列入决定书文号")
+        raise CreditError(
+            "decision_no_required", "请填写列入决定书文号", fields={"decision_no": "请填写列入决定书文号"}
+        )
     entered_on = entered_on or timezone.localdate()
     if entered_on < proposal.found_on:
-        raise CreditError("bad_date", f"列入日期不能早于查实日期（{proposal.found_on:%Y-%m-%d}）")
+        message = f"列入日期不能早于查实日期（{proposal.found_on:%Y-%m-%d}）"
+        raise CreditError("bad_date", message, fields={"entered_on": message})
     before = _snapshot(proposal, PROPOSAL_FIELDS)
     entry = enter_list(
         actor=actor,
@@ -240,7 +243,9 @@ def reject_listing_proposal(*, actor, proposal: ListingProposal, reason: str) ->
     """Reject a proposal with a reason (不予列入); nothing becomes public, the enterprise is not told."""
     proposal = _open_proposal_for_decision(actor, proposal)
     if not reason.strip():
-        raise CreditError("reason_required", "请填写不予列入的理由")
+        raise CreditError(
+            "reason_required", "请填写不予列入的理由", fields={"reason": "请填写不予列入的理由"}
+        )
     before = _snapshot(proposal, PROPOSAL_FIELDS)
     proposal.status = ListingProposal.Status.REJECTED
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
@@ -287,7 +292,7 @@ def propose_serious_listing(
     _require(actor, entity)
     _check_ground(CreditList.SERIOUS, ground)
     if not reason.strip():
-        raise CreditError("reason_required", "请填写列入理由")
+        raise CreditError("reason_required", "请填写列入理由", fields={"reason": "请填写列入理由"})
     if ground == ListGround.ABNORMAL_THREE_YEARS and (
         source_entry is None or not serious_candidates().filter(pk=source_entry.pk, entity=entity).exists()
     ):
@@ -358,7 +363,7 @@ def review_list_decision(
     if decision.status != ListDecision.Status.PENDING:
         raise CreditError("decided", "该申请已审核")
     if not note.strip():
-        raise CreditError("reason_required", "请填写审核意见")
+        raise CreditError("reason_required", "请填写审核意见", fields={"note": "请填写审核意见"})
     decided_on = decided_on or timezone.localdate()
     entry = decision.entry
     before = _snapshot(entry, ENTRY_FIELDS)

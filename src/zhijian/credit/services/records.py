@@ -193,7 +193,7 @@ def withdraw_record(
     """
     _require(actor, record)
     if not reason.strip():
-        raise CreditError("reason_required", "请填写撤销原因")
+        raise CreditError("reason_required", "请填写撤销原因", fields={"reason": "请填写撤销原因"})
     if record.withdrawn_on:
         return record
     today = today or timezone.localdate()

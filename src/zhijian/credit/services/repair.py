@@ -148,9 +148,13 @@ def apply_for_repair(
     if problems:
         raise CreditError("ineligible", "不符合信用修复条件：" + "；".join(problems))
     if not statement.strip():
-        raise CreditError("statement_required", "请说明纠正失信行为、消除不良影响的情况")
+        raise CreditError(
+            "statement_required",
+            "请说明纠正失信行为、消除不良影响的情况",
+            fields={"statement": "请说明纠正失信行为、消除不良影响的情况"},
+        )
     if not commitment:
-        raise CreditError("commitment_required", "请勾选信用承诺")
+        raise CreditError("commitment_required", "请勾选信用承诺", fields={"commitment": "请勾选信用承诺"})
     _check_evidence(evidence)
     open_ = RepairApplication.objects.filter(status=RepairApplication.Status.SUBMITTED)
     if (list_entry and open_.filter(list_entry=list_entry).exists()) or (

@@ -7,7 +7,6 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import allows, policy_view
@@ -21,7 +20,7 @@ from zhijian.registry.models import Entity
 
 from .. import queries, services
 from ..classify import ENGINES
-from ..forms import AbnormalForm, DecisionForm, PenaltyForm
+from ..forms import AbnormalForm, DecisionForm, PenaltyForm, ReviewForm, SeriousProposalForm, WithdrawForm
 from ..models import (
     CreditClass,
     CreditList,
@@ -42,6 +41,12 @@ def may_run_batch(user) -> bool:
 
 @policy_view("credit.view")
 def overview(request):
+    return _overview_page(request)
+
+
+def _overview_page(request, *, status: int = 200, review: tuple[int, ReviewForm] | None = None):
+    """The distribution with the decisions to review; ``review`` is a refused review (decision pk, form)
+    shown again with the opinion as typed."""
     rows = queries.distribution(request.user)
     chart = {
         "names": [r["name"] for r in rows],
@@ -90,11 +95,15 @@ def overview(request):
             "city_wide": is_city_wide(request.user),
             "may_run": may_run_batch(request.user),
             "engines": ENGINES,
-            "pending_decisions": queries.pending_decisions(request.user)[:20],
+            "pending_decisions": [
+                (d, review[1] if review and review[0] == d.pk else ReviewForm(auto_id=False))
+                for d in queries.pending_decisions(request.user)[:20]
+            ],
             "open_proposals": (
                 queries.listing_proposals(request.user).count() if request.user.role != Role.INSPECTOR else 0
             ),
         },
+        status=status,
     )
 
 
@@ -128,6 +137,11 @@ def standing_list(request):
 @policy_view("credit.view")
 def entity_credit(request, uscc: str):
     entity = get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, uscc=uscc)
+    return _entity_page(request, entity)
+
+
+def _entity_page(request, entity: Entity, *, status: int = 200, **bound):
+    """An entity's credit with the officer's forms; ``bound`` is a refused form shown again as typed."""
     may_change = can(request.user, entity, CHANGE)
     return render(
         request,
@@ -143,12 +157,17 @@ def entity_credit(request, uscc: str):
             "may_change": may_change,
             "penalty_form": PenaltyForm(),
             "abnormal_form": AbnormalForm(),
+            # One blank form per row of records and entries; a refused one comes back for its row only.
+            "withdraw_blank": WithdrawForm(auto_id=False),
+            "serious_blank": SeriousProposalForm(auto_id=False),
+            **bound,
         },
+        status=status,
     )
 
 
 def _entity_for_change(request, uscc: str) -> Entity:
-    return get_scoped(Entity.objects.all(), request.user, CHANGE, uscc=uscc)
+    return get_scoped(Entity.objects.select_related("jurisdiction"), request.user, CHANGE, uscc=uscc)
 
 
 @policy_view("credit.record")
@@ -156,31 +175,28 @@ def _entity_for_change(request, uscc: str) -> Entity:
 def add_penalty(request, uscc: str):
     entity = _entity_for_change(request, uscc)
     form = PenaltyForm(request.POST)
-    if not form.is_valid():
-        messages.error(
+    if form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
             request,
-            "行政处罚信息有误："
-            + "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()),
+            services.record_penalty,
+            actor=request.user,
+            entity=entity,
+            measures=data["measures"],
+            title=data["title"],
+            violation_type=data["violation_type"],
+            decision_no=data["decision_no"],
+            occurred_on=data["occurred_on"],
+            fine_amount=data["fine_amount"],
+            sector=data["sector"],
+            legal_basis=data["legal_basis"],
+            authority=services.authority_of(request.user),
+            form=form,
+            success="已记录行政处罚信息并重新分类",
         )
-        return redirect("credit:entity", uscc=uscc)
-    data = form.cleaned_data
-    attempt(
-        request,
-        services.record_penalty,
-        actor=request.user,
-        entity=entity,
-        measures=data["measures"],
-        title=data["title"],
-        violation_type=data["violation_type"],
-        decision_no=data["decision_no"],
-        occurred_on=data["occurred_on"],
-        fine_amount=data["fine_amount"],
-        sector=data["sector"],
-        legal_basis=data["legal_basis"],
-        authority=services.authority_of(request.user),
-        success="已记录行政处罚信息并重新分类",
-    )
-    return redirect("credit:entity", uscc=uscc)
+        if done is not FAILED:
+            return redirect("credit:entity", uscc=uscc)
+    return _entity_page(request, entity, status=400, penalty_form=form)
 
 
 @policy_view("credit.record")
@@ -188,37 +204,43 @@ def add_penalty(request, uscc: str):
 def add_abnormal(request, uscc: str):
     entity = _entity_for_change(request, uscc)
     form = AbnormalForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "列入信息有误，请检查各项")
-        return redirect("credit:entity", uscc=uscc)
-    attempt(
-        request,
-        services.enter_list,
-        actor=request.user,
-        entity=entity,
-        list_code=CreditList.ABNORMAL,
-        **form.cleaned_data,
-        success="已列入经营异常名录",
-    )
-    return redirect("credit:entity", uscc=uscc)
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.enter_list,
+            actor=request.user,
+            entity=entity,
+            list_code=CreditList.ABNORMAL,
+            **form.cleaned_data,
+            form=form,
+            success="已列入经营异常名录",
+        )
+        if done is not FAILED:
+            return redirect("credit:entity", uscc=uscc)
+    return _entity_page(request, entity, status=400, abnormal_form=form)
 
 
 @policy_view("credit.record")
 @require_POST
 def withdraw(request, pk: int):
     record = get_scoped(CreditRecord.objects.select_related("entity"), request.user, CHANGE, pk=pk)
-    try:
-        revoked_on = parse_date(request.POST.get("revoked_on", "") or "")
-        if revoked_on is None:
-            raise services.CreditError("bad_date", "请填写原决定被撤销的日期")
-        services.withdraw_record(
-            actor=request.user, record=record, reason=request.POST.get("reason", ""), revoked_on=revoked_on
+    form = WithdrawForm(request.POST, auto_id=False)
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.withdraw_record,
+            actor=request.user,
+            record=record,
+            **form.cleaned_data,
+            form=form,
+            success="已撤下该记录",
         )
-    except services.CreditError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已撤下该记录")
-    return redirect("credit:entity", uscc=record.entity.uscc)
+        if done is not FAILED:
+            return redirect("credit:entity", uscc=record.entity.uscc)
+    entity = get_scoped(
+        Entity.objects.select_related("jurisdiction"), request.user, VIEW, pk=record.entity_id
+    )
+    return _entity_page(request, entity, status=400, withdraw_form=form, withdraw_pk=record.pk)
 
 
 REPAIR_SORTS = {"applied_on": Sort("申请日期", ("applied_on",))}
@@ -291,33 +313,44 @@ def repair_evidence(request, pk: int):
 @require_POST
 def review(request, pk: int):
     decision = get_scoped(ListDecision.objects.all(), request.user, VIEW, pk=pk)
-    attempt(
-        request,
-        services.review_list_decision,
-        actor=request.user,
-        decision=decision,
-        approve=request.POST.get("approve") == "1",
-        note=request.POST.get("note", ""),
-        success="审核意见已保存",
-    )
-    return redirect("credit:overview")
+    form = ReviewForm(request.POST, auto_id=False)
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.review_list_decision,
+            actor=request.user,
+            decision=decision,
+            approve=request.POST.get("approve") == "1",
+            note=form.cleaned_data["note"],
+            form=form,
+            success="审核意见已保存",
+        )
+        if done is not FAILED:
+            return redirect("credit:overview")
+    return _overview_page(request, status=400, review=(decision.pk, form))
 
 
 @policy_view("credit.record")
 @require_POST
 def propose_serious(request, pk: int):
     entry = get_scoped(ListEntry.objects.select_related("entity"), request.user, CHANGE, pk=pk)
-    attempt(
-        request,
-        services.propose_serious_listing,
-        actor=request.user,
-        entity=entry.entity,
-        ground="abnormal_3y",
-        reason=request.POST.get("reason", ""),
-        source_entry=entry,
-        success="已提交列入严重违法失信名单的申请，待审核",
-    )
-    return redirect("credit:entity", uscc=entry.entity.uscc)
+    form = SeriousProposalForm(request.POST, auto_id=False)
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.propose_serious_listing,
+            actor=request.user,
+            entity=entry.entity,
+            ground="abnormal_3y",
+            reason=form.cleaned_data["reason"],
+            source_entry=entry,
+            form=form,
+            success="已提交列入严重违法失信名单的申请，待审核",
+        )
+        if done is not FAILED:
+            return redirect("credit:entity", uscc=entry.entity.uscc)
+    entity = get_scoped(Entity.objects.select_related("jurisdiction"), request.user, VIEW, pk=entry.entity_id)
+    return _entity_page(request, entity, status=400, serious_form=form, serious_pk=entry.pk)
 
 
 @policy_view("credit.models")

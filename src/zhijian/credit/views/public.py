@@ -6,10 +6,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from zhijian.core.access import public_view
+from zhijian.core.lists import Sort, paginate
 from zhijian.core.scoping import VIEW, get_scoped, restrict
 from zhijian.registry.models import PUBLIC_FIELDS, Entity
 from zhijian.registry.queries import EntityFilter, search_entities
-from zhijian.registry.views import page_of
 
 from ..models import CreditList, ListEntry
 from ..report import build_report, render_pdf
@@ -38,6 +38,7 @@ def credit_report_pdf(request, uscc: str):
 
 
 LIST_PAGE_SIZE = 50
+PUBLIC_LIST_SORTS = {"entered_on": Sort("列入日期", ("entered_on",))}
 
 
 @public_view
@@ -65,7 +66,14 @@ def public_lists(request):
         "entity__name",
         "entity__uscc",
     ).order_by("-entered_on", "-id")
-    rows, page, has_next = page_of(entries, request.GET, size=LIST_PAGE_SIZE)
+    page = paginate(
+        request,
+        entries,
+        sorts=PUBLIC_LIST_SORTS,
+        params={"list": chosen, "q": q},
+        bounded_sorts=True,
+        default_size=LIST_PAGE_SIZE,
+    )
     return render(
         request,
         "credit/public_lists.html",
@@ -74,8 +82,7 @@ def public_lists(request):
             "chosen": chosen,
             "chosen_label": CreditList(chosen).label,
             "q": q,
-            "entries": rows,
+            "entries": page.rows,
             "page": page,
-            "has_next": has_next,
         },
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import policy_view, public_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Role, RuleValue
 from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
@@ -108,6 +109,11 @@ def grades_public(request):
 
 @policy_view("equipment.view")
 def accidents(request):
+    return _accidents_page(request)
+
+
+def _accidents_page(request, *, form: AccidentForm | None = None, status: int = 200):
+    """The year's accidents and rates with the form; ``form`` is a refused record shown as typed."""
     year = _year(request.GET, timezone.localdate().year)
     rows = restrict(Accident.objects.select_related("district", "unit"), request.user).filter(
         occurred_on__year=year
@@ -126,10 +132,11 @@ def accidents(request):
             "year": year,
             "rates": rates,
             "city": city,
-            "form": AccidentForm(),
+            "form": form or AccidentForm(),
             "districts": county_units(),
             "can_record": request.user.role != Role.INSPECTOR,
         },
+        status=status,
     )
 
 
@@ -138,20 +145,25 @@ def accidents(request):
 def accident_new(request):
     form = AccidentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请检查事故信息的填写内容")
-        return redirect("equipment:accidents")
+        return _accidents_page(request, form=form, status=400)
     data = dict(form.cleaned_data)
     code = data.pop("unit_code")
     unit = get_scoped(Unit.objects.all(), request.user, VIEW, code=code.upper()) if code else None
     district = data.pop("district") or user_district_id(request.user)
     category = data.pop("category") or ""
-    try:
-        services.record_accident(
-            actor=request.user, unit=unit, district_id=district, category=category, **data
-        )
-        messages.success(request, "事故信息已录入")
-    except services.EquipmentError as exc:
-        refuse(request, exc)
+    done = attempt(
+        request,
+        services.record_accident,
+        actor=request.user,
+        unit=unit,
+        district_id=district,
+        category=category,
+        **data,
+        form=form,
+        success="事故信息已录入",
+    )
+    if done is FAILED:
+        return _accidents_page(request, form=form, status=400)
     return redirect(f"{reverse('equipment:accidents')}?year={data['occurred_on'].year}")
 
 

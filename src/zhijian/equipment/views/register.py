@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.jobs import start_upload_job
 from zhijian.core.models import Role
 from zhijian.core.params import page_param
@@ -22,7 +22,7 @@ from ..forms import ImportForm, InspectionForm, MaintenanceForm, StatusForm
 from ..models import Category, Device, RiskClass, Unit, UnitStatus
 from ..services.records import unconfirmed_rules
 from ..tasks import import_units_task
-from .common import STAFF_ROLES, page_district, refuse
+from .common import STAFF_ROLES, page_district
 
 
 @policy_view("equipment.view")
@@ -85,6 +85,11 @@ def unit_list(request):
 
 @login_view
 def unit_detail(request, code: str):
+    return _unit_page(request, code)
+
+
+def _unit_page(request, code: str, *, status: int = 200, **bound):
+    """A unit's file with its record forms; ``bound`` is a refused one, shown again as typed."""
     unit = get_scoped(Unit.objects.select_related("district"), request.user, VIEW, code=code)
     user = request.user
     return render(
@@ -109,56 +114,58 @@ def unit_detail(request, code: str):
             "inspection_form": InspectionForm(),
             "maintenance_form": MaintenanceForm(initial={"performed_on": timezone.localdate()}),
             "status_form": StatusForm(initial={"status": unit.status, "on": timezone.localdate()}),
+            **bound,
         },
+        status=status,
     )
+
+
+def _record(request, unit: Unit, form, name: str, operation, success: str):
+    """Run a unit's record form; a refusal re-renders the unit's file with the form as typed."""
+    if form.is_valid():
+        done = attempt(
+            request, operation, actor=request.user, unit=unit, **form.cleaned_data, form=form, success=success
+        )
+        if done is not FAILED:
+            return redirect("equipment:unit_detail", code=unit.code)
+    return _unit_page(request, unit.code, status=400, **{name: form})
 
 
 @policy_view("equipment.records")
 @require_POST
 def unit_inspection(request, code: str):
     unit = get_scoped(Unit.objects.all(), request.user, VIEW, code=code)
-    form = InspectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_inspection(actor=request.user, unit=unit, **form.cleaned_data)
-            messages.success(request, "检验结论已录入")
-        except services.EquipmentError as exc:
-            refuse(request, exc)
-    else:
-        messages.error(
-            request, "请检查填写内容：" + "；".join(f"{e}" for errs in form.errors.values() for e in errs)
-        )
-    return redirect("equipment:unit_detail", code=unit.code)
+    return _record(
+        request,
+        unit,
+        InspectionForm(request.POST),
+        "inspection_form",
+        services.record_inspection,
+        "检验结论已录入",
+    )
 
 
 @policy_view("equipment.records")
 @require_POST
 def unit_maintenance(request, code: str):
     unit = get_scoped(Unit.objects.all(), request.user, VIEW, code=code)
-    form = MaintenanceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.record_maintenance(actor=request.user, unit=unit, **form.cleaned_data)
-            messages.success(request, "维保记录已录入")
-        except services.EquipmentError as exc:
-            refuse(request, exc)
-    else:
-        messages.error(request, "请检查维保记录的填写内容")
-    return redirect("equipment:unit_detail", code=unit.code)
+    return _record(
+        request,
+        unit,
+        MaintenanceForm(request.POST),
+        "maintenance_form",
+        services.record_maintenance,
+        "维保记录已录入",
+    )
 
 
 @policy_view("equipment.register")
 @require_POST
 def unit_status(request, code: str):
     unit = get_scoped(Unit.objects.all(), request.user, CHANGE, code=code)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_unit_status(actor=request.user, unit=unit, **form.cleaned_data)
-            messages.success(request, "设备状态已变更")
-        except services.EquipmentError as exc:
-            refuse(request, exc)
-    return redirect("equipment:unit_detail", code=unit.code)
+    return _record(
+        request, unit, StatusForm(request.POST), "status_form", services.change_unit_status, "设备状态已变更"
+    )
 
 
 @policy_view("equipment.register")

@@ -59,6 +59,11 @@ def indicator_or_404(code: str, on: dt.date):
 
 @policy_view("indicators.view")
 def indicator_detail(request, code: str):
+    return indicator_page(request, code)
+
+
+def indicator_page(request, code: str, *, form=None, status: int = 200):
+    """An indicator with the report form; ``form`` is a refused report shown again as typed."""
     on = _on(request)
     indicator = indicator_or_404(code, on)
     year = on.year
@@ -82,9 +87,10 @@ def indicator_detail(request, code: str):
     }
     source = indicator_sources().get(code)
     units = [u for u in visible_units(request.user) if may_report(request.user, indicator, u)]
-    form = ReportForm(
-        units=units, initial={"period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31)}
-    )
+    if form is None:
+        form = ReportForm(
+            units=units, initial={"period_start": dt.date(year, 1, 1), "period_end": dt.date(year, 12, 31)}
+        )
     return render(
         request,
         "indicators/detail.html",
@@ -103,4 +109,5 @@ def indicator_detail(request, code: str):
                 "number"
             ),
         },
+        status=status,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from ..forms import CorrectionForm, ReportForm, ReviewForm
 from ..models import ReportedValue, ValueStatus
 from ..queries import visible_reported, visible_units
 from ..services import reporting
-from .catalogue import _on, indicator_or_404
+from .catalogue import _on, indicator_or_404, indicator_page
 
 
 @policy_view("indicators.view")
@@ -59,23 +58,21 @@ def report(request, code: str):
             evidence_note=data["evidence_note"],
             evidence_file=data["evidence_file"],
             miss_reason=data["miss_reason"],
+            form=form,
             success="已提交，等待处室负责人审核",
         )
         if row is not FAILED:
             return redirect("indicators:value_detail", pk=row.pk)
-    else:
-        messages.error(
-            request,
-            "填报内容有误："
-            + "；".join(
-                f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items() if k in form.fields
-            ),
-        )
-    return redirect("indicators:indicator_detail", code=code)
+    return indicator_page(request, code, form=form, status=400)
 
 
 @policy_view("indicators.view")
 def value_detail(request, pk: int):
+    return _value_page(request, pk)
+
+
+def _value_page(request, pk: int, *, status: int = 200, **bound):
+    """A reported value with its review and correction forms; ``bound`` is a refused one, as typed."""
     row = get_scoped(
         ReportedValue.objects.select_related("jurisdiction", "reported_by", "reviewed_by", "supersedes"),
         request.user,
@@ -94,16 +91,28 @@ def value_detail(request, pk: int):
             "review_form": ReviewForm(),
             "correction_form": CorrectionForm(initial={"value": row.value}),
             "may_approve": reporting.may_approve(request.user) and row.reported_by_id != request.user.pk,
+            **bound,
         },
+        status=status,
     )
 
 
 def _review(request, pk: int, operation, success: str):
     row = get_scoped(ReportedValue.objects.all(), request.user, VIEW, pk=pk)
     form = ReviewForm(request.POST)
-    note = form.data.get("note", "")
-    attempt(request, operation, actor=request.user, row=row, note=note, success=success)
-    return redirect("indicators:value_detail", pk=pk)
+    if form.is_valid():
+        done = attempt(
+            request,
+            operation,
+            actor=request.user,
+            row=row,
+            note=form.cleaned_data["note"],
+            form=form,
+            success=success,
+        )
+        if done is not FAILED:
+            return redirect("indicators:value_detail", pk=pk)
+    return _value_page(request, pk, status=400, review_form=form)
 
 
 @policy_view("indicators.approve")
@@ -125,8 +134,7 @@ def correct(request, pk: int):
     row = get_scoped(ReportedValue.objects.all(), request.user, VIEW, pk=pk)
     form = CorrectionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请填写更正后数值、更正原因和佐证说明")
-        return redirect("indicators:value_detail", pk=pk)
+        return _value_page(request, pk, status=400, correction_form=form)
     data = form.cleaned_data
     made = attempt(
         request,
@@ -137,6 +145,9 @@ def correct(request, pk: int):
         reason=data["reason"],
         evidence_note=data["evidence_note"],
         evidence_file=data["evidence_file"],
+        form=form,
         success="已提交更正（新版本），等待审核",
     )
-    return redirect("indicators:value_detail", pk=pk if made is FAILED else made.pk)
+    if made is FAILED:
+        return _value_page(request, pk, status=400, correction_form=form)
+    return redirect("indicators:value_detail", pk=made.pk)

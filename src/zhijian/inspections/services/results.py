@@ -250,7 +250,11 @@ def report_rectification(*, actor, inspection: Inspection, reported_on: dt.date)
         if reported_on > timezone.localdate() or (
             inspection.completed_on and reported_on < inspection.completed_on
         ):
-            raise InspectionError("rectification_date", "整改报告日期须在检查日期与今天之间")
+            raise InspectionError(
+                "rectification_date",
+                "整改报告日期须在检查日期与今天之间",
+                fields={"on": "整改报告日期须在检查日期与今天之间"},
+            )
         before = _snapshot_result(inspection)
         inspection.rectification_reported_on = reported_on
         inspection.save(update_fields=["rectification_reported_on"])
@@ -288,7 +292,11 @@ def record_recheck(
         if inspection.result_code != ResultCode.PENDING or inspection.rectification_reported_on is None:
             raise InspectionError("recheck_state", "请先登记整改报告")
         if rechecked_on > timezone.localdate() or rechecked_on < inspection.rectification_reported_on:
-            raise InspectionError("recheck_date", "复查日期须在整改报告日期与今天之间")
+            raise InspectionError(
+                "recheck_date",
+                "复查日期须在整改报告日期与今天之间",
+                fields={"on": "复查日期须在整改报告日期与今天之间"},
+            )
         before = _snapshot_result(inspection)
         inspection.rechecked_on, inspection.recheck_rectified, inspection.recheck_note = (
             rechecked_on,

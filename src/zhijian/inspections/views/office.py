@@ -20,20 +20,12 @@ from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from .. import algorithm, queries, services
 from ..forms import CommitForm, DateForm, DrawForm, PlanForm, RecheckForm, RedrawForm, ReferralForm, TaskForm
 from ..models import Attachment, Draw, Inspection, Plan, Task
-from ..services import InspectionError
 from ..verification import draw_package
 
 STAFF_ROLES = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
 # Eligible sets larger than this are frozen and drawn by the worker, with progress shown.
 INLINE_LIMIT = 50_000
 CHECKS_SHOWN = 500
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 TASK_SORTS = {"due_on": Sort("完成期限", ("due_on",)), "title": Sort("任务", ("title",))}
@@ -63,7 +55,7 @@ def home(request):
     }
     for task in page.rows:
         task.checks, task.done = counts.get(task.pk, (0, 0))
-    plans = restrict(Plan.objects.select_related("jurisdiction"), request.user, VIEW)[:50]
+    plans = _plans_for(request.user).filter(year__gte=year - 1)[:PLANS_ON_HOME]
     return render(
         request,
         "inspections/home.html",
@@ -74,8 +66,43 @@ def home(request):
             "figures": queries.cockpit_figures(request.user, year),
             "year": year,
             "overdue": queries.overdue_publicity(request.user).count(),
-            "plan_form": PlanForm(initial={"year": year, "jurisdiction": request.user.jurisdiction_id}),
         },
+    )
+
+
+PLANS_ON_HOME = 5
+PLAN_SORTS = {"year": Sort("年度", ("year",)), "title": Sort("计划名称", ("title",))}
+
+
+def _plans_for(user):
+    return restrict(Plan.objects.select_related("jurisdiction"), user, VIEW)
+
+
+@policy_view("inspections.manage")
+def plan_list(request):
+    return _plan_page(request)
+
+
+def _plan_page(request, *, form: PlanForm | None = None, status: int = 200):
+    """The annual plans (年度抽查计划) on the shared pager, with the form to make one; a refused plan
+    comes back with what was typed."""
+    page = paginate(request, _plans_for(request.user), sorts=PLAN_SORTS)
+    tasks = dict(
+        Task.objects.filter(plan__in=page.rows)
+        .values("plan_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("plan_id", "n")
+    )
+    if form is None:
+        form = PlanForm(
+            initial={"year": timezone.localdate().year, "jurisdiction": request.user.jurisdiction_id}
+        )
+    return render(
+        request,
+        "inspections/plan_list.html",
+        {"plans": [(p, tasks.get(p.pk, 0)) for p in page.rows], "page": page, "plan_form": form},
+        status=status,
     )
 
 
@@ -83,17 +110,12 @@ def home(request):
 @require_POST
 def plan_new(request):
     form = PlanForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("inspections:home")
-    plan = attempt(request, services.create_plan, actor=request.user, **form.cleaned_data)
-    if plan is not FAILED:
-        messages.success(request, f"已制定计划：{plan}")
-    return redirect("inspections:home")
-
-
-def _plans_for(user):
-    return restrict(Plan.objects.select_related("jurisdiction"), user, VIEW)
+    if form.is_valid():
+        plan = attempt(request, services.create_plan, actor=request.user, **form.cleaned_data, form=form)
+        if plan is not FAILED:
+            messages.success(request, f"已制定计划：{plan}")
+            return redirect("inspections:plans")
+    return _plan_page(request, form=form, status=400)
 
 
 @policy_view("inspections.manage")
@@ -151,6 +173,12 @@ def task_new(request):
 
 @policy_view("inspections.work")
 def task_detail(request, pk: int):
+    return _task_page(request, pk)
+
+
+def _task_page(request, pk: int, *, status: int = 200, **bound):
+    """The task with its draw forms; ``bound`` is a refused form shown again as typed, its errors
+    beside the fields."""
     task = get_scoped(queries.visible_tasks(request.user), request.user, VIEW, pk=pk)
     draws = list(task.draws.order_by("-number"))
     current = task.current_draw()
@@ -183,7 +211,9 @@ def task_detail(request, pk: int):
             "unpublished": visible.filter(
                 status=Inspection.Status.COMPLETED, published_at__isnull=True
             ).count(),
+            **bound,
         },
+        status=status,
     )
 
 
@@ -191,10 +221,16 @@ def _task_for_change(request, pk: int) -> Task:
     return get_scoped(Task.objects.all(), request.user, CHANGE, pk=pk)
 
 
-def _run_or_enqueue(request, task: Task, kind: str, title: str, inline, size: int, **job_args):
-    """Small sets run in the request; city-scale ones go to the worker with a progress page."""
+def _run_or_enqueue(
+    request, task: Task, kind: str, title: str, inline, size: int, *, bound: dict | None = None, **job_args
+):
+    """Small sets run in the request; city-scale ones go to the worker with a progress page.
+
+    ``bound`` ({name: form}) is the form the operation came from: a refusal comes back beside it."""
     if size <= INLINE_LIMIT:
-        attempt(request, inline)
+        form = next(iter(bound.values())) if bound else None
+        if attempt(request, inline, form=form) is FAILED and bound:
+            return _task_page(request, task.pk, status=400, **bound)
         return redirect("inspections:task_detail", pk=task.pk)
     from .. import tasks
 
@@ -209,8 +245,7 @@ def task_commit(request, pk: int):
     task = _task_for_change(request, pk)
     form = CommitForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("inspections:task_detail", pk=pk)
+        return _task_page(request, pk, status=400, commit_form=form)
     data = form.cleaned_data
 
     def inline():
@@ -224,6 +259,7 @@ def task_commit(request, pk: int):
         f"冻结抽查名录：{task.title}",
         inline,
         services.eligible_size(task),
+        bound={"commit_form": form},
         beacon_game=data["beacon_game"],
         beacon_issue=data["beacon_issue"],
         beacon_date=data["beacon_date"].isoformat(),
@@ -236,9 +272,11 @@ def task_draw(request, pk: int):
     task = _task_for_change(request, pk)
     form = DrawForm(request.POST)
     draw = task.current_draw()
-    if not form.is_valid() or draw is None:
-        _form_errors(request, form)
+    if draw is None:
+        messages.error(request, "尚未冻结抽取参数，不能执行抽取")
         return redirect("inspections:task_detail", pk=pk)
+    if not form.is_valid():
+        return _task_page(request, pk, status=400, draw_form=form)
     beacon = form.cleaned_data["beacon_value"]
 
     def inline():
@@ -252,6 +290,7 @@ def task_draw(request, pk: int):
         f"执行抽取：{task.title}",
         inline,
         draw.eligible_count,
+        bound={"draw_form": form},
         beacon_value=beacon,
     )
 
@@ -261,18 +300,19 @@ def task_draw(request, pk: int):
 def task_redraw(request, pk: int):
     task = _task_for_change(request, pk)
     form = RedrawForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("inspections:task_detail", pk=pk)
-    attempt(
-        request,
-        services.redraw,
-        actor=request.user,
-        task=task,
-        **form.cleaned_data,
-        success="已作废原抽取并公布新的抽取参数；重抽理由已公示",
-    )
-    return redirect("inspections:task_detail", pk=pk)
+    if form.is_valid():
+        done = attempt(
+            request,
+            services.redraw,
+            actor=request.user,
+            task=task,
+            **form.cleaned_data,
+            form=form,
+            success="已作废原抽取并公布新的抽取参数；重抽理由已公示",
+        )
+        if done is not FAILED:
+            return redirect("inspections:task_detail", pk=pk)
+    return _task_page(request, pk, status=400, redraw_form=form)
 
 
 @policy_view("inspections.manage")
@@ -313,6 +353,11 @@ def draw_full_json(request, pk: int):
 
 @login_view
 def inspection_detail(request, pk: int):
+    return _inspection_page(request, pk)
+
+
+def _inspection_page(request, pk: int, *, status: int = 200, **bound):
+    """A check with its follow-up forms; ``bound`` is a refused one shown again as typed."""
     inspection = get_scoped(
         queries.with_deadlines(Inspection.objects.select_related("entity", "task", "draw")),
         request.user,
@@ -331,41 +376,61 @@ def inspection_detail(request, pk: int):
             "recheck_form": RecheckForm(),
             "referral_form": ReferralForm(),
             "today": timezone.localdate(),
+            **bound,
         },
+        status=status,
     )
+
+
+FOLLOW_UP_FORMS = {"rectification": "date_form", "recheck": "recheck_form", "referral": "referral_form"}
 
 
 @policy_view("inspections.work")
 @require_POST
 def inspection_action(request, pk: int, action: str):
+    """A check's follow-up (整改报告, 复查, 移送立案); a refused one comes back with what was typed."""
     inspection = get_scoped(Inspection.objects.all(), request.user, VIEW, pk=pk)
     forms = {"rectification": DateForm, "recheck": RecheckForm, "referral": ReferralForm}
     if action not in forms:
         return HttpResponse(status=404)
     form = forms[action](request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("inspections:inspection_detail", pk=pk)
-    data = form.cleaned_data
-    try:
+    if form.is_valid():
+        data = form.cleaned_data
         if action == "rectification":
-            services.report_rectification(actor=request.user, inspection=inspection, reported_on=data["on"])
-            messages.success(request, "已登记整改报告，复查期限已计算")
+            done = attempt(
+                request,
+                services.report_rectification,
+                actor=request.user,
+                inspection=inspection,
+                reported_on=data["on"],
+                form=form,
+                success="已登记整改报告，复查期限已计算",
+            )
         elif action == "recheck":
-            services.record_recheck(
+            done = attempt(
+                request,
+                services.record_recheck,
                 actor=request.user,
                 inspection=inspection,
                 rechecked_on=data["on"],
                 rectified=data["rectified"],
                 note=data["note"],
+                form=form,
+                success="已登记复查结果",
             )
-            messages.success(request, "已登记复查结果")
         else:
-            services.refer_case(actor=request.user, inspection=inspection, note=data["note"])
-            messages.success(request, "已移送立案")
-    except InspectionError as exc:
-        messages.error(request, str(exc))
-    return redirect("inspections:inspection_detail", pk=pk)
+            done = attempt(
+                request,
+                services.refer_case,
+                actor=request.user,
+                inspection=inspection,
+                note=data["note"],
+                form=form,
+                success="已移送立案",
+            )
+        if done is not FAILED:
+            return redirect("inspections:inspection_detail", pk=pk)
+    return _inspection_page(request, pk, status=400, **{FOLLOW_UP_FORMS[action]: form})
 
 
 @login_view

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhijian.core.access import public_view
+from zhijian.core.lists import Sort, paginate
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.registry.models import Entity
 
@@ -20,15 +21,28 @@ from ..services import legal_basis_text
 from ..verification import draw_package
 
 LIST_SHOWN = 2000  # the page's share of a city-scale list; the package holds all of it
+DRAWS_SHOWN = 30  # the latest draws; each task's page and its JSON package keep the rest
+RESULT_SORTS = {
+    "completed_on": Sort("完成日期", ("completed_on",)),
+    "published_at": Sort("公示日期", ("published_at",)),
+}
 
 
 @public_view
 def index(request):
-    text = (request.GET.get("q") or "").strip()
+    text = (request.GET.get("q") or "").strip()[:100]
+    page = paginate(
+        request,
+        queries.public_results(text),
+        sorts=RESULT_SORTS,
+        params={"q": text},
+        bounded_sorts=True,
+        default_size=20,
+    )
     return render(
         request,
         "inspections/public_index.html",
-        {"draws": queries.public_draws()[:30], "results": queries.public_results(text)[:50], "q": text},
+        {"draws": queries.public_draws()[:DRAWS_SHOWN], "results": page.rows, "page": page, "q": text},
     )
 
 

@@ -19,7 +19,6 @@ from zhijian.registry.models import Entity
 from .. import queries, services
 from ..forms import AbsenceForm, CheckItemForm, ConflictForm, InspectorForm
 from ..models import CheckItem, Specialty
-from .office import _form_errors
 
 
 @policy_view("inspections.manage")
@@ -78,6 +77,11 @@ def inspectors(request):
 
 @policy_view("inspections.work")
 def inspector_detail(request, pk: int):
+    return _inspector_page(request, pk)
+
+
+def _inspector_page(request, pk: int, *, status: int = 200, **bound):
+    """An inspector with the absence and conflict forms; ``bound`` is a refused one, as typed."""
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)
     return render(
         request,
@@ -91,7 +95,9 @@ def inspector_detail(request, pk: int):
             )[:50],
             "absence_form": AbsenceForm(),
             "conflict_form": ConflictForm(),
+            **bound,
         },
+        status=status,
     )
 
 
@@ -100,18 +106,19 @@ def inspector_detail(request, pk: int):
 def inspector_absence(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, CHANGE, pk=pk)
     form = AbsenceForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        attempt(
+    if form.is_valid():
+        done = attempt(
             request,
             services.record_absence,
             actor=request.user,
             inspector=inspector,
             **form.cleaned_data,
+            form=form,
             success="已登记",
         )
-    return redirect("inspections:inspector_detail", pk=pk)
+        if done is not FAILED:
+            return redirect("inspections:inspector_detail", pk=pk)
+    return _inspector_page(request, pk, status=400, absence_form=form)
 
 
 @policy_view("inspections.work")
@@ -119,24 +126,26 @@ def inspector_absence(request, pk: int):
 def inspector_conflict(request, pk: int):
     inspector = get_scoped(queries.visible_inspectors(request.user), request.user, VIEW, pk=pk)
     form = ConflictForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("inspections:inspector_detail", pk=pk)
-    entity = (
-        restrict(Entity.objects.all(), request.user, VIEW)
-        .filter(uscc=normalize_uscc(form.cleaned_data["uscc"]))
-        .first()
-    )
-    if entity is None:
-        messages.error(request, "未找到该企业，或不在您的辖区")
-        return redirect("inspections:inspector_detail", pk=pk)
-    attempt(
-        request,
-        services.declare_conflict,
-        actor=request.user,
-        inspector=inspector,
-        entity=entity,
-        reason=form.cleaned_data["reason"],
-        success=f"已登记回避：{entity.name}",
-    )
-    return redirect("inspections:inspector_detail", pk=pk)
+    if form.is_valid():
+        entity = (
+            restrict(Entity.objects.all(), request.user, VIEW)
+            .filter(uscc=normalize_uscc(form.cleaned_data["uscc"]))
+            .first()
+        )
+        if entity is None:
+            form.add_error("uscc", "未找到该企业，或不在您的辖区")
+        elif (
+            attempt(
+                request,
+                services.declare_conflict,
+                actor=request.user,
+                inspector=inspector,
+                entity=entity,
+                reason=form.cleaned_data["reason"],
+                form=form,
+                success=f"已登记回避：{entity.name}",
+            )
+            is not FAILED
+        ):
+            return redirect("inspections:inspector_detail", pk=pk)
+    return _inspector_page(request, pk, status=400, conflict_form=form)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Role
 from zhijian.core.params import int_param, page_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, user_district_id
@@ -83,6 +83,11 @@ def enrol(request, year: int):
 
 @policy_view("quality.view")
 def enrolment_detail(request, pk: int):
+    return _enrolment_page(request, pk)
+
+
+def _enrolment_page(request, pk: int, *, status: int = 200, **bound):
+    """An enrolment with the forms its state allows; ``bound`` is a refused one, shown as typed."""
     enrolment = get_scoped(
         Enrolment.objects.select_related(
             "campaign", "jurisdiction", "executed_standard", "compared_standard", "laboratory"
@@ -128,7 +133,9 @@ def enrolment_detail(request, pk: int):
             ),
             "requests": enrolment.service_requests.select_related("provider"),
             "leaders": enrolment.leader_recommendations.all(),
+            **bound,
         },
+        status=status,
     )
 
 
@@ -147,21 +154,20 @@ def enrolment_review(request, pk: int):
     enrolment = _enrolment_for_change(request, pk)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        from zhijian.core.errors import attempt
-
         approve = form.cleaned_data["decision"] == "approve"
-        attempt(
+        done = attempt(
             request,
             services.review_enrolment,
             actor=request.user,
             enrolment=enrolment,
             approve=approve,
             note=form.cleaned_data["note"],
+            form=form,
             success="已确认" if approve else "已退回",
         )
-    else:
-        messages.error(request, "请选择审核结论")
-    return redirect("quality:enrolment_detail", pk=pk)
+        if done is not FAILED:
+            return redirect("quality:enrolment_detail", pk=pk)
+    return _enrolment_page(request, pk, status=400, review_form=form)
 
 
 @require_POST
@@ -177,9 +183,7 @@ def enrolment_plan(request, pk: int):
         success="已登记技术方案",
         redirect_to=f"/quality/enrolments/{pk}/",
     ):
-        messages.error(
-            request, "技术方案未保存：" + "；".join(str(e) for errs in form.errors.values() for e in errs)
-        )
+        return _enrolment_page(request, pk, status=400, plan_form=form)
     return redirect("quality:enrolment_detail", pk=pk)
 
 
@@ -197,9 +201,7 @@ def enrolment_result(request, pk: int):
         success="已登记对标结果",
         redirect_to=f"/quality/enrolments/{pk}/",
     ):
-        messages.error(
-            request, "对标结果未保存：" + "；".join(str(e) for errs in form.errors.values() for e in errs)
-        )
+        return _enrolment_page(request, pk, status=400, result_form=form)
     return redirect("quality:enrolment_detail", pk=pk)
 
 
@@ -216,5 +218,5 @@ def enrolment_leader(request, pk: int):
         success="已推荐为企业标准“领跑者”",
         redirect_to=f"/quality/enrolments/{pk}/",
     ):
-        messages.error(request, "请填写实施领域和推荐理由")
+        return _enrolment_page(request, pk, status=400, leader_form=form)
     return redirect("quality:enrolment_detail", pk=pk)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
-from zhijian.core.errors import attempt
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.params import page_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.core.uploads import upload_limit
@@ -57,6 +56,11 @@ def _entry(request, pk: int) -> CultivationEntry:
 
 @policy_view("quality.view")
 def library_entry(request, pk: int):
+    return _entry_page(request, pk)
+
+
+def _entry_page(request, pk: int, *, status: int = 200, **bound):
+    """A library entry with its record forms; ``bound`` is a refused one, shown as typed."""
     entry = _entry(request, pk)
     may_record = allows(request.user, "quality.library.record") and can(request.user, entry, CHANGE)
     may_advance = allows(request.user, "quality.library.advance")
@@ -72,21 +76,34 @@ def library_entry(request, pk: int):
             "evidence_form": EvidenceForm() if may_record else None,
             "award_form": AwardForm(initial={"year": today().year}) if may_advance else None,
             "stage_form": StageForm() if may_advance and entry.stage in ("candidate", "coached") else None,
+            **bound,
         },
+        status=status,
     )
 
 
+ENTRY_FORMS = {
+    CoachingForm: "coaching_form",
+    EvidenceForm: "evidence_form",
+    AwardForm: "award_form",
+    StageForm: "stage_form",
+}
+
+
 def _post(request, pk, form_class, operation, success):
+    """One record on a library entry; a refused one re-renders the entry with its form as typed."""
     entry = _entry(request, pk)
     form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-    else:
+    if form.is_valid():
         data = dict(form.cleaned_data)
         if "file" in data:
             data["upload"] = data.pop("file")
-        attempt(request, operation, actor=request.user, entry=entry, success=success, **data)
-    return redirect("quality:library_entry", pk=pk)
+        done = attempt(
+            request, operation, actor=request.user, entry=entry, form=form, success=success, **data
+        )
+        if done is not FAILED:
+            return redirect("quality:library_entry", pk=pk)
+    return _entry_page(request, pk, status=400, **{ENTRY_FORMS[form_class]: form})
 
 
 @require_POST

@@ -159,6 +159,11 @@ def _request(request, pk: int) -> ServiceRequest:
 
 @policy_view("quality.request.view")
 def request_detail(request, pk: int):
+    return _request_page(request, pk)
+
+
+def _request_page(request, pk: int, *, status: int = 200, **bound):
+    """A service request with the steps its state allows; ``bound`` is a refused step, as typed."""
     req = _request(request, pk)
     lab = request.user.role == Role.LAB and can(request.user, req, CHANGE)
     requester = allows(request.user, "quality.request.accept") and (
@@ -187,21 +192,39 @@ def request_detail(request, pk: int):
             if request.user.role == Role.ENTERPRISE and requester and req.status == RequestStatus.DELIVERED
             else None,
             "may_cancel": requester and req.status in open_states,
+            **bound,
         },
+        status=status,
     )
 
 
+STEP_FORMS = {
+    QuoteForm: "quote_form",
+    DeclineForm: "decline_form",
+    BookForm: "book_form",
+    DeliverForm: "deliver_form",
+    RateForm: "rate_form",
+}
+
+
 def _step(request, pk, form_class, operation, success, rename=None):
+    """One step of a request; a refused one re-renders the request with its form as typed."""
     req = _request(request, pk)
     form = form_class(request.POST, request.FILES) if form_class else None
     if form is not None and not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("quality:request_detail", pk=pk)
+        return _request_page(request, pk, status=400, **{STEP_FORMS[form_class]: form})
     data = dict(form.cleaned_data) if form is not None else {}
     for old, new in (rename or {}).items():
         data[new] = data.pop(old)
     # the service's own parameter is called ``request`` too: bind it before ``attempt`` sees it
-    attempt(request, functools.partial(operation, actor=request.user, request=req, **data), success=success)
+    done = attempt(
+        request,
+        functools.partial(operation, actor=request.user, request=req, **data),
+        form=form,
+        success=success,
+    )
+    if done is FAILED and form is not None:
+        return _request_page(request, pk, status=400, **{STEP_FORMS[form_class]: form})
     return redirect("quality:request_detail", pk=pk)
 
 

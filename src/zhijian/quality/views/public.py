@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from zhijian.core.access import public_view
-from zhijian.core.params import int_param, page_param, text_param
+from zhijian.core.lists import Sort, paginate
+from zhijian.core.params import int_param, text_param
 
 from ..models import Campaign
 from ..queries import cluster_names, public_benchmark_list
+
+BENCHMARK_SORTS = {
+    "entity_name": Sort("企业名称", ("entity_name",)),
+    "published_on": Sort("公布日期", ("published_on",)),
+}
 
 
 @public_view
@@ -21,7 +26,13 @@ def benchmark(request):
         request,
         "quality/public_benchmark.html",
         {
-            "page": Paginator(rows, 50).get_page(page_param(request.GET)),
+            "page": paginate(
+                request,
+                rows,
+                sorts=BENCHMARK_SORTS,
+                params={"year": "" if year is None else str(year), "q": q},
+                default_size=20,
+            ),
             "years": Campaign.objects.values_list("year", flat=True),
             "clusters": cluster_names(),
             "q": q,

@@ -44,9 +44,11 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _not_future(day: dt.date, label: str) -> None:
+def _not_future(day: dt.date, label: str, field: str = "") -> None:
+    """Refuse a date after today; ``field`` names the form field the message belongs beside."""
     if day > _today():
-        raise SamplingError("date_in_future", f"{label}（{day:%Y-%m-%d}）不能晚于今天")
+        message = f"{label}（{day:%Y-%m-%d}）不能晚于今天"
+        raise SamplingError("date_in_future", message, fields={field: message} if field else None)
 
 
 def _lock(model, pk: int):

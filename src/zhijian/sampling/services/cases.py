@@ -62,11 +62,13 @@ def add_measure(
     """Record a measure (下架, 召回, 封存, 责令整改, 立案查处) taken in a case."""
     if kind not in MeasureKind.values:
         raise SamplingError("bad_measure", "处置措施无效")
-    _not_future(taken_on, "措施日期")
+    _not_future(taken_on, "措施日期", "taken_on")
     with transaction.atomic():
         case = _open_case(actor, case)
         if taken_on < case.opened_on:
-            raise SamplingError("measure_before_case", "措施日期不能早于立案日期")
+            raise SamplingError(
+                "measure_before_case", "措施日期不能早于立案日期", fields={"taken_on": "不能早于立案日期"}
+            )
         measure = CaseMeasure.objects.create(
             case=case,
             kind=kind,
@@ -98,11 +100,13 @@ def add_recheck(
     *, actor, case: PostProcessingCase, checked_on: dt.date, passed: bool, note: str = ""
 ) -> CaseRecheck:
     """Record a re-check (复查) of the rectification."""
-    _not_future(checked_on, "复查日期")
+    _not_future(checked_on, "复查日期", "checked_on")
     with transaction.atomic():
         case = _open_case(actor, case)
         if checked_on < case.opened_on:
-            raise SamplingError("recheck_before_case", "复查日期不能早于立案日期")
+            raise SamplingError(
+                "recheck_before_case", "复查日期不能早于立案日期", fields={"checked_on": "不能早于立案日期"}
+            )
         recheck = CaseRecheck.objects.create(
             case=case,
             checked_on=checked_on,
@@ -127,13 +131,15 @@ def add_evidence(*, actor, case: PostProcessingCase, uploaded, description: str)
     """Attach a file of evidence (证据材料) to a case; its SHA-256 is kept and audited."""
     name = PurePath(getattr(uploaded, "name", "") or "").name
     if not name or PurePath(name).suffix.lower() not in EVIDENCE_SUFFIXES:
-        raise SamplingError("bad_file_type", "证据材料须为PDF、OFD、图片、Word、Excel或ZIP文件")
+        raise SamplingError(
+            "bad_file_type", "证据材料须为PDF、OFD、图片、Word、Excel或ZIP文件", fields={"file": "格式不支持"}
+        )
     if uploaded.size > EVIDENCE_MAX_BYTES:
-        raise SamplingError("file_too_large", "证据材料不能超过20MB")
+        raise SamplingError("file_too_large", "证据材料不能超过20MB", fields={"file": "文件过大"})
     if uploaded.size == 0:
-        raise SamplingError("file_empty", "证据材料为空文件")
+        raise SamplingError("file_empty", "证据材料为空文件", fields={"file": "空文件"})
     if not description.strip():
-        raise SamplingError("description_missing", "请填写证据说明")
+        raise SamplingError("description_missing", "请填写证据说明", fields={"description": "请填写证据说明"})
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)
@@ -165,13 +171,15 @@ def add_evidence(*, actor, case: PostProcessingCase, uploaded, description: str)
 
 def close_case(*, actor, case: PostProcessingCase, closed_on: dt.date, conclusion: str) -> PostProcessingCase:
     """Close a case (办结) with evidence. Closes the sample's loop when its last case and notice are done."""
-    _not_future(closed_on, "办结日期")
+    _not_future(closed_on, "办结日期", "closed_on")
     if not conclusion.strip():
-        raise SamplingError("conclusion_missing", "请填写处置结论")
+        raise SamplingError("conclusion_missing", "请填写处置结论", fields={"conclusion": "请填写处置结论"})
     with transaction.atomic():
         case = _open_case(actor, case)
         if closed_on < case.opened_on:
-            raise SamplingError("closed_before_opened", "办结日期不能早于立案日期")
+            raise SamplingError(
+                "closed_before_opened", "办结日期不能早于立案日期", fields={"closed_on": "不能早于立案日期"}
+            )
         measures = list(case.measures.all())
         if not measures:
             raise SamplingError("no_measure", "尚未记录任何处置措施，不能办结")
@@ -202,7 +210,7 @@ def send_notice(*, actor, notice: OutsideNotice, sent_on: dt.date, document_no: 
     """Record that the notice to the outside regulator went out (发送协查函)."""
     _require(actor, "sampling.sample")
     _may_change(actor, notice)
-    _not_future(sent_on, "发函日期")
+    _not_future(sent_on, "发函日期", "sent_on")
     if not document_no.strip():
         raise SamplingError("document_no_missing", "请填写函号")
     with transaction.atomic():

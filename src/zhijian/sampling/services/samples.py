@@ -178,9 +178,11 @@ def _lab_may_report(actor, sample: Sample) -> None:
 def confirm_receipt(*, actor, sample: Sample, received_on: dt.date) -> Sample:
     """The laboratory confirms the sample arrived (收样); the report deadline starts."""
     _lab_may_report(actor, sample)
-    _not_future(received_on, "收样日期")
+    _not_future(received_on, "收样日期", "received_on")
     if received_on < sample.sampled_on:
-        raise SamplingError("received_before_sampled", "收样日期不能早于抽样日期")
+        raise SamplingError(
+            "received_before_sampled", "收样日期不能早于抽样日期", fields={"received_on": "不能早于抽样日期"}
+        )
     with transaction.atomic():
         sample = _lock(Sample, sample.pk)
         if sample.status != SampleStatus.SAMPLED:
@@ -264,7 +266,11 @@ def record_results(
             raise SamplingError("received_missing", "请填写收样日期")
         _not_future(receipt, "收样日期")
         if receipt < sample.sampled_on:
-            raise SamplingError("received_before_sampled", "收样日期不能早于抽样日期")
+            raise SamplingError(
+                "received_before_sampled",
+                "收样日期不能早于抽样日期",
+                fields={"received_on": "不能早于抽样日期"},
+            )
         if reported_on < receipt:
             raise SamplingError("reported_before_received", "报告日期不能早于收样日期")
         writer = ResultWriter(actor)
@@ -290,7 +296,7 @@ def serve_result(*, actor, sample: Sample, served_on: dt.date) -> Sample:
     """Record that the result was served on the parties (结论送达); a failure's re-test window starts."""
     _require(actor, "sampling.sample", "只有市场监管部门可以送达检验结论")
     _may_change(actor, sample)
-    _not_future(served_on, "送达日期")
+    _not_future(served_on, "送达日期", "served_on")
     with transaction.atomic():
         sample = _lock(Sample, sample.pk)
         if sample.status != SampleStatus.REPORTED:
@@ -298,7 +304,9 @@ def serve_result(*, actor, sample: Sample, served_on: dt.date) -> Sample:
         if sample.served_on is not None:
             raise SamplingError("already_served", f"检验结论已于{sample.served_on:%Y-%m-%d}送达")
         if sample.reported_on and served_on < sample.reported_on:
-            raise SamplingError("served_before_report", "送达日期不能早于报告日期")
+            raise SamplingError(
+                "served_before_report", "送达日期不能早于报告日期", fields={"served_on": "不能早于报告日期"}
+            )
         sample.served_on = served_on
         sample.save(update_fields=["served_on"])
         if sample.initial_judgement == FAIL:

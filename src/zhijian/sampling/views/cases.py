@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import login_view, policy_view
-from zhijian.core.errors import attempt
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
@@ -18,8 +17,9 @@ from zhijian.core.uploads import upload_limit
 from .. import services
 from ..deadlines import deadlines_of
 from ..forms import CloseForm, EvidenceForm, MeasureForm, NoticeForm, RecheckForm
-from ..models import CaseEvidence, CaseStatus, OutsideNotice, PostProcessingCase, TestResult
+from ..models import CaseEvidence, CaseStatus, OutsideNotice, PostProcessingCase, Sample, TestResult
 from ..queries import CaseFilter, search_cases
+from .samples import sample_page
 
 
 def _case(request, pk: int, action: str = VIEW) -> PostProcessingCase:
@@ -58,9 +58,17 @@ def case_list(request):
     )
 
 
-@login_view
-def case_detail(request, pk: int):
-    case = _case(request, pk)
+CASE_FORMS = {
+    "measure_form": (MeasureForm, "m"),
+    "recheck_form": (RecheckForm, "r"),
+    "evidence_form": (EvidenceForm, "e"),
+    "close_form": (CloseForm, "c"),
+}
+
+
+def _case_page(request, case: PostProcessingCase, *, status: int = 200, **bound):
+    """The case with its action forms; ``bound`` is a refused action's form, shown again with what was
+    typed and its errors beside the fields."""
     sample = case.sample
     deadline = deadlines_of(case).get("disposal")
     editable = case.status == CaseStatus.OPEN and can(request.user, case, CHANGE)
@@ -69,6 +77,7 @@ def case_detail(request, pk: int):
     )
     # Of the other parties' cases only the count is shown: their districts' work is not ours to read.
     loop = PostProcessingCase.objects.filter(sample=sample).exclude(status=CaseStatus.WITHDRAWN)
+    forms = {name: form_class(prefix=prefix) for name, (form_class, prefix) in CASE_FORMS.items()}
     return render(
         request,
         "sampling/case_detail.html",
@@ -86,59 +95,54 @@ def case_detail(request, pk: int):
             "rechecks": case.rechecks.all(),
             "evidence": case.evidence.all(),
             "editable": editable,
-            "measure_form": MeasureForm(prefix="m"),
-            "recheck_form": RecheckForm(prefix="r"),
-            "evidence_form": EvidenceForm(prefix="e"),
-            "close_form": CloseForm(prefix="c"),
+            **forms,
+            **bound,
         },
+        status=status,
     )
 
 
-def _done(request, case: PostProcessingCase, ok_message: str, call) -> None:
-    attempt(request, call, success=ok_message)
+@login_view
+def case_detail(request, pk: int):
+    return _case_page(request, _case(request, pk))
 
 
-def _invalid(request, form) -> None:
-    errors = "；".join(
-        f"{form.fields[f].label if f in form.fields else ''}{'：' if f in form.fields else ''}{e}"
-        for f, es in form.errors.items()
-        for e in es
-    )
-    messages.error(request, errors or "填写有误")
+def _act(request, case: PostProcessingCase, name: str, success: str, operation):
+    """Run a case action from its form; a refusal re-renders the case page with the form as typed."""
+    form_class, prefix = CASE_FORMS[name]
+    form = form_class(request.POST, request.FILES or None, prefix=prefix)
+    if (
+        form.is_valid()
+        and attempt(request, operation, form.cleaned_data, form=form, success=success) is not FAILED
+    ):
+        return redirect("sampling:case_detail", pk=case.pk)
+    return _case_page(request, case, status=400, **{name: form})
 
 
 @policy_view("sampling.sample")
 @require_POST
 def case_measure(request, pk: int):
     case = _case(request, pk, CHANGE)
-    form = MeasureForm(request.POST, prefix="m")
-    if form.is_valid():
-        _done(
-            request,
-            case,
-            "已记录处置措施",
-            lambda: services.add_measure(actor=request.user, case=case, **form.cleaned_data),
-        )
-    else:
-        _invalid(request, form)
-    return redirect("sampling:case_detail", pk=case.pk)
+    return _act(
+        request,
+        case,
+        "measure_form",
+        "已记录处置措施",
+        lambda d: services.add_measure(actor=request.user, case=case, **d),
+    )
 
 
 @policy_view("sampling.sample")
 @require_POST
 def case_recheck(request, pk: int):
     case = _case(request, pk, CHANGE)
-    form = RecheckForm(request.POST, prefix="r")
-    if form.is_valid():
-        _done(
-            request,
-            case,
-            "已记录复查",
-            lambda: services.add_recheck(actor=request.user, case=case, **form.cleaned_data),
-        )
-    else:
-        _invalid(request, form)
-    return redirect("sampling:case_detail", pk=case.pk)
+    return _act(
+        request,
+        case,
+        "recheck_form",
+        "已记录复查",
+        lambda d: services.add_recheck(actor=request.user, case=case, **d),
+    )
 
 
 @policy_view("sampling.sample")
@@ -146,39 +150,28 @@ def case_recheck(request, pk: int):
 @upload_limit("sampling.evidence")
 def case_evidence(request, pk: int):
     case = _case(request, pk, CHANGE)
-    form = EvidenceForm(request.POST, request.FILES, prefix="e")
-    if form.is_valid():
-        _done(
-            request,
-            case,
-            "已上传证据材料",
-            lambda: services.add_evidence(
-                actor=request.user,
-                case=case,
-                uploaded=form.cleaned_data["file"],
-                description=form.cleaned_data["description"],
-            ),
-        )
-    else:
-        _invalid(request, form)
-    return redirect("sampling:case_detail", pk=case.pk)
+    return _act(
+        request,
+        case,
+        "evidence_form",
+        "已上传证据材料",
+        lambda d: services.add_evidence(
+            actor=request.user, case=case, uploaded=d["file"], description=d["description"]
+        ),
+    )
 
 
 @policy_view("sampling.sample")
 @require_POST
 def case_close(request, pk: int):
     case = _case(request, pk, CHANGE)
-    form = CloseForm(request.POST, prefix="c")
-    if form.is_valid():
-        _done(
-            request,
-            case,
-            "核查处置已办结",
-            lambda: services.close_case(actor=request.user, case=case, **form.cleaned_data),
-        )
-    else:
-        _invalid(request, form)
-    return redirect("sampling:case_detail", pk=case.pk)
+    return _act(
+        request,
+        case,
+        "close_form",
+        "核查处置已办结",
+        lambda d: services.close_case(actor=request.user, case=case, **d),
+    )
 
 
 @login_view
@@ -191,16 +184,23 @@ def evidence_download(request, pk: int):
 @require_POST
 def notice_send(request, pk: int):
     notice = get_scoped(OutsideNotice.objects.select_related("sample"), request.user, CHANGE, pk=pk)
-    form = NoticeForm(request.POST)
+    form = NoticeForm(request.POST, auto_id=f"id_n{notice.pk}_%s")
     if form.is_valid():
-        attempt(
+        done = attempt(
             request,
             services.send_notice,
             actor=request.user,
             notice=notice,
             **form.cleaned_data,
+            form=form,
             success="已记录协查函发送",
         )
-    else:
-        _invalid(request, form)
-    return redirect("sampling:sample_detail", sample_no=notice.sample.sample_no)
+        if done is not FAILED:
+            return redirect("sampling:sample_detail", sample_no=notice.sample.sample_no)
+    sample = get_scoped(
+        Sample.objects.select_related("category", "laboratory", "jurisdiction", "task__plan"),
+        request.user,
+        VIEW,
+        pk=notice.sample_id,
+    )
+    return sample_page(request, sample, status=400, notice=(notice.pk, form))

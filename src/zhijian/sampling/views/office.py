@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhijian.core.access import allows, login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.jobs import start_upload_job
+from zhijian.core.lists import Sort, paginate
 from zhijian.core.models import Job, Jurisdiction
 from zhijian.core.scoping import VIEW, get_scoped, is_city_wide, restrict
 from zhijian.core.uploads import upload_limit
@@ -155,19 +156,36 @@ def home(request):
 
 # --- plans and tasks ---------------------------------------------------------------------------------
 
+PLAN_SORTS = {"title": Sort("计划", ("title",)), "kind": Sort("类别", ("kind",))}
+ANNOUNCEMENT_SORTS = {
+    "issue": Sort("期号", ("issue",)),
+    "published_on": Sort("发布日期", ("published_on",)),
+}
+
 
 @policy_view("sampling.plans")
 def plan_list(request):
+    return _plan_page(request)
+
+
+def _plan_page(request, *, form: PlanForm | None = None, status: int = 200):
+    """The year's plans with the form to make one; a refused plan comes back with what was typed."""
     year = _year(request)
-    plans = SamplingPlan.objects.filter(year=year)
-    tasks = restrict(SamplingTask.objects.filter(plan__year=year), request.user, VIEW)
+    page = paginate(
+        request,
+        SamplingPlan.objects.filter(year=year).order_by("kind", "id"),
+        sorts=PLAN_SORTS,
+        params={"year": str(year)},
+    )
+    plans = page.rows
+    tasks = restrict(SamplingTask.objects.filter(plan__in=plans), request.user, VIEW)
     per_plan: dict[int, list[int]] = {}
     for plan_id, quota in tasks.values_list("plan_id", "quota"):
         entry = per_plan.setdefault(plan_id, [0, 0])
         entry[0] += 1
         entry[1] += quota
     sampled = dict(
-        restrict(Sample.objects.filter(task__plan__year=year), request.user, VIEW)
+        restrict(Sample.objects.filter(task__plan__in=plans), request.user, VIEW)
         .values("task__plan_id")
         .annotate(n=Count("id"))
         .order_by()
@@ -179,8 +197,10 @@ def plan_list(request):
         {
             "year": year,
             "plans": [(p, *per_plan.get(p.pk, [0, 0]), sampled.get(p.pk, 0)) for p in plans],
-            "form": PlanForm() if allows(request.user, "sampling.plans.edit") else None,
+            "page": page,
+            "form": form or (PlanForm() if allows(request.user, "sampling.plans.edit") else None),
         },
+        status=status,
     )
 
 
@@ -195,12 +215,11 @@ def plan_new(request):
             actor=request.user,
             department=request.user.department,
             **form.cleaned_data,
+            form=form,
         )
         if plan is not FAILED:
             return redirect("sampling:plan_detail", pk=plan.pk)
-    else:
-        messages.error(request, "计划填写有误")
-    return redirect("sampling:plan_list")
+    return _plan_page(request, form=form, status=400)
 
 
 @policy_view("sampling.plans")
@@ -256,10 +275,11 @@ def announcement_list(request):
         if allows(request.user, "sampling.plans.edit")
         else restrict(Announcement.objects.all(), None, VIEW)
     )
+    page = paginate(request, visible.order_by("-period_end", "-id"), sorts=ANNOUNCEMENT_SORTS)
     return render(
         request,
         "sampling/announcement_list.html",
-        {"announcements": visible.order_by("-period_end", "-id")[:100], "form": form},
+        {"announcements": page.rows, "page": page, "form": form},
     )
 
 

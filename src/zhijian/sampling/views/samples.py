@@ -18,7 +18,7 @@ from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from .. import services
 from ..deadlines import chain_view, deadlines_of, request_kind
 from ..draw import replay
-from ..forms import ObjectionForm, ReceiveForm, ReportForm, SampleForm, ServeForm
+from ..forms import NoticeForm, ObjectionForm, ReceiveForm, ReportForm, SampleForm, ServeForm
 from ..judgement import FAIL
 from ..models import (
     Category,
@@ -81,7 +81,12 @@ def sample_list(request):
 
 @login_view
 def sample_detail(request, sample_no: str):
-    sample = _sample(request, sample_no)
+    return sample_page(request, _sample(request, sample_no))
+
+
+def sample_page(request, sample: Sample, *, status: int = 200, notice: tuple | None = None, **bound):
+    """The sample with its action forms; ``bound`` (and ``notice``: a notice's pk and form) is a refused
+    action's form, shown again with what was typed and its errors beside the fields."""
     user = request.user
     results = list(results_of(user, sample))
     # The re-test request belongs to the sample's record, which ``user`` may see.
@@ -100,7 +105,10 @@ def sample_detail(request, sample_no: str):
         "cases": restrict(PostProcessingCase.objects.filter(sample=sample), user, VIEW).select_related(
             "jurisdiction"
         ),
-        "notices": restrict(OutsideNotice.objects.filter(sample=sample), user, VIEW),
+        "notices": [
+            (n, notice[1] if notice and notice[0] == n.pk else NoticeForm(auto_id=f"id_n{n.pk}_%s"))
+            for n in restrict(OutsideNotice.objects.filter(sample=sample), user, VIEW)
+        ],
         "may_receive": is_first_lab and sample.status == SampleStatus.SAMPLED,
         "may_report": is_first_lab and sample.status != SampleStatus.REPORTED,
         "may_retest": objection is not None
@@ -114,8 +122,9 @@ def sample_detail(request, sample_no: str):
         "receive_form": ReceiveForm(),
         "serve_form": ServeForm(),
         "failed_items": failed_items,
+        **bound,
     }
-    return render(request, "sampling/sample_detail.html", context)
+    return render(request, "sampling/sample_detail.html", context, status=status)
 
 
 @policy_view("sampling.sample")
@@ -160,17 +169,18 @@ def sample_receive(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
     form = ReceiveForm(request.POST)
     if form.is_valid():
-        attempt(
+        done = attempt(
             request,
             services.confirm_receipt,
             actor=request.user,
             sample=sample,
             received_on=form.cleaned_data["received_on"],
+            form=form,
             success="已确认收样",
         )
-    else:
-        messages.error(request, "收样日期无效")
-    return redirect("sampling:sample_detail", sample_no=sample.sample_no)
+        if done is not FAILED:
+            return redirect("sampling:sample_detail", sample_no=sample.sample_no)
+    return sample_page(request, sample, status=400, receive_form=form)
 
 
 @policy_view("sampling.lab")
@@ -209,15 +219,18 @@ def sample_serve(request, sample_no: str):
     sample = _sample(request, sample_no, CHANGE)
     form = ServeForm(request.POST)
     if form.is_valid():
-        attempt(
+        done = attempt(
             request,
             services.serve_result,
             actor=request.user,
             sample=sample,
             served_on=form.cleaned_data["served_on"],
+            form=form,
             success="已记录结论送达",
         )
-    return redirect("sampling:sample_detail", sample_no=sample.sample_no)
+        if done is not FAILED:
+            return redirect("sampling:sample_detail", sample_no=sample.sample_no)
+    return sample_page(request, sample, status=400, serve_form=form)
 
 
 @policy_view("sampling.sample")

@@ -3,10 +3,12 @@
 from django.shortcuts import render
 
 from zhijian.core.access import public_view
+from zhijian.core.lists import paginate
 
 from ..queries import public_notices
 
 
 @public_view
 def notices(request):
-    return render(request, "warnings/public_notices.html", {"notices": public_notices()[:50]})
+    page = paginate(request, public_notices(), default_size=20)
+    return render(request, "warnings/public_notices.html", {"notices": page.rows, "page": page})
