@@ -20,6 +20,7 @@ from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from .. import algorithm, queries, services
 from ..forms import CommitForm, DateForm, DrawForm, PlanForm, RecheckForm, RedrawForm, ReferralForm, TaskForm
 from ..models import Attachment, Draw, Inspection, Plan, Task
+from ..services import InspectionError
 from ..verification import draw_package
 
 STAFF_ROLES = {Role.CITY_ADMIN, Role.DEPARTMENT, Role.DISTRICT}
