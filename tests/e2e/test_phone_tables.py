@@ -18,6 +18,13 @@ CELLS_PAST_THE_EDGE = """() => Array.from(document.querySelectorAll('td')).filte
   const box = td.getBoundingClientRect();
   return box.width > 0 && box.right > window.innerWidth + 1;
 }).length"""
+# A header link broken over lines (e.g. 公开信息 stacked one character per line on a narrow header).
+BROKEN_HEADER_LINKS = """() => Array.from(document.querySelectorAll('header.top a, header.top button')).filter(el => {
+  const lines = el.getClientRects().length;
+  const height = el.getBoundingClientRect().height;
+  const line = parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.6;
+  return lines > 1 || height > line * 1.8;
+}).map(el => el.textContent.trim())"""
 
 
 def _assert_fits(page, url: str) -> None:
@@ -26,6 +33,7 @@ def _assert_fits(page, url: str) -> None:
     assert width <= 361, f"{url} is {width}px wide on a 360px screen"
     assert page.evaluate(HIDDEN_CELLS) == 0, f"{url} hides table cells on a phone"
     assert page.evaluate(CELLS_PAST_THE_EDGE) == 0, f"{url} has cells past the screen's edge"
+    assert page.evaluate(BROKEN_HEADER_LINKS) == [], f"{url}: header links broken over lines"
 
 
 def test_every_column_of_the_entity_list_is_shown_as_a_labelled_card(mobile_page, live_server, city):
@@ -51,5 +59,6 @@ def test_public_pages_fit_a_phone(mobile_page, live_server, city):
         "/credit/lists/public/",
         "/public/sampling/",
         "/public/inspections/",
+        "/public/complaints/",
     ):
         _assert_fits(mobile_page, url)
