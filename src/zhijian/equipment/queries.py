@@ -60,6 +60,10 @@ class UnitFilter:
             risk=choice_param(params, "risk", RiskClass.values),
         )
 
+    def as_params(self) -> dict[str, str]:
+        """The active filters, for the pager's and the sort headings' links."""
+        return {k: str(v) for k, v in self.__dict__.items() if v not in ("", None)}
+
 
 def search_units(user, flt: UnitFilter) -> QuerySet:
     rows = units_for(user)

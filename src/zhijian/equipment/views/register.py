@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 from zhijian.core.access import login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
 from zhijian.core.jobs import start_upload_job
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Role
 from zhijian.core.params import page_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.core.uploads import upload_limit
-from zhijian.registry.views import page_of
 
 from .. import queries, services
 from ..forms import ImportForm, InspectionForm, MaintenanceForm, StatusForm
@@ -63,19 +63,30 @@ def due_list(request, kind: str):
     )
 
 
+UNIT_SORTS = {
+    "code": Sort("设备代码", ("code",)),
+    "inspection_valid_until": Sort("下次检验", ("inspection_valid_until", "id")),
+}
+
+
 @login_view
 def unit_list(request):
     flt = queries.UnitFilter.from_params(request.GET)
-    units, page, has_next = page_of(queries.search_units(request.user, flt), request.GET)
+    page = paginate(
+        request,
+        queries.search_units(request.user, flt),
+        sorts=UNIT_SORTS,
+        params=flt.as_params(),
+        bounded_sorts=True,  # a city's 150,000 units keep their default order; a filtered list sorts
+    )
     return render(
         request,
         "equipment/unit_list.html",
         {
             "flt": flt,
-            "units": units,
+            "units": page.rows,
             "page": page,
-            "has_next": has_next,
-            "districts": county_units(),
+            "districts": visible_districts(request.user, county_units()),
             "categories": Category.choices,
             "statuses": UnitStatus.choices,
             "risks": RiskClass.choices,

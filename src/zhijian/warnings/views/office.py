@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from zhijian.core.access import SystemActor, allows, policy_view
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.params import date_param, int_param, text_param
+from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.core.uploads import upload_limit
-from zhijian.registry.views import page_of
 
 from .. import services
 from ..forms import AnswerForm, DismissForm, LoadForm, NoticeForm, RaiseForm
@@ -34,17 +35,25 @@ def cockpit(request):
     )
 
 
+SIGNAL_SORTS = {
+    "week": Sort("周", ("week", "id")),
+    "score": Sort("评分", ("score", "id")),
+}
+WARNING_SORTS = {"raised_at": Sort("发布时间", ("raised_at", "id"))}
+RECORD_SORTS = {"occurred_on": Sort("日期", ("occurred_on", "id"))}
+
+
 @policy_view("warnings.view")
 def signal_list(request):
     state = text_param(request.GET, "state")
     signals = signals_for(request.user)
     if state in Signal.State.values:
         signals = signals.filter(state=state)
-    rows, page, has_next = page_of(signals, request.GET)
+    page = paginate(request, signals, sorts=SIGNAL_SORTS, params={"state": state} if state else {})
     return render(
         request,
         "warnings/signal_list.html",
-        {"signals": rows, "page": page, "has_next": has_next, "state": state, "states": Signal.State.choices},
+        {"signals": page.rows, "page": page, "state": state, "states": Signal.State.choices},
     )
 
 
@@ -157,11 +166,11 @@ def warning_list(request):
     warnings = warnings_for(request.user)
     if state in RiskWarning.State.values:
         warnings = warnings.filter(state=state)
-    rows, page, has_next = page_of(warnings, request.GET)
+    page = paginate(request, warnings, sorts=WARNING_SORTS, params={"state": state} if state else {})
     return render(
         request,
         "warnings/warning_list.html",
-        {"warnings": rows, "page": page, "has_next": has_next, "state": state},
+        {"warnings": page.rows, "page": page, "state": state, "states": RiskWarning.State.choices},
     )
 
 
@@ -242,8 +251,25 @@ def record_list(request):
     start = date_param(request.GET, "week")
     if start:
         records = records.filter(occurred_on__gte=start, occurred_on__lt=start + dt.timedelta(days=7))
-    rows, page, has_next = page_of(records, request.GET)
-    return render(request, "warnings/record_list.html", {"records": rows, "page": page, "has_next": has_next})
+    params = {k: v for k, v in (("district", district), ("week", start)) if v}
+    page = paginate(
+        request,
+        records.select_related("source", "district"),
+        sorts=RECORD_SORTS,
+        params={k: str(v) for k, v in params.items()},
+        bounded_sorts=True,
+    )
+    return render(
+        request,
+        "warnings/record_list.html",
+        {
+            "records": page.rows,
+            "page": page,
+            "district": district,
+            "week": start,
+            "districts": visible_districts(request.user, county_units()),
+        },
+    )
 
 
 @policy_view("warnings.sources")
