@@ -175,6 +175,9 @@ TASKS = {
 # Sessions are read from the process's cache and written through to the database: a page needs no
 # session query once the process has seen the session.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Workbench and overview counts are kept this many seconds per user (core/summaries.py: at most 30;
+# the page says when they were counted); tests count every time.
+SUMMARY_CACHE_SECONDS = 0 if MODE == "test" else int(os.environ.get("ZHIJIAN_SUMMARY_CACHE_SECONDS", "30"))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -410,3 +410,18 @@ def test_bulk_mode_into_a_register_that_is_not_empty_still_matches_by_code(tmp_p
     assert Entity.objects.count() == 3
     assert Entity.objects.get(uscc=first[0]).address == changed[7]
     assert audit.verify()[1] == []
+
+
+def test_an_import_leaves_no_name_waiting_outside_the_bigram_index(tmp_path, city):
+    """New names wait in the GIN index's pending list until merged: the import merges them, so a name
+    search is served by the index at once, not by a scan of the whole register."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bigram index exists on PostgreSQL only")
+    assert import_entities(
+        write_csv(tmp_path / "new.csv", [row() for _ in range(50)]), actor=SystemActor("t")
+    ).created
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('registry_entity_name_grams'::regclass)")
+        assert cursor.fetchone()[0] == 0  # no pending page was left to merge

@@ -17,6 +17,7 @@ from .exports import XLSX, attachment, export_path
 from .hooks import figures_for, link, todos_for
 from .models import HolidayNotice, Job, Role, ScheduledRun
 from .params import id_list
+from .summaries import kept_for_user, summary_seconds
 from .workdays import load_notice
 
 
@@ -32,9 +33,23 @@ def home(request):
         start = getattr(config, "home_for_roles", {}).get(request.user.role)
         if start:
             return redirect(start)
+    todos, figures, counted_at = workbench(request.user)
     return render(
-        request, "core/home.html", {"todos": todos_for(request.user), "figures": figures_for(request.user)}
+        request,
+        "core/home.html",
+        {"todos": todos, "figures": figures, "counted_at": counted_at, "cache_seconds": summary_seconds()},
     )
+
+
+def workbench(user) -> tuple[list, list, dt.datetime | None]:
+    """The user's to-dos and key figures, and when they were counted (None: just now).
+
+    Every app's counts cost a few dozen queries; they are kept a few seconds per user (summaries.py).
+    """
+    (todos, figures), counted_at = kept_for_user(
+        user, "workbench", lambda: (todos_for(user), figures_for(user))
+    )
+    return todos, figures, counted_at
 
 
 @login_view

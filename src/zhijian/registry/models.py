@@ -104,6 +104,22 @@ class Entity(models.Model):
         self.name_grams = name_bigrams(self.name)
         super().save(*args, **kwargs)
 
+    # Django's get_FOO_display rebuilds the field's whole table of choices (translating every label)
+    # on each call; a register list calls these twice a row. Same answers, one lookup each.
+    def get_entity_type_display(self) -> str:  # type: ignore[no-redef]  # Django's, made cheap
+        return _choice_label(EntityType, self.entity_type)
+
+    def get_status_display(self) -> str:  # type: ignore[no-redef]  # Django's, made cheap
+        return _choice_label(EntityStatus, self.status)
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of ``value`` among ``choices``, or the value itself (as Django's get_FOO_display)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
 
 class EntityTag(models.Model):
     """A label on an entity (规上, 专精特新 …) used to filter and to target campaigns."""

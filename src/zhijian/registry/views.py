@@ -18,7 +18,7 @@ from zhijian.core.uploads import upload_limit
 
 from . import queries
 from .exports import filter_labels, write_entities_xlsx
-from .industries import cluster_choices, industry_label, industry_tree
+from .industries import cluster_choices, industry_label, industry_options
 from .models import EntityStatus, EntityType, Tag
 from .queries import EntityFilter, search_entities
 
@@ -51,7 +51,7 @@ def filter_context(flt: EntityFilter, user=None) -> dict:
         "statuses": EntityStatus.choices,
         "clusters": cluster_choices(),
         "tags": Tag.choices,
-        "industry_tree": industry_tree(),
+        "industry_options": industry_options(flt.industry),
         "industry": flt.industry,
     }
 

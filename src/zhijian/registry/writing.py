@@ -263,13 +263,19 @@ class StagedWriter:
             self._update(updates)
 
     def finish(self) -> None:
-        """Drop the staging tables; in bulk mode, build the indexes and check the keys again."""
+        """Drop the staging tables; in bulk mode, build the indexes and check the keys again; merge
+        the bigram index's pending entries."""
         with connection.cursor() as cursor:
             self._drop_stage(cursor)
             if self._rebuild:
                 for statement in self._rebuild:
                     cursor.execute(statement)
                 self._rebuild = []
+            if self.postgres and self.write and (self.created or self.changed):
+                # New names wait in the GIN index's pending list (fastupdate) until it fills or
+                # autovacuum comes by; while entries wait there the planner prices the index high and
+                # a name search scans the whole register (9 ms instead of 0.1 ms at 20,000 names).
+                cursor.execute("SELECT gin_clean_pending_list('registry_entity_name_grams'::regclass)")
 
     def _insert(self, new_rows: list[str]) -> None:
         if not new_rows:

@@ -16,6 +16,7 @@ from zhijian.core.models import Job, Role
 from zhijian.core.params import int_param
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, is_city_wide
+from zhijian.core.summaries import kept_for_user, summary_seconds
 from zhijian.registry.models import Entity
 
 from .. import queries, services
@@ -47,7 +48,19 @@ def overview(request):
 def _overview_page(request, *, status: int = 200, review: tuple[int, ReviewForm] | None = None):
     """The distribution with the decisions to review; ``review`` is a refused review (decision pk, form)
     shown again with the opinion as typed."""
-    rows = queries.distribution(request.user)
+    runs = list(ScoringRun.objects.select_related("model_version")[:5])
+    city_wide = is_city_wide(request.user)
+    # Counting every standing by unit and class reads the whole table: the counts are kept a few
+    # seconds per user (core/summaries.py), and counted afresh once a new batch starts or ends.
+    (rows, offices), counted_at = kept_for_user(
+        request.user,
+        "credit.distribution",
+        lambda: (
+            queries.distribution(request.user),
+            [] if city_wide else queries.distribution_by_office(request.user),
+        ),
+        version=f"{runs[0].pk}.{runs[0].status}" if runs else "",
+    )
     chart = {
         "names": [r["name"] for r in rows],
         "ids": [r["id"] for r in rows],
@@ -66,7 +79,6 @@ def _overview_page(request, *, status: int = 200, review: tuple[int, ReviewForm]
     }
     totals = {c: sum(r["counts"][c] for r in rows) for c in queries.CLASSES}
     # A district compares its own grassroots offices (市场监管所), not one bar of itself.
-    offices = [] if is_city_wide(request.user) else queries.distribution_by_office(request.user)
     office_chart = {
         "names": [o["name"] for o in offices],
         "unit": "户",
@@ -90,9 +102,11 @@ def _overview_page(request, *, status: int = 200, review: tuple[int, ReviewForm]
             "offices": offices,
             "office_chart": office_chart,
             "total": sum(totals.values()),
-            "runs": ScoringRun.objects.select_related("model_version")[:5],
+            "counted_at": counted_at,
+            "cache_seconds": summary_seconds(),
+            "runs": runs,
             # A batch's counts are the whole city's: only city-wide staff see them.
-            "city_wide": is_city_wide(request.user),
+            "city_wide": city_wide,
             "may_run": may_run_batch(request.user),
             "engines": ENGINES,
             "pending_decisions": [

@@ -19,6 +19,7 @@ from zhijian.core.jobs import start_upload_job
 from zhijian.core.lists import Sort, paginate
 from zhijian.core.models import Job, Jurisdiction
 from zhijian.core.scoping import VIEW, get_scoped, is_city_wide, restrict
+from zhijian.core.summaries import kept_for_user, summary_seconds
 from zhijian.core.uploads import upload_limit
 
 from .. import services
@@ -50,10 +51,19 @@ def home(request):
         return redirect("sampling:sample_list")
     year = _year(request)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    total = sampling_figures(user, start=start, end=end)
-    rows = figures_by_jurisdiction(user, start=start, end=end) if is_city_wide(user) else []
-    # A district compares its own grassroots offices (市场监管所), not one bar of itself.
-    offices, unplaced = ([], 0) if is_city_wide(user) else figures_by_office(user, start=start, end=end)
+    city_wide = is_city_wide(user)
+
+    def count():
+        total = sampling_figures(user, start=start, end=end)
+        rows = figures_by_jurisdiction(user, start=start, end=end) if city_wide else []
+        # A district compares its own grassroots offices (市场监管所), not one bar of itself.
+        offices, unplaced = ([], 0) if city_wide else figures_by_office(user, start=start, end=end)
+        return total, rows, offices, unplaced
+
+    # The year's figures read every sample of the year: kept a few seconds per user (core/summaries.py).
+    (total, rows, offices, unplaced), counted_at = kept_for_user(
+        user, "sampling.figures", count, version=year
+    )
     office_chart = {
         "names": [o.jurisdiction_name for o in offices],
         "unit": "批次",
@@ -142,6 +152,8 @@ def home(request):
         "sampling/home.html",
         {
             "year": year,
+            "counted_at": counted_at,
+            "cache_seconds": summary_seconds(),
             "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
             "total": total,
             "rows": rows,
