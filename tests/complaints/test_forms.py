@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.complaints.conftest import CLI, file
 from tests.factories import PASSWORD
@@ -380,6 +381,48 @@ def test_the_case_page_forms_are_prefilled_and_decisions_ask_first(haishu, recei
     assert "data-confirm=" not in page.split('id="accept-form"')[1].split(">")[0]
 
 
+# --- staff entry (电话、来访登记) ----------------------------------------------------------------------
+
+
+def test_a_walk_in_with_a_bad_phone_is_refused_with_everything_kept(haishu, firms, city):
+    page = assert_refused(
+        haishu,
+        "/complaints/cases/new/",
+        {
+            "channel": "walk_in",
+            "received_on": "2026-03-02",
+            "kind": "report",
+            "respondent_name": "某不知名小店XYZ",
+            "place": city["330212"].code,
+            "category": "food",
+            "subject": "销售过期食品XYZ",
+            "description": "该店货架上有多件过期食品仍在销售，请依法查处。",
+            "person_name": "王五",
+            "person_phone": "12345",
+            "anonymous": "",
+        },
+        error="联系电话格式不正确",
+        typed=[
+            'value="某不知名小店XYZ"',
+            'value="销售过期食品XYZ"',
+            "该店货架上有多件过期食品仍在销售，请依法查处。",
+            'value="12345"',
+            'value="2026-03-02"',
+            '<option value="walk_in" selected>',
+            '<option value="report" selected>',
+            '<option value="food" selected>',
+            f'<option value="{city["330212"].code}" selected>',
+        ],
+        field_id="person_phone",
+    )
+    assert 'id="respondent_name"' in page and 'id="respondent_uscc"' in page  # the look-up finds them
+
+
+def test_the_staff_entry_form_is_prefilled_with_today(haishu, firms):
+    page = haishu.get("/complaints/cases/new/").content.decode()
+    assert f'name="received_on" value="{timezone.localdate().isoformat()}"' in page
+
+
 # --- the enterprise account --------------------------------------------------------------------------
 
 
@@ -388,7 +431,7 @@ def odr_case(firms):
     firm_services.enrol_firm(
         actor=CLI, entity=firms["shop"], programme=Enrolment.Programme.ODR, on=dt.date(2026, 1, 1)
     )
-    case = file(dt.date.today())
+    case = file(timezone.localdate())
     assert case.status == Status.ODR
     return case
 
@@ -398,7 +441,7 @@ def test_the_firms_odr_answer_without_its_account_keeps_what_was_typed(firm_user
     page = assert_refused(
         client,
         f"/complaints/my/{odr_case.pk}/answer/",
-        {"settled": "0", "on": dt.date.today().isoformat(), "amount": "399", "reply": ""},
+        {"settled": "0", "on": timezone.localdate().isoformat(), "amount": "399", "reply": ""},
         error="请填写处理情况",
         typed=['value="399"', '<option value="0" selected>'],
         field_id="id_reply",
@@ -411,7 +454,7 @@ def test_the_firms_odr_answer_with_a_negative_amount_is_refused(firm_user, odr_c
     assert_refused(
         client_for(firm_user),
         f"/complaints/my/{odr_case.pk}/answer/",
-        {"settled": "1", "on": dt.date.today().isoformat(), "amount": "-5", "reply": "已退款XYZ"},
+        {"settled": "1", "on": timezone.localdate().isoformat(), "amount": "-5", "reply": "已退款XYZ"},
         error="确保该值大于或等于0",
         typed=['value="-5"', "已退款XYZ"],
         field_id="id_amount",

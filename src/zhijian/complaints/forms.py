@@ -20,11 +20,21 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.db import connection
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from zhijian.core.forms import date_field
 
-from .models import Enrolment, IntakeThrottle, NotAcceptedGround, Outcome, TerminationGround
+from .models import (
+    Category,
+    Channel,
+    Enrolment,
+    IntakeThrottle,
+    Kind,
+    NotAcceptedGround,
+    Outcome,
+    TerminationGround,
+)
 from .services.intake import CaseIn
 
 CHALLENGE_SALT = "complaints.challenge"
@@ -102,7 +112,7 @@ def throttled(request, purpose: str) -> bool:
     return count > per_minute(purpose)
 
 
-# --- the officer's actions on a case (办理) -------------------------------------------------------------
+# --- form parts ---------------------------------------------------------------------------------------
 
 
 MAX_LENGTH = "不能超过 %(limit_value)d 个字（现为 %(show_value)d 个）"
@@ -129,6 +139,60 @@ def _amount(label: str = "挽回经济损失（元）") -> forms.DecimalField:
         localize=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+
+
+# --- staff entry of a phone call or a walk-in (电话、来访登记) ------------------------------------------
+
+
+class StaffFilingForm(forms.Form):
+    """What the officer takes down on the phone or at the counter; the filing service checks it (its
+    refusals name these fields). Ids are the field names: the respondent look-up (complaints.js) finds
+    ``respondent_name`` and ``respondent_uscc`` by them (render with ``auto_id="%s"``)."""
+
+    channel = forms.ChoiceField(
+        label="渠道", choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)]
+    )
+    received_on = date_field("登记日期")
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices)
+    respondent_name = _text(
+        "被投诉举报对象名称",
+        200,
+        widget=forms.TextInput(
+            attrs={"data-lookup-url": reverse_lazy("complaints_public:respondents"), "autocomplete": "off"}
+        ),
+    )
+    respondent_uscc = _text("统一社会信用代码", 30)
+    platform_uscc = _text("交易平台统一社会信用代码", 30)
+    place = _text("交易发生地", 12, widget=forms.Select)
+    category = forms.ChoiceField(
+        label="商品服务类别", choices=[("", "请选择"), *Category.choices], required=False
+    )
+    product = _text("商品或服务名称", 200)
+    subject = _text("标题", 200)
+    description = _text("事实和理由", 4000, widget=forms.Textarea(attrs={"rows": 5}))
+    demand = _text("诉求", 500)
+    amount_claimed = _text("涉案金额（元）", 20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    person_name = _text("姓名", 60)
+    person_phone = _text("联系电话", 30, widget=forms.TextInput(attrs={"type": "tel"}))
+    person_id_number = _text("身份证号", 30)
+    person_address = _text("联系地址", 300)
+    anonymous = forms.BooleanField(label="匿名举报", required=False)
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        # a code the list does not show (a grassroots office) is the filing service's to accept or refuse
+        self.fields["place"].widget.choices = [("", "不清楚"), *places]
+
+    def case_in(self) -> CaseIn:
+        data = self.cleaned_data
+        return CaseIn(
+            **{f: data.get(f) or "" for f in FIELDS},
+            anonymous=data["anonymous"],
+            received_on=data["received_on"],
+        )
+
+
+# --- the officer's actions on a case (办理) -------------------------------------------------------------
 
 
 class AcceptForm(forms.Form):

@@ -39,14 +39,14 @@ from ..forms import (
     PauseForm,
     RejectForm,
     ResumeForm,
+    StaffFilingForm,
     TransferForm,
-    case_in_from,
 )
-from ..models import Case, Category, Channel, Kind, Outcome, RuleVersion, Status
+from ..models import Case, Category, Kind, Outcome, RuleVersion, Status
 from ..privacy import UnmaskRefused, may_unmask, person_of, unmask
 from ..services import ComplaintsError, handling, routing
 from ..services.intake import file_case
-from ._common import case_for, day
+from ._common import case_for
 
 
 @policy_view("complaints.read")
@@ -395,29 +395,27 @@ def case_action(request, pk: int, action: str):
 @policy_view("complaints.handle")
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    """Staff entry of a phone call or a walk-in (电话、来访登记)."""
-    context = {
-        "kinds": Kind.choices,
-        "categories": Category.choices,
-        "channels": [(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)],
-        "places": county_units(),
-        "post": {},
-        "errors": {},
-    }
+    """Staff entry of a phone call or a walk-in (电话、来访登记); a refusal comes back (400) as typed."""
+    form = StaffFilingForm(
+        request.POST if request.method == "POST" else None,
+        places=county_units().values_list("code", "name"),
+        auto_id="%s",
+    )
     if request.method == "POST":
-        channel = request.POST.get("channel", Channel.PHONE)
-        if channel not in (Channel.PHONE, Channel.WALK_IN):
-            channel = Channel.PHONE
-        try:
-            received = day(request.POST.get("received_on"), timezone.localdate())
-            case, _ = file_case(
-                actor=request.user, data=case_in_from(request.POST, received_on=received), channel=channel
+        if form.is_valid():
+            filed = attempt(
+                request,
+                file_case,
+                actor=request.user,
+                data=form.case_in(),
+                channel=form.cleaned_data["channel"],
+                form=form,
             )
-        except ComplaintsError as exc:
-            context.update(post=request.POST, errors=exc.fields, message=exc.message)
-            return render(request, "complaints/case_new.html", context, status=400)
-        messages.success(request, f"已登记，查询码 {case.code}")
-        if can(request.user, case):
-            return redirect("complaints:case_detail", pk=case.pk)
-        return redirect("complaints:case_list")
-    return render(request, "complaints/case_new.html", context)
+            if filed is not FAILED:
+                case, _ = filed
+                messages.success(request, f"已登记，查询码 {case.code}")
+                if can(request.user, case):
+                    return redirect("complaints:case_detail", pk=case.pk)
+                return redirect("complaints:case_list")
+        return render(request, "complaints/case_new.html", {"form": form}, status=400)
+    return render(request, "complaints/case_new.html", {"form": form})
