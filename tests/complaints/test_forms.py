@@ -32,7 +32,7 @@ from zhijian.complaints.models import (
 from zhijian.complaints.rules import ensure_rules
 from zhijian.complaints.services import firms as firm_services
 from zhijian.complaints.services import handling, routing
-from zhijian.core.models import AuditEntry, Deadline, OutboxEvent
+from zhijian.core.models import AuditEntry, Deadline, Job, OutboxEvent
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 3, 2)
@@ -50,6 +50,7 @@ TABLES = (
     Deadline,
     AuditEntry,
     OutboxEvent,
+    Job,
 )
 
 
@@ -551,6 +552,18 @@ def test_withdrawing_another_districts_firm_is_404(users, firms):
     assert response.status_code == 404
     enrolment.refresh_from_db()
     assert enrolment.withdrawn_on is None
+
+
+def test_an_import_without_a_file_keeps_the_dry_run_box(users, firms):
+    page = assert_refused(
+        client_for(users["haishu"]),
+        "/complaints/import/",
+        {"dry_run": "1"},
+        error="请选择要导入的文件",
+        field_id="id_file",
+    )
+    assert '<input type="checkbox" name="dry_run" id="id_dry_run" checked>' in page
+    assert not Job.objects.exists()
 
 
 def test_confirming_a_rule_with_an_overlong_source_keeps_it(users, rules):

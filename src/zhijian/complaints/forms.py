@@ -373,6 +373,17 @@ class FirmReplyForm(forms.Form):
 # --- office pages ----------------------------------------------------------------------------------
 
 
+class ImportForm(forms.Form):
+    """The national platform's export to import (全国12315平台数据导入)."""
+
+    file = forms.FileField(
+        label="平台导出文件（XLSX 或 CSV）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        error_messages={"required": "请选择要导入的文件"},
+    )
+    dry_run = forms.BooleanField(label="仅试导入（校验并报告，不写入）", required=False)
+
+
 class DisputeDecisionForm(forms.Form):
     """The city designates one of the two units (指定管辖)."""
 

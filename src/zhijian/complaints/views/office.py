@@ -25,7 +25,7 @@ from zhijian.core.uploads import upload_limit
 from zhijian.registry.models import Entity
 
 from .. import queries
-from ..forms import DisputeDecisionForm, EnrolForm, RuleConfirmForm, WithdrawForm
+from ..forms import DisputeDecisionForm, EnrolForm, ImportForm, RuleConfirmForm, WithdrawForm
 from ..models import Cluster, Enrolment, JurisdictionDispute, RuleCheck, Status
 from ..services import ComplaintsError, firms, routing
 from ..services.rules import confirm_rule
@@ -40,18 +40,17 @@ def import_cases(request):
 
     recent = Job.objects.filter(owner=request.user, kind="complaints.import").order_by("-id")[:10]
     if request.method == "GET":
-        return render(request, "complaints/import.html", {"recent": recent})
-    upload = request.FILES.get("file")
-    if upload is None:
-        return render(
-            request, "complaints/import.html", {"error": "请选择要导入的文件", "recent": recent}, status=400
-        )
+        return render(request, "complaints/import.html", {"form": ImportForm(), "recent": recent})
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "complaints/import.html", {"form": form, "recent": recent}, status=400)
+    upload = form.cleaned_data["file"]
     job = start_upload_job(
         owner=request.user,
         kind="complaints.import",
         title=f"导入12315平台数据：{upload.name}",
         upload=upload,
-        dry_run=request.POST.get("dry_run") == "1",
+        dry_run=form.cleaned_data["dry_run"],
         task=import_cases_task,
     )
     return redirect(reverse("core:job_detail", args=[job.pk]))
