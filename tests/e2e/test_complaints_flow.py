@@ -69,6 +69,7 @@ def test_an_odr_firm_settles_in_its_account(page, live_server, firms, firm_user)
     with page.expect_navigation():
         page.click("#odr-form button")
     assert page.locator("#case-status").inner_text().startswith("已办结")
+    assert any("提交后不能修改" in q for q in page.confirmations)  # the firm was asked first
     case.refresh_from_db()
     assert case.outcome == "odr_settled" and str(case.amount_recovered) == "399.00"
 
@@ -96,6 +97,7 @@ def test_an_officer_accepts_mediates_closes_and_the_disclosure_shows_it(page, li
     with page.expect_navigation():
         page.click("#close-form button")
     assert page.locator("#case-status").inner_text() == "已办结"
+    assert any("确认办结本件" in q for q in page.confirmations)  # closing asked first
     assert "调解成功" in page.locator("#case-outcome").inner_text()
     # the handling officer may see the complainant in full; the viewing is audited
     with page.expect_navigation():

@@ -64,9 +64,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def not_future(day: dt.date, label: str) -> None:
+def not_future(day: dt.date, label: str, field: str | None = None) -> None:
+    """Refuse a date after today; ``field`` names the input it came from, so a page puts it beside it."""
     if day > today():
-        raise ComplaintsError("date_in_future", f"{label}（{day:%Y-%m-%d}）不能晚于今天")
+        message = f"{label}（{day:%Y-%m-%d}）不能晚于今天"
+        raise ComplaintsError("date_in_future", message, {field: message} if field else None)
 
 
 def lock(case: Case) -> Case:

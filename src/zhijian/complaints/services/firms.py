@@ -58,7 +58,7 @@ def enrol_firm(*, actor, entity: Entity, programme: str, on: dt.date) -> Enrolme
                 {"uscc": entity.uscc, "programme": programme, "on": on},
             )
     except IntegrityError:
-        raise ComplaintsError("enrolled", "该企业已在册") from None
+        raise ComplaintsError("enrolled", "该企业已在册", {"uscc": "该企业已在册"}) from None
     return enrolment
 
 
@@ -74,7 +74,7 @@ def withdraw_firm(*, actor, enrolment: Enrolment, on: dt.date, reason: str) -> E
         if enrolment.withdrawn_on:
             raise ComplaintsError("withdrawn", "该企业已退出")
         if on < enrolment.enrolled_on:
-            raise ComplaintsError("bad_date", "退出日期不能早于加入日期")
+            raise ComplaintsError("bad_date", "退出日期不能早于加入日期", {"on": "退出日期不能早于加入日期"})
         enrolment.withdrawn_on, enrolment.withdrawal_reason = on, reason.strip()[:200]
         enrolment.save(update_fields=["withdrawn_on", "withdrawal_reason"])
         audit.record(
@@ -107,7 +107,7 @@ def _to_officer(actor, case: Case, on: dt.date, note: str) -> None:
 
 def answer_odr(*, actor, case: Case, on: dt.date, settled: bool, reply: str, amount="0") -> Case:
     """The ODR firm answers in its account: settled (和解) closes the case; otherwise it goes to the officer."""
-    not_future(on, "处理日期")
+    not_future(on, "处理日期", "on")
     if not reply.strip():
         raise ComplaintsError("reply_missing", "请填写处理情况", {"reply": "请填写处理情况"})
     amount = _amount(amount)

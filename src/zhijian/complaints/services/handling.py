@@ -44,7 +44,7 @@ def _amount(value, label: str = "挽回经济损失") -> Decimal:
 
 def accept_case(*, actor, case: Case, on: dt.date) -> Case:
     """Accept a complaint (受理): the mediation limit starts on the day of acceptance."""
-    not_future(on, "受理日期")
+    not_future(on, "受理日期", "on")
     with transaction.atomic():
         case = lock(case)
         require_change(actor, case)
@@ -69,7 +69,7 @@ def accept_case(*, actor, case: Case, on: dt.date) -> Case:
 
 def reject_case(*, actor, case: Case, on: dt.date, ground: str, note: str = "") -> Case:
     """Decide not to accept (不予受理) with its ground; under Order 121 a repeated report may go unhandled."""
-    not_future(on, "决定日期")
+    not_future(on, "决定日期", "on")
     if ground not in NotAcceptedGround.values:
         raise ComplaintsError("bad_ground", "请选择不予受理的理由", {"ground": "请选择不予受理的理由"})
     with transaction.atomic():
@@ -97,7 +97,7 @@ def record_mediation(
     *, actor, case: Case, held_on: dt.date, agreed: bool, note: str, amount="0", method: str = "电话调解"
 ) -> Mediation:
     """Record a mediation session (调解记录); the case is in mediation from the first one."""
-    not_future(held_on, "调解日期")
+    not_future(held_on, "调解日期", "held_on")
     if not note.strip():
         raise ComplaintsError("note_missing", "请填写调解情况", {"note": "请填写调解情况"})
     amount = _amount(amount)
@@ -135,7 +135,7 @@ def record_mediation(
 
 def pause_clock(*, actor, case: Case, reason: str, started_on: dt.date) -> ClockPause:
     """Testing, appraisal and the like stop the mediation clock (Order 20 Art 20)."""
-    not_future(started_on, "开始日期")
+    not_future(started_on, "开始日期", "started_on")
     with transaction.atomic():
         case = lock(case)
         require_change(actor, case)
@@ -154,7 +154,7 @@ def pause_clock(*, actor, case: Case, reason: str, started_on: dt.date) -> Clock
 
 def resume_clock(*, actor, case: Case, ended_on: dt.date) -> Case:
     """End a pause; the mediation limit moves by the working days it lasted."""
-    not_future(ended_on, "结束日期")
+    not_future(ended_on, "结束日期", "ended_on")
     with transaction.atomic():
         case = lock(case)
         require_change(actor, case)
@@ -162,7 +162,9 @@ def resume_clock(*, actor, case: Case, ended_on: dt.date) -> Case:
         if pause is None:
             raise ComplaintsError("not_paused", "该件未中止计时")
         if ended_on < pause.started_on:
-            raise ComplaintsError("bad_date", "结束日期不能早于开始日期")
+            raise ComplaintsError(
+                "bad_date", "结束日期不能早于开始日期", {"ended_on": "结束日期不能早于开始日期"}
+            )
         pause.ended_on = ended_on
         pause.save(update_fields=["ended_on"])
         calendar = Calendar()
@@ -197,7 +199,7 @@ def close_case(
     amount=None,
 ) -> Case:
     """Close a complaint (办结): mediated, or mediation terminated on a statutory ground; an enquiry answered."""
-    not_future(on, "办结日期")
+    not_future(on, "办结日期", "on")
     allowed: dict[str, tuple[str, ...]] = {
         Kind.COMPLAINT: (Outcome.MEDIATED, Outcome.TERMINATED),
         Kind.ENQUIRY: (Outcome.ANSWERED,),
@@ -218,7 +220,7 @@ def close_case(
         if outcome == Outcome.MEDIATED and not case.mediations.filter(agreed=True).exists():
             raise ComplaintsError("no_agreement", "调解成功须先记录达成协议的调解")
         if on < case.received_on:
-            raise ComplaintsError("bad_date", "办结日期不能早于登记日期")
+            raise ComplaintsError("bad_date", "办结日期不能早于登记日期", {"on": "办结日期不能早于登记日期"})
         recovered = (
             _amount(amount)
             if amount not in (None, "")
@@ -267,7 +269,7 @@ def close_case(
 
 def tell_parties(*, actor, case: Case, on: dt.date) -> Case:
     """Record that the parties were told mediation ended (告知终止调解)."""
-    not_future(on, "告知日期")
+    not_future(on, "告知日期", "on")
     with transaction.atomic():
         case = lock(case)
         require_change(actor, case)
@@ -308,7 +310,7 @@ def decide_report(
     *, actor, case: Case, on: dt.date, filed: bool, decision_no: str = "", note: str = ""
 ) -> Case:
     """Decide whether a report becomes a case (立案 / 不予立案); a real-name reporter is told within the limit."""
-    not_future(on, "决定日期")
+    not_future(on, "决定日期", "on")
     if filed and not decision_no.strip():
         raise ComplaintsError(
             "decision_no_missing", "立案须填写立案决定文号", {"decision_no": "请填写立案决定文号"}
@@ -340,7 +342,7 @@ def decide_report(
 
 
 def tell_reporter(*, actor, case: Case, on: dt.date) -> Case:
-    not_future(on, "告知日期")
+    not_future(on, "告知日期", "on")
     with transaction.atomic():
         case = lock(case)
         require_change(actor, case)

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import policy_view
+from zhijian.core.errors import FAILED, attempt
 from zhijian.core.models import Jurisdiction, Role, User
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, can
@@ -23,21 +25,28 @@ from zhijian.registry.views import page_of
 
 from .. import deadlines, queries
 from ..duplicates import duplicate_candidates
-from ..forms import case_in_from
-from ..models import (
-    Case,
-    Category,
-    Channel,
-    Kind,
-    NotAcceptedGround,
-    Outcome,
-    Status,
-    TerminationGround,
+from ..forms import (
+    AcceptForm,
+    AnswerForm,
+    AssignForm,
+    CloseForm,
+    DayForm,
+    DecideForm,
+    DisputeForm,
+    ExtendForm,
+    MediateForm,
+    MergeForm,
+    PauseForm,
+    RejectForm,
+    ResumeForm,
+    StaffFilingForm,
+    TransferForm,
 )
+from ..models import Case, Category, Kind, Outcome, RuleVersion, Status
 from ..privacy import UnmaskRefused, may_unmask, person_of, unmask
 from ..services import ComplaintsError, handling, routing
 from ..services.intake import file_case
-from ._common import case_for, day
+from ._common import case_for
 
 
 @policy_view("complaints.read")
@@ -149,43 +158,112 @@ def case_export(request):
     return response
 
 
-def _detail_context(request, case: Case, person) -> dict:
-    editable = case.is_open and can(request.user, case, CHANGE)
-    handlers = []
+def _shown_actions(case: Case, editable: bool, closed_editable: bool) -> set[str]:
+    """The actions the case page offers now: one place decides, the template and a refusal both ask it."""
+    shown: set[str] = set()
     if editable:
-        handlers = User.objects.filter(
-            role__in=[Role.DISTRICT, Role.INSPECTOR],
-            is_active=True,
-            jurisdiction__district_id=case.jurisdiction_id,
-        ).order_by("username")[:50]
-    return {
-        "case": case,
-        "person": person,
-        "may_unmask": may_unmask(request.user, case),
-        "deadlines": deadlines.deadline_rows(case),
-        "candidates": duplicate_candidates(case) if case.is_open else [],
-        "steps": case.steps.all(),
-        "mediations": case.mediations.all(),
-        "transfers": case.transfers.select_related("from_unit", "to_unit"),
-        "disputes": case.disputes.select_related("other_unit", "decided_unit"),
-        "pauses": case.pauses.all(),
-        "merged": case.merged_cases.all(),
-        "editable": editable,
-        "closed_editable": not case.is_open and can(request.user, case, CHANGE),
-        "units": county_units().exclude(pk=case.jurisdiction_id),
-        "offices": Jurisdiction.objects.filter(level="office", district_id=case.jurisdiction_id),
-        "handlers": handlers,
-        "not_accepted_grounds": NotAcceptedGround.choices,
-        "termination_grounds": TerminationGround.choices,
-        "today": timezone.localdate(),
-        "Outcome": Outcome,
-    }
+        if case.status == Status.RECEIVED and case.kind == Kind.COMPLAINT:
+            shown |= {"accept", "reject"}
+        if case.status in (Status.ACCEPTED, Status.MEDIATING):
+            shown |= {"mediate", "close", "pause", "resume"}
+        if case.kind == Kind.ENQUIRY:
+            shown.add("close")
+        if case.kind == Kind.REPORT:
+            shown |= {"decide", "extend"}
+            if case.repeated_report and case.rule_version == RuleVersion.ORDER_121:
+                shown.add("leave_repeated")
+        shown |= {"assign", "transfer", "dispute", "merge"}
+    if closed_editable and case.outcome == Outcome.TERMINATED and not case.parties_told_on:
+        shown.add("tell_parties")
+    if (
+        closed_editable
+        and case.kind == Kind.REPORT
+        and not case.anonymous
+        and not case.reporter_told_on
+        and case.status == Status.CLOSED
+    ):
+        shown.add("tell_reporter")
+    return shown
+
+
+def _handlers(case: Case):
+    return User.objects.filter(
+        role__in=[Role.DISTRICT, Role.INSPECTOR],
+        is_active=True,
+        jurisdiction__district_id=case.jurisdiction_id,
+    ).order_by("username")
+
+
+def _action_form(action: str, case: Case, data=None, candidates=()) -> forms.Form:
+    """The form of one action, unbound or bound to what was posted. Ids are prefixed with the action
+    (several forms on the page have an ``on`` or a ``reason``); the posted names stay the services'."""
+    kwargs: dict = {"auto_id": f"id_{action}_%s"}
+    form_class: type[forms.Form]
+    if action == "close":
+        form_class = AnswerForm if case.kind == Kind.ENQUIRY else CloseForm
+    elif action in ("tell_parties", "tell_reporter", "leave_repeated"):
+        form_class = DayForm
+        kwargs["label"] = "日期" if action == "leave_repeated" else "告知日期"
+    else:
+        form_class = ACTION_FORMS[action]
+    if action == "assign":
+        kwargs["handlers"] = _handlers(case)
+        kwargs["offices"] = Jurisdiction.objects.filter(level="office", district_id=case.jurisdiction_id)
+    elif action in ("transfer", "dispute"):
+        kwargs["units"] = county_units().exclude(pk=case.jurisdiction_id)
+    if data is None:
+        if action == "assign":
+            kwargs["initial"] = {"handler": case.handler_id, "office": case.office_id}
+        elif action == "merge" and candidates:
+            kwargs["initial"] = {"into": candidates[0].code}
+        return form_class(**kwargs)
+    return form_class(data, **kwargs)
+
+
+def _case_page(
+    request, case: Case, person, *, status: int = 200, refused: tuple[str, forms.Form] | None = None
+):
+    """The case with its action forms; ``refused`` is a refused action's bound form, shown again with
+    what was typed and its errors beside the fields (a form the case no longer offers: in the messages)."""
+    editable = case.is_open and can(request.user, case, CHANGE)
+    closed_editable = not case.is_open and can(request.user, case, CHANGE)
+    candidates = duplicate_candidates(case) if case.is_open else []
+    shown = _shown_actions(case, editable, closed_editable)
+    action_forms = {action: _action_form(action, case, candidates=candidates) for action in shown}
+    if refused is not None:
+        action, form = refused
+        if action in shown:
+            action_forms[action] = form
+        else:
+            for errors in form.errors.values():
+                messages.error(request, "；".join(str(e) for e in errors))
+    return render(
+        request,
+        "complaints/case_detail.html",
+        {
+            "case": case,
+            "person": person,
+            "may_unmask": may_unmask(request.user, case),
+            "deadlines": deadlines.deadline_rows(case),
+            "candidates": candidates,
+            "steps": case.steps.all(),
+            "mediations": case.mediations.all(),
+            "transfers": case.transfers.select_related("from_unit", "to_unit"),
+            "disputes": case.disputes.select_related("other_unit", "decided_unit"),
+            "pauses": case.pauses.all(),
+            "merged": case.merged_cases.all(),
+            "editable": editable,
+            "shown": shown,
+            "forms": action_forms,
+        },
+        status=status,
+    )
 
 
 @policy_view("complaints.read")
 def case_detail(request, pk: int):
     case = case_for(request, pk)
-    return render(request, "complaints/case_detail.html", _detail_context(request, case, person_of(case)))
+    return _case_page(request, case, person_of(case))
 
 
 @policy_view("complaints.read")
@@ -198,161 +276,146 @@ def case_unmask(request, pk: int):
     except UnmaskRefused as exc:
         messages.error(request, str(exc))
         return redirect("complaints:case_detail", pk=pk)
-    return render(request, "complaints/case_detail.html", _detail_context(request, case, person))
+    return _case_page(request, case, person)
 
 
-def _act(request, case: Case, action: str):
-    p, user, today = request.POST, request.user, timezone.localdate()
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "accept": AcceptForm,
+    "reject": RejectForm,
+    "mediate": MediateForm,
+    "pause": PauseForm,
+    "resume": ResumeForm,
+    "close": CloseForm,
+    "decide": DecideForm,
+    "extend": ExtendForm,
+    "tell_reporter": DayForm,
+    "tell_parties": DayForm,
+    "leave_repeated": DayForm,
+    "transfer": TransferForm,
+    "dispute": DisputeForm,
+    "assign": AssignForm,
+    "merge": MergeForm,
+}
+
+
+def _act(user, case: Case, action: str, d: dict) -> str:
+    """Run one action with the form's cleaned data; the success message."""
+    today = timezone.localdate()
     if action == "accept":
-        return handling.accept_case(actor=user, case=case, on=day(p.get("on"), today)), "已受理"
+        handling.accept_case(actor=user, case=case, on=d["on"])
+        return "已受理"
     if action == "reject":
-        handling.reject_case(
-            actor=user,
-            case=case,
-            on=day(p.get("on"), today),
-            ground=p.get("ground", ""),
-            note=p.get("note", ""),
-        )
-        return None, "已作出不予受理决定"
+        handling.reject_case(actor=user, case=case, on=d["on"], ground=d["ground"], note=d["note"])
+        return "已作出不予受理决定"
     if action == "mediate":
         handling.record_mediation(
             actor=user,
             case=case,
-            held_on=day(p.get("held_on"), today),
-            agreed=p.get("agreed") == "1",
-            note=p.get("note", ""),
-            amount=p.get("amount") or "0",
-            method=p.get("method") or "电话调解",
+            held_on=d["held_on"],
+            agreed=d["agreed"],
+            note=d["note"],
+            amount=d["amount"] if d["amount"] is not None else "0",
+            method=d["method"],
         )
-        return None, "已记录调解"
+        return "已记录调解"
     if action == "pause":
-        handling.pause_clock(
-            actor=user, case=case, reason=p.get("reason", ""), started_on=day(p.get("on"), today)
-        )
-        return None, "已中止计时"
+        handling.pause_clock(actor=user, case=case, reason=d["reason"], started_on=d["started_on"])
+        return "已中止计时"
     if action == "resume":
-        handling.resume_clock(actor=user, case=case, ended_on=day(p.get("on"), today))
-        return None, "已恢复计时"
+        handling.resume_clock(actor=user, case=case, ended_on=d["ended_on"])
+        return "已恢复计时"
     if action == "close":
+        if case.kind == Kind.ENQUIRY:
+            handling.close_case(
+                actor=user, case=case, on=d["on"], outcome=Outcome.ANSWERED, result_text=d["result_text"]
+            )
+            return "已答复"
         handling.close_case(
             actor=user,
             case=case,
-            on=day(p.get("on"), today),
-            outcome=p.get("outcome", ""),
-            result_text=p.get("result_text", ""),
-            termination_ground=p.get("termination_ground", ""),
-            amount=p.get("amount") or None,
+            on=d["on"],
+            outcome=d["outcome"],
+            result_text=d["result_text"],
+            termination_ground=d["termination_ground"],
         )
-        return None, "已办结"
+        return "已办结"
     if action == "decide":
         handling.decide_report(
-            actor=user,
-            case=case,
-            on=day(p.get("on"), today),
-            filed=p.get("filed") == "1",
-            decision_no=p.get("decision_no", ""),
-            note=p.get("note", ""),
+            actor=user, case=case, on=d["on"], filed=d["filed"], decision_no=d["decision_no"], note=d["note"]
         )
-        return None, "已作出决定"
+        return "已作出决定"
     if action == "extend":
-        handling.extend_verification(actor=user, case=case, reason=p.get("reason", ""))
-        return None, "已延长核查期限"
+        handling.extend_verification(actor=user, case=case, reason=d["reason"])
+        return "已延长核查期限"
     if action == "tell_reporter":
-        handling.tell_reporter(actor=user, case=case, on=day(p.get("on"), today))
-        return None, "已记录告知举报人"
+        handling.tell_reporter(actor=user, case=case, on=d["on"])
+        return "已记录告知举报人"
     if action == "tell_parties":
-        handling.tell_parties(actor=user, case=case, on=day(p.get("on"), today))
-        return None, "已记录告知当事人"
+        handling.tell_parties(actor=user, case=case, on=d["on"])
+        return "已记录告知当事人"
     if action == "leave_repeated":
-        handling.leave_repeated_report(actor=user, case=case, on=day(p.get("on"), today))
-        return None, "重复举报，不再处理"
+        handling.leave_repeated_report(actor=user, case=case, on=d["on"])
+        return "重复举报，不再处理"
     if action == "transfer":
-        to = Jurisdiction.objects.filter(pk=p.get("to_unit") or 0).first()
-        if to is None:
-            raise ComplaintsError("bad_unit", "请选择移送单位")
-        routing.transfer_case(actor=user, case=case, to_unit=to, reason=p.get("reason", ""), on=today)
-        return None, f"已移送{to.name}"
+        routing.transfer_case(actor=user, case=case, to_unit=d["to_unit"], reason=d["reason"], on=today)
+        return f"已移送{d['to_unit'].name}"
     if action == "dispute":
-        other = Jurisdiction.objects.filter(pk=p.get("other_unit") or 0).first()
-        if other is None:
-            raise ComplaintsError("bad_unit", "请选择争议对方单位")
-        routing.raise_dispute(actor=user, case=case, other_unit=other, reason=p.get("reason", ""), on=today)
-        return None, "已报请市局指定管辖"
+        routing.raise_dispute(actor=user, case=case, other_unit=d["other_unit"], reason=d["reason"], on=today)
+        return "已报请市局指定管辖"
     if action == "assign":
-        handler = User.objects.filter(pk=p.get("handler") or 0).first()
-        office = Jurisdiction.objects.filter(pk=p.get("office") or 0).first()
-        routing.assign_case(actor=user, case=case, handler=handler, office=office)
-        return None, "已分派"
+        routing.assign_case(actor=user, case=case, handler=d["handler"], office=d["office"])
+        return "已分派"
     if action == "merge":
-        into = Case.objects.filter(code=p.get("into", "").strip().upper()).first()
+        into = Case.objects.filter(code=d["into"]).first() if d["into"] else None
         if into is None or not can(user, into, CHANGE):
-            raise ComplaintsError("bad_case", "请填写本单位可办理的主件查询码")
-        handling.merge_cases(actor=user, case=case, into=into, reason=p.get("reason", ""), on=today)
-        return None, f"已并入{into.code}"
+            message = "请填写本单位可办理的主件查询码"
+            raise ComplaintsError("bad_case", message, {"into": message})
+        handling.merge_cases(actor=user, case=case, into=into, reason=d["reason"], on=today)
+        return f"已并入{into.code}"
     raise ComplaintsError("bad_action", "未知操作")
-
-
-ACTIONS = {
-    "accept",
-    "reject",
-    "mediate",
-    "pause",
-    "resume",
-    "close",
-    "decide",
-    "extend",
-    "tell_reporter",
-    "tell_parties",
-    "leave_repeated",
-    "transfer",
-    "dispute",
-    "assign",
-    "merge",
-}
 
 
 @policy_view("complaints.read")
 @require_POST
 def case_action(request, pk: int, action: str):
-    """Every officer action on a case: the case must be in the officer's scope to change (else 404)."""
-    if action not in ACTIONS:
+    """Every officer action on a case: the case must be in the officer's scope to change (else 404).
+    A refusal shows the case page again (400) with the form as typed and nothing changed."""
+    if action not in ACTION_FORMS:
         return HttpResponse(status=404)
     case = case_for(request, pk, CHANGE)
-    try:
-        _result, message = _act(request, case, action)
-    except ComplaintsError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-    return redirect("complaints:case_detail", pk=case.pk)
+    form = _action_form(action, case, request.POST)
+    if form.is_valid():
+        done = attempt(request, _act, request.user, case, action, form.cleaned_data, form=form)
+        if done is not FAILED:
+            messages.success(request, done)
+            return redirect("complaints:case_detail", pk=case.pk)
+    return _case_page(request, case, person_of(case), status=400, refused=(action, form))
 
 
 @policy_view("complaints.handle")
 @require_http_methods(["GET", "POST"])
 def case_new(request):
-    """Staff entry of a phone call or a walk-in (电话、来访登记)."""
-    context = {
-        "kinds": Kind.choices,
-        "categories": Category.choices,
-        "channels": [(Channel.PHONE, Channel.PHONE.label), (Channel.WALK_IN, Channel.WALK_IN.label)],
-        "places": county_units(),
-        "post": {},
-        "errors": {},
-    }
+    """Staff entry of a phone call or a walk-in (电话、来访登记); a refusal comes back (400) as typed."""
+    form = StaffFilingForm(
+        request.POST if request.method == "POST" else None,
+        places=county_units().values_list("code", "name"),
+        auto_id="%s",
+    )
     if request.method == "POST":
-        channel = request.POST.get("channel", Channel.PHONE)
-        if channel not in (Channel.PHONE, Channel.WALK_IN):
-            channel = Channel.PHONE
-        try:
-            received = day(request.POST.get("received_on"), timezone.localdate())
-            case, _ = file_case(
-                actor=request.user, data=case_in_from(request.POST, received_on=received), channel=channel
+        if form.is_valid():
+            filed = attempt(
+                request,
+                file_case,
+                actor=request.user,
+                data=form.case_in(),
+                channel=form.cleaned_data["channel"],
+                form=form,
             )
-        except ComplaintsError as exc:
-            context.update(post=request.POST, errors=exc.fields, message=exc.message)
-            return render(request, "complaints/case_new.html", context, status=400)
-        messages.success(request, f"已登记，查询码 {case.code}")
-        if can(request.user, case):
-            return redirect("complaints:case_detail", pk=case.pk)
-        return redirect("complaints:case_list")
-    return render(request, "complaints/case_new.html", context)
+            if filed is not FAILED:
+                case, _ = filed
+                messages.success(request, f"已登记，查询码 {case.code}")
+                if can(request.user, case):
+                    return redirect("complaints:case_detail", pk=case.pk)
+                return redirect("complaints:case_list")
+        return render(request, "complaints/case_new.html", {"form": form}, status=400)
+    return render(request, "complaints/case_new.html", {"form": form})
