@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhijian.core.access import policy_view
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import Sort, paginate, visible_districts
 from zhijian.core.models import Jurisdiction, Role, User
 from zhijian.core.reference import county_units
 from zhijian.core.scoping import CHANGE, can
 from zhijian.registry.exports import safe_cell
-from zhijian.registry.views import page_of
 
 from .. import deadlines, queries
 from ..duplicates import duplicate_candidates
@@ -68,10 +68,20 @@ def home(request):
     )
 
 
+CASE_SORTS = {"received_on": Sort("登记", ("received_on", "id"))}
+
+
 @policy_view("complaints.read")
 def case_list(request):
     flt = queries.CaseFilter.from_params(request.GET)
-    cases, page, has_next = page_of(queries.search_cases(request.user, flt), request.GET)
+    page = paginate(
+        request,
+        queries.search_cases(request.user, flt),
+        sorts=CASE_SORTS,
+        params=flt.as_params(),
+        bounded_sorts=True,  # a city's year of cases keeps its newest-first order; a filtered list sorts
+    )
+    cases = page.rows
     today = timezone.localdate()
     for case in cases:
         case.current_due = queries.current_due(case)
@@ -83,12 +93,11 @@ def case_list(request):
             "flt": flt,
             "cases": cases,
             "page": page,
-            "has_next": has_next,
             "query": flt.as_params(),
             "statuses": Status.choices,
             "kinds": Kind.choices,
             "categories": Category.choices,
-            "jurisdictions": county_units(),
+            "jurisdictions": visible_districts(request.user, county_units()),
         },
     )
 
