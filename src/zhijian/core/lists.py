@@ -49,6 +49,12 @@ class ListPage:
     size_choices: tuple[int, ...] = PAGE_SIZES
     default_size: int = PAGE_SIZES[1]
 
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.size))
@@ -98,6 +104,12 @@ class ListPage:
         if self.sort == "-" + key:
             return "descending"
         return "none"
+
+
+def filters_of(request, *names: str) -> dict[str, str]:
+    """The named query parameters that are set, to keep in the pager's links (already validated by the
+    view's own filter; echoed URL-encoded only)."""
+    return {name: request.GET[name] for name in names if request.GET.get(name)}
 
 
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:

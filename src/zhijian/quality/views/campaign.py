@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import filters_of, paginate
 from zhijian.core.models import Role
-from zhijian.core.params import int_param, page_param, text_param
+from zhijian.core.params import int_param, text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, user_district_id
 
 from .. import services
@@ -39,7 +39,7 @@ def campaign(request):
     rows = enrolments_for(
         request.user, current, text_param(request.GET, "status"), text_param(request.GET, "q")
     )
-    page = Paginator(rows, 50).get_page(page_param(request.GET))
+    page = paginate(request, rows, params=filters_of(request, "year", "status", "q"))
     quotas = quota_progress(current, district)
     return render(
         request,

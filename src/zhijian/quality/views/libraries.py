@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, policy_view
 from zhijian.core.errors import FAILED, attempt
-from zhijian.core.params import page_param, text_param
+from zhijian.core.lists import filters_of, paginate
+from zhijian.core.params import text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped
 from zhijian.core.uploads import upload_limit
 
@@ -40,7 +40,7 @@ def library_list(request):
         request,
         "quality/library_list.html",
         {
-            "page": Paginator(rows, 50).get_page(page_param(request.GET)),
+            "page": paginate(request, rows, params=filters_of(request, "library", "stage")),
             "counts": library_counts(request.user),
             "libraries": Library.choices,
             "stages": Stage.choices,

@@ -8,15 +8,15 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhijian.core.access import allows, login_view, policy_view
 from zhijian.core.errors import FAILED, attempt
+from zhijian.core.lists import filters_of, paginate
 from zhijian.core.models import Role
-from zhijian.core.params import page_param, text_param
+from zhijian.core.params import text_param
 from zhijian.core.scoping import CHANGE, VIEW, can, get_scoped, restrict
 from zhijian.core.uploads import upload_limit
 
@@ -49,7 +49,9 @@ def services_home(request):
         "quality/services.html",
         {
             "search": search,
-            "page": Paginator(rows, 30).get_page(page_param(request.GET)),
+            "page": paginate(
+                request, rows, params=filters_of(request, "product", "standard", "cluster", "category")
+            ),
             "clusters": cluster_names(),
             "may_request": allows(request.user, "quality.request.create"),
             "today": today(),
@@ -138,7 +140,7 @@ def request_list(request):
         request,
         "quality/request_list.html",
         {
-            "page": Paginator(rows, 50).get_page(page_param(request.GET)),
+            "page": paginate(request, rows, params=filters_of(request, "status")),
             "statuses": RequestStatus.choices,
             "status": status,
             "provider": provider,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from zhijian.core.access import allows, policy_view, public_view
 from zhijian.core.jobs import start_upload_job
-from zhijian.core.params import page_param
+from zhijian.core.lists import filters_of, paginate
 from zhijian.core.scoping import VIEW, get_scoped
 from zhijian.core.uploads import upload_limit
 
@@ -30,7 +29,7 @@ def standard_list(request):
     rows = search_standards(
         request.user, params.get("q", ""), params.get("kind", ""), params.get("status", "")
     )
-    page = Paginator(rows, 50).get_page(page_param(request.GET))
+    page = paginate(request, rows, params=filters_of(request, "q", "kind", "status"))
     form = None
     if allows(request.user, "quality.standard.change"):
         form = StandardForm(request.POST or None)
