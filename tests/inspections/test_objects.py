@@ -100,6 +100,7 @@ def test_key_user_units_are_drawn_at_the_key_ratio_and_the_draw_verifies(staff, 
     assert run.assigned == 5
     checks = Inspection.objects.filter(draw=draw)
     assert sorted(checks.values_list("stratum", flat=True)) == ["K"] * 3 + ["N"] * 2
+    assert sorted(c.stratum_label for c in checks) == ["一般使用单位"] * 2 + ["重点使用单位"] * 3
     assert verify_draw(Draw.objects.get(pk=draw.pk)) == []
 
 

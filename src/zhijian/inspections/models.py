@@ -432,6 +432,12 @@ class Inspection(models.Model):
         return f"{self.task} · {self.entity.name}"
 
     @property
+    def stratum_label(self) -> str:
+        """The stratum the firm was drawn from as people say it: "B类", or "重点使用单位" for a task over
+        special-equipment user units."""
+        return STRATUM_LABELS.get(self.task.object_kind, {}).get(self.stratum, self.stratum)
+
+    @property
     def result_label(self) -> str:
         if self.result_code == ResultCode.VIOLATION:
             return f"违反{self.violated_regulation}相关规定"
