@@ -159,6 +159,17 @@ def test_a_maintenance_company_sees_only_the_units_it_maintains(world):
     assert school in html_b and mall not in html_b and flats not in html_b
 
 
+def test_a_stopped_elevator_owes_no_maintenance_on_the_companys_page(world):
+    from zhijian.equipment.models import Unit
+
+    flats = world["units"]["flats"]
+    Unit.objects.filter(pk=flats.pk).update(status="scrapped", maintenance_due="2007-09-14")
+    html = client_for(world, "lift_a").get(reverse("equipment:my_units")).content.decode()
+    row = html[html.index(flats.code) :].split("</tr>")[0]
+    assert "报废" in row and "无需维保" in row and "逾期" not in row and "2007-09-14" not in row
+    assert html.index(world["units"]["mall"].code) < html.index(flats.code)  # in use first
+
+
 def test_maintenance_records_only_by_the_units_maintainer(world):
     mall, school = world["units"]["mall"].code, world["units"]["school"].code
     body = {"performed_on": "2026-11-20", "worker": "王师傅"}

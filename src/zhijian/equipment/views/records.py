@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Case, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from zhijian.core.scoping import VIEW, get_scoped, restrict, user_district_id
 
 from .. import queries, services
 from ..forms import AccidentForm
-from ..models import Accident, MaintenanceGrade, Reminder, RescueCase, Unit
+from ..models import Accident, MaintenanceGrade, Reminder, RescueCase, Unit, UnitStatus
 from ..rules import UNCONFIRMED_KEYS
 from ..services.records import unconfirmed_rules
 from .common import CITY_ROLES, refuse
@@ -33,7 +34,9 @@ def my_units(request):
     uscc = request.user.entity_uscc
     units = restrict(Unit.objects.select_related("district"), request.user)
     used = units.filter(user_unit_uscc=uscc).order_by("code")
-    maintained = units.filter(maintenance_uscc=uscc).order_by("maintenance_due", "code")
+    # Elevators in use first, nearest maintenance first; stopped and scrapped ones owe no maintenance.
+    in_use_first = Case(When(status=UnitStatus.IN_USE, then=Value(0)), default=Value(1))
+    maintained = units.filter(maintenance_uscc=uscc).order_by(in_use_first, "maintenance_due", "code")
     reminders = restrict(Reminder.objects.select_related("unit"), request.user).filter(read_at__isnull=True)
     rescues = restrict(RescueCase.objects.select_related("unit"), request.user).exclude(status="closed")
     grade = MaintenanceGrade.objects.filter(company_uscc=uscc, published=True).first()
