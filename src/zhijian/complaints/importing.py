@@ -36,8 +36,8 @@ from zhijian.core.models import Deadline, Jurisdiction, RuleValue
 from zhijian.core.workdays import Calendar, due_after
 from zhijian.registry.importing import (
     PARALLEL_MIN_BYTES,
-    ImportIssue,
     ImportReport,
+    chunks_to_write,
     file_sha256,
     open_checked,
 )
@@ -52,7 +52,6 @@ from .services._base import ComplaintsError, is_system, require_role
 from .services.intake import CaseIn, new_code, validate
 
 CHUNK = 20_000
-MAX_ISSUES = 100_000
 COLUMNS = [
     Column("platform_no", "平台编号", True, ("平台编号", "投诉举报编号", "登记编号", "工单编号", "编号")),
     Column("kind", "类别", True, ("类别", "诉求类别", "登记类别", "类型")),
@@ -562,24 +561,11 @@ def import_cases(
     try:
         with transaction.atomic():
             writer = _Writer()
-            chunk: list[ValidRow] = []
-            for batch in batches:
-                result.rows += batch.count
-                if batch.issues and len(result.issues) < MAX_ISSUES:
-                    result.issues.extend(ImportIssue(n, labels.get(f, f), m) for n, f, m in batch.issues)
-                if result.issues:
-                    chunk = []  # nothing more is written once a row has failed; validation goes on
-                else:
-                    chunk.extend(batch.lines)
-                    if len(chunk) >= CHUNK:
-                        writer.write(chunk)
-                        chunk = []
-                if progress:
-                    progress(result.rows, 0)
+            for chunk in chunks_to_write(batches, result, labels, CHUNK, progress):
+                writer.write(chunk)
             if result.issues:
                 transaction.set_rollback(True)
                 return result
-            writer.write(chunk)
             result.created, result.unchanged = writer.created, writer.unchanged
             if writer.earliest is not None:
                 flag_repeated_reports(since=writer.earliest)

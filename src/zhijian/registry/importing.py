@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -171,6 +171,31 @@ def _allowed_jurisdictions(actor) -> set[int] | None:
     return {district_id}
 
 
+def chunks_to_write(
+    batches: Iterable, report: ImportReport, labels: Mapping[str, str], size: int, progress=None
+) -> Iterator[list]:
+    """The valid lines of validated ``batches`` (``parallel.Batch``) in chunks of about ``size``, the last
+    one possibly empty, to be written as they come. Every batch's row issues go to ``report.issues``
+    (up to MAX_ISSUES, columns by their label in the file); once a row has failed nothing more is
+    yielded — validation goes on to the end, so that the report names every bad row."""
+    chunk: list = []
+    for batch in batches:
+        report.rows += batch.count
+        if batch.issues and len(report.issues) < MAX_ISSUES:
+            report.issues.extend(ImportIssue(n, labels.get(f, f), m) for n, f, m in batch.issues)
+        if report.issues:
+            chunk = []
+        else:
+            chunk.extend(batch.lines)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if progress:
+            progress(report.rows, 0)
+    if not report.issues:
+        yield chunk
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -271,22 +296,8 @@ def _run(
         label=label,
         bulk=_bulk_mode(path),
     )
-    chunk: list[str] = []
     labels = {c.field: table.labels.get(c.field, c.label) for c in COLUMNS}
-    for batch in batches:
-        result.rows += batch.count
-        if batch.issues and len(result.issues) < MAX_ISSUES:
-            result.issues.extend(ImportIssue(number, labels.get(f, f), m) for number, f, m in batch.issues)
-        if result.issues:
-            chunk = []  # nothing more is written once a row has failed; validation goes on
-        else:
-            chunk.extend(batch.lines)
-            if len(chunk) >= CHUNK:
-                writer.flush(chunk)
-                chunk = []
-        if progress:
-            progress(result.rows, 0)
-    if not result.issues:
+    for chunk in chunks_to_write(batches, result, labels, CHUNK, progress):
         writer.flush(chunk)
     writer.finish()
     result.created, result.changed, result.unchanged = writer.created, writer.changed, writer.unchanged
