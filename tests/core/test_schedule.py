@@ -97,6 +97,15 @@ def test_a_retry_that_succeeds_clears_the_failure(clock, monkeypatch):
     assert (again.status, again.attempts, again.message) == ("succeeded", 2, "")
 
 
+def test_frequent_jobs_have_a_lane_of_their_own(clock):
+    assert schedule.lane_of(clock["test.minutes"]) == "frequent"
+    assert schedule.lane_of(clock["test.daily"]) == "long"
+    ran = schedule.run_due(at("2026-12-01 10:01"), lane="frequent")
+    assert [r.job for r in ran] == ["test.minutes"]
+    ran = schedule.run_due(at("2026-12-01 10:01"), lane="long")
+    assert sorted(r.job for r in ran) == ["test.broken", "test.daily"]
+
+
 def test_two_workers_racing_for_a_slot_run_it_once(clock):
     claimed = [
         schedule.run(clock["test.daily"], "2026-12-01"),
@@ -156,7 +165,7 @@ def test_the_worker_loop_runs_due_jobs(clock):
     stop = threading.Event()
     from zhijian.core.management.commands.worker import schedule_loop
 
-    thread = threading.Thread(target=schedule_loop, args=(stop, 0.05))
+    thread = threading.Thread(target=schedule_loop, args=(stop, 0.05))  # every lane
     thread.start()
     try:
         for _ in range(100):

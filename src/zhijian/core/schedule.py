@@ -161,14 +161,25 @@ def _execute(job: Scheduled, record: ScheduledRun) -> ScheduledRun:
     return record
 
 
-def run_due(now: dt.datetime | None = None) -> list[ScheduledRun]:
-    """Run every job whose current slot has not run yet, or failed with attempts left (one pass of the
-    worker's schedule loop)."""
+FREQUENT = dt.timedelta(hours=1)  # jobs at least this frequent have a lane of their own
+
+
+def lane_of(job: Scheduled) -> str:
+    """``frequent`` (every hour or more often: rescue escalation must not wait behind a nightly
+    recomputation) or ``long`` (daily jobs and longer intervals)."""
+    return "frequent" if job.every is not None and job.every <= FREQUENT else "long"
+
+
+def run_due(now: dt.datetime | None = None, lane: str | None = None) -> list[ScheduledRun]:
+    """Run every job (of ``lane``, or all) whose current slot has not run yet, or failed with attempts
+    left (one pass of one of the worker's schedule loops)."""
     from .models import ScheduledRun
 
     now = now or timezone.now()
     done = []
     for job in jobs().values():
+        if lane is not None and lane_of(job) != lane:
+            continue
         slot = job.slot(now)
         if slot is None:
             continue

@@ -60,12 +60,15 @@ def audit_head_loop(stop: threading.Event, every: float = HEAD_CHECK_SECONDS) ->
 SCHEDULE_CHECK_SECONDS = 30.0
 
 
-def schedule_loop(stop: threading.Event, every: float = SCHEDULE_CHECK_SECONDS) -> None:
-    """Run the apps' scheduled jobs when their slot comes (one at a time, in this thread)."""
+def schedule_loop(
+    stop: threading.Event, every: float = SCHEDULE_CHECK_SECONDS, lane: str | None = None
+) -> None:
+    """Run the apps' scheduled jobs of ``lane`` (or all) when their slot comes, one at a time in this
+    thread; the worker runs one loop per lane, so a long nightly job never holds up the minute's sweep."""
     while not stop.is_set():
         try:
             close_old_connections()
-            schedule.run_due()
+            schedule.run_due(lane=lane)
         except Exception:
             logger.exception("the schedule pass failed; retrying")
         stop.wait(every)
@@ -109,14 +112,24 @@ class Command(BaseCommand):
         relay.start()
         heads = threading.Thread(target=audit_head_loop, args=(stop,), name="audit-heads", daemon=True)
         heads.start()
-        clock = threading.Thread(target=schedule_loop, args=(stop,), name="schedule", daemon=True)
+        clocks = [
+            threading.Thread(
+                target=schedule_loop,
+                args=(stop, SCHEDULE_CHECK_SECONDS, lane),
+                name=f"schedule-{lane}",
+                daemon=True,
+            )
+            for lane in ("frequent", "long")
+        ]
         if not options["no_schedule"]:
-            clock.start()
+            for clock in clocks:
+                clock.start()
         try:
             run_tasks_until_stopped(stop, interval, options["verbosity"])
         finally:
             stop.set()
             relay.join(timeout=5)
             heads.join(timeout=5)
-            if clock.is_alive():
-                clock.join(timeout=5)
+            for clock in clocks:
+                if clock.is_alive():
+                    clock.join(timeout=5)
