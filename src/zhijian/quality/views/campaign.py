@@ -170,53 +170,47 @@ def enrolment_review(request, pk: int):
     return _enrolment_page(request, pk, status=400, review_form=form)
 
 
-@require_POST
-@policy_view("quality.enrolment.plan")
-def enrolment_plan(request, pk: int):
+def _enrolment_action(request, pk: int, form_class, name: str, service, success: str, **extra):
+    """A step recorded on an enrolment: done, back to its page; refused, its page again (400) with the
+    form as typed (``name`` is the form's place in the page's context)."""
     enrolment = _enrolment_for_change(request, pk)
-    form = PlanForm(request.POST)
+    form = form_class(request.POST)
     if not run_form(
         request,
         form,
-        services.record_plan,
+        service,
         enrolment=enrolment,
-        success="已登记技术方案",
+        success=success,
         redirect_to=f"/quality/enrolments/{pk}/",
+        **extra,
     ):
-        return _enrolment_page(request, pk, status=400, plan_form=form)
+        return _enrolment_page(request, pk, status=400, **{name: form})
     return redirect("quality:enrolment_detail", pk=pk)
+
+
+@require_POST
+@policy_view("quality.enrolment.plan")
+def enrolment_plan(request, pk: int):
+    return _enrolment_action(request, pk, PlanForm, "plan_form", services.record_plan, "已登记技术方案")
 
 
 @require_POST
 @policy_view("quality.enrolment.plan")
 def enrolment_result(request, pk: int):
-    enrolment = _enrolment_for_change(request, pk)
-    form = ResultForm(request.POST)
-    if not run_form(
+    return _enrolment_action(
         request,
-        form,
+        pk,
+        ResultForm,
+        "result_form",
         services.record_enrolment_result,
-        enrolment=enrolment,
+        "已登记对标结果",
         laboratory=None,
-        success="已登记对标结果",
-        redirect_to=f"/quality/enrolments/{pk}/",
-    ):
-        return _enrolment_page(request, pk, status=400, result_form=form)
-    return redirect("quality:enrolment_detail", pk=pk)
+    )
 
 
 @require_POST
 @policy_view("quality.enrolment.recommend_leader")
 def enrolment_leader(request, pk: int):
-    enrolment = _enrolment_for_change(request, pk)
-    form = LeaderForm(request.POST)
-    if not run_form(
-        request,
-        form,
-        services.recommend_leader,
-        enrolment=enrolment,
-        success="已推荐为企业标准“领跑者”",
-        redirect_to=f"/quality/enrolments/{pk}/",
-    ):
-        return _enrolment_page(request, pk, status=400, leader_form=form)
-    return redirect("quality:enrolment_detail", pk=pk)
+    return _enrolment_action(
+        request, pk, LeaderForm, "leader_form", services.recommend_leader, "已推荐为企业标准“领跑者”"
+    )
